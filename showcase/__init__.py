@@ -1,0 +1,63 @@
+"""Gương sáng Hải Phòng: the public showcase of Hai Phong's exemplars and good deeds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+
+from showcase import config
+from showcase.extensions import db, migrate
+
+
+def create_app(settings: dict | None = None) -> Flask:
+    """Build the application; `settings` override what the environment gives."""
+    app = Flask(
+        __name__,
+        instance_path=str(config.PROJECT_ROOT / "instance"),
+        static_folder=str(config.PROJECT_ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(config.load(Path(app.instance_path), settings))
+    init_db(app)
+    init_media(app)
+    init_site(app)
+    init_cli(app)
+    return app
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def init_db(app: Flask) -> None:
+    from showcase import models  # noqa: F401  (registers the tables on db.metadata)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+def init_media(app: Flask) -> None:
+    from showcase.media.storage import Storage
+
+    app.extensions["storage"] = Storage(Path(app.config["MEDIA_ROOT"]))
+
+
+def init_site(app: Flask) -> None:
+    from showcase.site import init_site as register
+
+    register(app)
+
+
+def init_cli(app: Flask) -> None:
+    from showcase.cli import register
+
+    register(app)

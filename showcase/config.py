@@ -1,0 +1,49 @@
+"""Settings from environment variables, with safe defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url(raw: str | None, instance_path: Path) -> str:
+    """Return a SQLAlchemy URL: the given one (psycopg 3 for PostgreSQL) or the SQLite default."""
+    if not raw:
+        return f"sqlite:///{instance_path / 'showcase.sqlite3'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix) :]
+    return raw
+
+
+def secret_key(instance_path: Path) -> str:
+    """Read the secret key kept in instance/, creating it (mode 0600) on first run."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    return key
+
+
+def load(instance_path: Path, overrides: dict | None = None) -> dict:
+    """Build the settings from the environment, then `overrides` (tests pass theirs here)."""
+    env = os.environ
+    overrides = overrides or {}
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
+        "SEARCH_INDEX_DIR": env.get("SEARCH_INDEX_DIR", str(PROJECT_ROOT / "search_index")),
+        "MEDIA_ROOT": env.get("MEDIA_ROOT", str(instance_path / "media")),
+        "SITE_URL": env.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "PER_PAGE": 12,
+        "REGISTER_PER_PAGE": 25,
+    }
+    settings.update(overrides)
+    if not settings.get("SECRET_KEY"):
+        settings["SECRET_KEY"] = env.get("SECRET_KEY") or secret_key(instance_path)
+    return settings

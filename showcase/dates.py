@@ -1,0 +1,35 @@
+"""Time zones and date formats: stored naive UTC, shown in Vietnam time as dd/mm/yyyy."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+
+VIETNAM = timezone(timedelta(hours=7), "ICT")
+
+
+def to_local(value: datetime) -> datetime:
+    """Return a stored (naive UTC) datetime in Vietnam time."""
+    return value.replace(tzinfo=timezone.utc).astimezone(VIETNAM)
+
+
+def from_local(value: date | datetime) -> datetime:
+    """Return naive UTC for a Vietnam-local date (midnight) or datetime (naive means local)."""
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time())
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=VIETNAM)
+    return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def format_date(value: date | datetime | None) -> str:
+    """Format as dd/mm/yyyy (datetimes in Vietnam time)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value)
+    return value.strftime("%d/%m/%Y")
+
+
+def format_datetime(value: datetime | None) -> str:
+    """Format as HH:MM dd/mm/yyyy in Vietnam time."""
+    return to_local(value).strftime("%H:%M %d/%m/%Y") if value else ""

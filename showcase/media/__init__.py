@@ -1,0 +1,1 @@
+"""Images: checks, storage and (later) renditions. Only this package touches image files."""

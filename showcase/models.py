@@ -1,0 +1,374 @@
+"""The domain model (SQLAlchemy 2.0, typed). Code is English; labels are Vietnamese.
+
+All datetimes are naive UTC; templates show them in Vietnam time (UTC+7).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from showcase.extensions import db
+
+
+def utcnow() -> datetime:
+    """Return the current time as naive UTC (what every column stores)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class LabelledEnum(enum.StrEnum):
+    """A string enum whose members carry a Vietnamese label."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> LabelledEnum:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+
+class StoryStatus(LabelledEnum):
+    DRAFT = "draft", "Bản nháp"
+    IN_REVIEW = "in_review", "Chờ duyệt"
+    PUBLISHED = "published", "Đã đăng"
+    ARCHIVED = "archived", "Lưu trữ"
+    RETRACTED = "retracted", "Đã thu hồi"
+
+
+class ExemplarKind(LabelledEnum):
+    INDIVIDUAL = "individual", "Cá nhân"
+    COLLECTIVE = "collective", "Tập thể"
+
+
+class LocalityKind(LabelledEnum):
+    CITY = "city", "Thành phố"
+    DISTRICT = "district", "Quận"
+    RURAL_DISTRICT = "rural_district", "Huyện"
+    TOWNSHIP = "township", "Thị trấn"
+    WARD = "ward", "Phường"
+    COMMUNE = "commune", "Xã"
+    SPECIAL_ZONE = "special_zone", "Đặc khu"
+
+
+class CommendationLevel(LabelledEnum):
+    STATE = "state", "Nhà nước"
+    GOVERNMENT = "government", "Chính phủ"
+    MINISTRY = "ministry", "Bộ, ngành, đoàn thể Trung ương"
+    CITY = "city", "Thành phố"
+    LOCAL = "local", "Cơ sở"
+
+
+class UserRole(LabelledEnum):
+    ADMIN = "admin", "Quản trị"
+    EDITOR = "editor", "Biên tập viên"
+    PARTNER = "partner", "Đối tác báo chí"
+
+
+class NominationStatus(LabelledEnum):
+    NEW = "new", "Mới"
+    ACCEPTED = "accepted", "Đã tiếp nhận"
+    REJECTED = "rejected", "Không tiếp nhận"
+
+
+class CoverageMedium(LabelledEnum):
+    PRINT = "print", "Báo in"
+    ONLINE = "online", "Báo điện tử"
+    TV = "tv", "Truyền hình"
+    RADIO = "radio", "Phát thanh"
+
+
+def enum_column(enum_cls: type[enum.Enum]) -> Enum:
+    """Store an enum as its value in a VARCHAR (same on SQLite and PostgreSQL)."""
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        length=20,
+        validate_strings=True,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+story_exemplars = Table(
+    "story_exemplar",
+    db.metadata,
+    Column("story_id", ForeignKey("story.id", ondelete="CASCADE"), primary_key=True),
+    Column("exemplar_id", ForeignKey("exemplar.id", ondelete="CASCADE"), primary_key=True),
+)
+
+story_movements = Table(
+    "story_movement",
+    db.metadata,
+    Column("story_id", ForeignKey("story.id", ondelete="CASCADE"), primary_key=True),
+    Column("movement_id", ForeignKey("movement.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Setting(db.Model):
+    """A site-wide key/value flag (e.g. whether sample data is loaded)."""
+
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
+class Field(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Movement(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    launched_by: Mapped[str] = mapped_column(String(200), default="")
+    start_year: Mapped[int] = mapped_column(Integer)
+    end_year: Mapped[int | None] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def years(self) -> str:
+        return f"{self.start_year}–{self.end_year}" if self.end_year else f"từ {self.start_year}"
+
+
+class Locality(db.Model):
+    """An administrative unit; a unit merged away keeps its page and points to its successor."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[LocalityKind] = mapped_column(enum_column(LocalityKind))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("locality.id"))
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("locality.id"))
+
+    parent: Mapped[Locality | None] = relationship(
+        remote_side=[id], foreign_keys=[parent_id], back_populates="children"
+    )
+    children: Mapped[list[Locality]] = relationship(
+        foreign_keys=[parent_id], back_populates="parent", order_by="Locality.name"
+    )
+    replaced_by: Mapped[Locality | None] = relationship(
+        remote_side=[id], foreign_keys=[replaced_by_id], back_populates="replaced"
+    )
+    replaced: Mapped[list[Locality]] = relationship(
+        foreign_keys=[replaced_by_id], back_populates="replaced_by", order_by="Locality.name"
+    )
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.kind.label} {self.name}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.replaced_by_id is None
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class MediaAsset(db.Model):
+    """An image kept in Storage under a content-addressed name."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file: Mapped[str] = mapped_column(String(200), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(String(200), default="")
+    content_type: Mapped[str] = mapped_column(String(50))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    caption: Mapped[str] = mapped_column(Text, default="")
+    alt_text: Mapped[str] = mapped_column(Text, default="")
+    credit: Mapped[str] = mapped_column(String(300), default="")
+    licence: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Exemplar(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[ExemplarKind] = mapped_column(enum_column(ExemplarKind))
+    locality_id: Mapped[int] = mapped_column(ForeignKey("locality.id"))
+    role: Mapped[str] = mapped_column(String(300), default="")
+    organisation: Mapped[str] = mapped_column(String(300), default="")
+    portrait_id: Mapped[int | None] = mapped_column(ForeignKey("media_asset.id"))
+    bio_md: Mapped[str] = mapped_column(Text, default="")
+    bio_html: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    locality: Mapped[Locality] = relationship()
+    portrait: Mapped[MediaAsset | None] = relationship()
+    commendations: Mapped[list[Commendation]] = relationship(
+        back_populates="exemplar",
+        order_by="(Commendation.decision_date.desc(), Commendation.id)",
+        cascade="all, delete-orphan",
+    )
+    stories: Mapped[list[Story]] = relationship(
+        secondary=story_exemplars, back_populates="exemplars"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Story(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body_md: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[StoryStatus] = mapped_column(
+        enum_column(StoryStatus), default=StoryStatus.DRAFT, index=True
+    )
+    published_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    featured: Mapped[bool] = mapped_column(Boolean, default=False)
+    byline: Mapped[str] = mapped_column(String(200), default="")
+    broadcast_summary: Mapped[str] = mapped_column(Text, default="")
+    field_id: Mapped[int] = mapped_column(ForeignKey("field.id"))
+    locality_id: Mapped[int] = mapped_column(ForeignKey("locality.id"))
+    cover_id: Mapped[int | None] = mapped_column(ForeignKey("media_asset.id"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    field: Mapped[Field] = relationship()
+    locality: Mapped[Locality] = relationship()
+    cover: Mapped[MediaAsset | None] = relationship()
+    author: Mapped[User | None] = relationship()
+    exemplars: Mapped[list[Exemplar]] = relationship(
+        secondary=story_exemplars, back_populates="stories", order_by="Exemplar.name"
+    )
+    movements: Mapped[list[Movement]] = relationship(
+        secondary=story_movements, order_by="Movement.name"
+    )
+    coverage: Mapped[list[CoverageItem]] = relationship(
+        back_populates="story", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == StoryStatus.PUBLISHED
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Commendation(db.Model):
+    """An award with its decision; a revocation carries its own decision."""
+
+    __table_args__ = (UniqueConstraint("exemplar_id", "decision_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exemplar_id: Mapped[int] = mapped_column(ForeignKey("exemplar.id", ondelete="CASCADE"))
+    form: Mapped[str] = mapped_column(String(300))
+    level: Mapped[CommendationLevel] = mapped_column(enum_column(CommendationLevel))
+    issuer: Mapped[str] = mapped_column(String(300))
+    decision_no: Mapped[str] = mapped_column(String(100), index=True)
+    decision_date: Mapped[date] = mapped_column(Date, index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    movement_id: Mapped[int | None] = mapped_column(ForeignKey("movement.id"))
+    revoked_decision_no: Mapped[str | None] = mapped_column(String(100))
+    revoked_on: Mapped[date | None] = mapped_column(Date)
+    revoked_reason: Mapped[str | None] = mapped_column(Text)
+
+    exemplar: Mapped[Exemplar] = relationship(back_populates="commendations")
+    movement: Mapped[Movement | None] = relationship()
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_decision_no is not None
+
+
+class User(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[UserRole] = mapped_column(enum_column(UserRole))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Revision(db.Model):
+    """A full snapshot of a story, exemplar or commendation at one save."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    object_type: Mapped[str] = mapped_column(String(40), index=True)
+    object_id: Mapped[int] = mapped_column(Integer, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class AuditLog(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str] = mapped_column(String(40), default="")
+    object_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    ip: Mapped[str] = mapped_column(String(45), default="")
+
+
+class Nomination(db.Model):
+    """A citizen's tip about a good deed; contact data is private to the board."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    nominee_name: Mapped[str] = mapped_column(String(200))
+    deed: Mapped[str] = mapped_column(Text)
+    locality_id: Mapped[int | None] = mapped_column(ForeignKey("locality.id"))
+    contact_name: Mapped[str] = mapped_column(String(200))
+    contact_phone: Mapped[str] = mapped_column(String(30), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    status: Mapped[NominationStatus] = mapped_column(
+        enum_column(NominationStatus), default=NominationStatus.NEW
+    )
+    moderator_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    locality: Mapped[Locality | None] = relationship()
+
+
+class CoverageItem(db.Model):
+    """A newspaper, TV or radio piece that used a story."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("story.id", ondelete="CASCADE"))
+    outlet: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str] = mapped_column(String(1000), default="")
+    published_on: Mapped[date] = mapped_column(Date)
+    medium: Mapped[CoverageMedium] = mapped_column(enum_column(CoverageMedium))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    story: Mapped[Story] = relationship(back_populates="coverage")

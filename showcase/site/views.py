@@ -1,0 +1,169 @@
+"""Public pages: parse the request, ask queries.py, render a template."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from showcase.extensions import db
+from showcase.models import Exemplar, Field, Locality, Movement, Story, story_movements
+from showcase.site import queries, register
+
+bp = Blueprint("site", __name__, template_folder="templates")
+
+LIST_OPTIONS = (selectinload(Story.cover), selectinload(Story.locality), selectinload(Story.field))
+
+
+def paginate(stmt, per_page: int | None = None):
+    """Paginate a query by ?trang=N; a page that is not there is a 404."""
+    page = request.args.get("trang", 1, type=int)
+    if page < 1:
+        abort(404)
+    return db.paginate(
+        stmt, page=page, per_page=per_page or current_app.config["PER_PAGE"], error_out=True
+    )
+
+
+def by_slug(model, slug: str):
+    return db.first_or_404(select(model).filter_by(slug=slug))
+
+
+@bp.get("/")
+def home():
+    featured = db.session.scalars(
+        queries.published_stories().where(Story.featured).options(*LIST_OPTIONS).limit(3)
+    ).all()
+    featured_ids = [s.id for s in featured]
+    latest = db.session.scalars(
+        queries.published_stories()
+        .where(Story.id.not_in(featured_ids))
+        .options(*LIST_OPTIONS)
+        .limit(6)
+    ).all()
+    movement_counts = queries.story_counts(story_movements.c.movement_id, story_movements)
+    field_counts = queries.story_counts(Story.field_id)
+    return render_template(
+        "site/home.html",
+        featured=featured,
+        latest=latest,
+        movements=db.session.scalars(select(Movement).order_by(Movement.start_year.desc())).all(),
+        fields=db.session.scalars(select(Field).order_by(Field.name)).all(),
+        movement_counts=movement_counts,
+        field_counts=field_counts,
+        figures=queries.figures(),
+    )
+
+
+@bp.get("/bai-viet")
+def stories():
+    page = paginate(queries.published_stories().options(*LIST_OPTIONS))
+    return render_template("site/stories.html", page=page)
+
+
+@bp.get("/bai-viet/<slug>")
+def story(slug: str):
+    item = queries.story_by_slug(slug) or abort(404)
+    public = queries.public_exemplar_ids(e.id for e in item.exemplars)
+    return render_template(
+        "site/story.html", story=item, related=queries.related_stories(item), public_exemplars=public
+    )
+
+
+@bp.get("/dien-hinh")
+def exemplars():
+    page = paginate(queries.public_exemplars().options(selectinload(Exemplar.portrait)))
+    return render_template("site/exemplars.html", page=page)
+
+
+@bp.get("/dien-hinh/<slug>")
+def exemplar(slug: str):
+    item = queries.exemplar_by_slug(slug) or abort(404)
+    page = paginate(queries.stories_of_exemplar(item).options(*LIST_OPTIONS))
+    return render_template("site/exemplar.html", exemplar=item, page=page)
+
+
+@bp.get("/phong-trao")
+def movements():
+    items = db.session.scalars(select(Movement).order_by(Movement.start_year.desc())).all()
+    counts = queries.story_counts(story_movements.c.movement_id, story_movements)
+    return render_template("site/movements.html", movements=items, counts=counts)
+
+
+@bp.get("/phong-trao/<slug>")
+def movement(slug: str):
+    item = by_slug(Movement, slug)
+    page = paginate(queries.stories_of_movement(item).options(*LIST_OPTIONS))
+    return render_template("site/movement.html", movement=item, page=page)
+
+
+@bp.get("/linh-vuc")
+def fields():
+    items = db.session.scalars(select(Field).order_by(Field.name)).all()
+    return render_template("site/fields.html", fields=items, counts=queries.story_counts(Story.field_id))
+
+
+@bp.get("/linh-vuc/<slug>")
+def field(slug: str):
+    item = by_slug(Field, slug)
+    page = paginate(queries.stories_of_field(item).options(*LIST_OPTIONS))
+    return render_template("site/field.html", field=item, page=page)
+
+
+@bp.get("/dia-phuong")
+def localities():
+    units = db.session.scalars(select(Locality).order_by(Locality.name)).all()
+    roots = [u for u in units if u.parent_id is None]
+    return render_template("site/localities.html", roots=roots)
+
+
+@bp.get("/dia-phuong/<slug>")
+def locality(slug: str):
+    item = by_slug(Locality, slug)
+    page = paginate(queries.stories_in(queries.locality_scope(item)).options(*LIST_OPTIONS))
+    return render_template("site/locality.html", locality=item, page=page)
+
+
+@bp.get("/khen-thuong")
+def commendations():
+    try:
+        filters = register.parse_filters(request.args)
+    except register.BadFilter as exc:
+        abort(400, description=str(exc))
+    page = paginate(register.query(filters), per_page=current_app.config["REGISTER_PER_PAGE"])
+    public = queries.public_exemplar_ids(c.exemplar_id for c in page.items)
+    return render_template(
+        "site/register.html",
+        page=page,
+        filters=filters,
+        choices=register.choices(),
+        public_exemplars=public,
+    )
+
+
+@bp.get("/khen-thuong.csv")
+def commendations_csv():
+    try:
+        filters = register.parse_filters(request.args)
+    except register.BadFilter as exc:
+        abort(400, description=str(exc))
+    rows = db.session.scalars(register.query(filters)).unique().all()
+    return Response(
+        register.to_csv(rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=khen-thuong.csv"},
+    )
+
+
+@bp.get("/media/<path:key>")
+def media(key: str):
+    storage = current_app.extensions["storage"]
+    try:
+        path = storage.path(key)
+    except ValueError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, max_age=31536000)
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response

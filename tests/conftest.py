@@ -1,0 +1,216 @@
+"""Fixtures: one app per session on a real database (SQLite file, or PostgreSQL when
+TEST_DATABASE_URL is set, in a schema of its own that is dropped afterwards)."""
+
+from __future__ import annotations
+
+import io
+import os
+import uuid
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from sqlalchemy import create_engine, text
+
+from showcase import create_app
+from showcase.extensions import db
+from showcase.models import (
+    Commendation,
+    CommendationLevel,
+    Exemplar,
+    ExemplarKind,
+    Field,
+    Locality,
+    LocalityKind,
+    Movement,
+    Story,
+    StoryStatus,
+)
+from showcase.services import records
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+class Database:
+    """A throwaway database: a SQLite file, or a PostgreSQL schema dropped at the end."""
+
+    def __init__(self, directory: Path) -> None:
+        self.schema = None
+        if PG_URL:
+            self.schema = f"t_{uuid.uuid4().hex[:12]}"
+            self.admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+            with self.admin.begin() as conn:
+                conn.execute(text(f'CREATE SCHEMA "{self.schema}"'))
+            sep = "&" if "?" in PG_URL else "?"
+            self.url = f"{PG_URL}{sep}options=-csearch_path%3D{self.schema}"
+        else:
+            self.url = f"sqlite:///{directory / 'test.sqlite3'}"
+
+    def drop(self) -> None:
+        if self.schema:
+            with self.admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{self.schema}" CASCADE'))
+            self.admin.dispose()
+
+
+def build_app(directory: Path, database: Database):
+    """Create an app on `database` with every table, media under `directory`."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-" + uuid.uuid4().hex,
+            "SQLALCHEMY_DATABASE_URI": database.url,
+            "MEDIA_ROOT": str(directory / "media"),
+            "SEARCH_INDEX_DIR": str(directory / "search_index"),
+            "SERVER_NAME": "localhost",
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("app")
+    database = Database(directory)
+    app = build_app(directory, database)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+    database.drop()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    """Empty every table after each test that used the shared app."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context (for tests that use the session directly)."""
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def image_bytes(width: int = 64, height: int = 48, fmt: str = "JPEG", color=(180, 40, 40)) -> bytes:
+    """Build an image in memory."""
+    buf = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buf, fmt)
+    return buf.getvalue()
+
+
+@pytest.fixture
+def make_world(ctx):
+    """Create (or reuse) the taxonomy every story needs; return it as a dict."""
+
+    def make() -> dict:
+        def get_or_make(model, slug, **values):
+            record = db.session.scalar(db.select(model).filter_by(slug=slug))
+            if record is None:
+                record = model(slug=slug, **values)
+                db.session.add(record)
+            return record
+
+        city = get_or_make(Locality, "hai-phong", name="Hải Phòng", kind=LocalityKind.CITY)
+        ward = get_or_make(Locality, "phuong-do-son", name="Đồ Sơn", kind=LocalityKind.WARD, parent=city)
+        old = get_or_make(
+            Locality, "quan-do-son", name="Đồ Sơn", kind=LocalityKind.DISTRICT, parent=city, replaced_by=ward
+        )
+        field = get_or_make(Field, "y-te", name="Y tế", description="Khám chữa bệnh")
+        movement = get_or_make(
+            Movement, "nong-thon-moi", name="Cả nước chung sức xây dựng nông thôn mới",
+            launched_by="Thủ tướng Chính phủ", start_year=2011,
+        )
+        db.session.flush()
+        return {"city": city, "ward": ward, "old": old, "field": field, "movement": movement}
+
+    return make
+
+
+@pytest.fixture
+def make_exemplar(make_world):
+    counter = iter(range(1, 10_000))
+
+    def make(**values) -> Exemplar:
+        world = make_world()
+        n = next(counter)
+        exemplar = Exemplar(slug=values.pop("slug", f"dien-hinh-{n}"))
+        defaults = {
+            "name": f"Nguyễn Văn Thử {n}", "kind": ExemplarKind.INDIVIDUAL,
+            "locality": world["ward"], "bio_md": "Tiểu sử **ngắn**.",
+        }
+        records.apply(exemplar, defaults | values)
+        db.session.add(exemplar)
+        db.session.commit()
+        return exemplar
+
+    return make
+
+
+@pytest.fixture
+def make_story(make_world, make_exemplar):
+    counter = iter(range(1, 10_000))
+
+    def make(**values) -> Story:
+        world = make_world()
+        n = next(counter)
+        story = Story(slug=values.pop("slug", f"bai-viet-{n}"))
+        defaults = {
+            "title": f"Bài viết thử số {n}", "summary": "Tóm tắt bài viết.",
+            "body_md": "Đoạn mở đầu.\n\n## Chi tiết\n\nNội dung bài viết.",
+            "status": StoryStatus.PUBLISHED, "published_at": datetime(2024, 5, n % 28 + 1, 3, 0),
+            "byline": "Báo Hải Phòng", "broadcast_summary": "Bản tin ngắn.",
+            "field": world["field"], "locality": world["ward"],
+            "movements": [world["movement"]],
+        }
+        values = defaults | values
+        if "exemplars" not in values:
+            values["exemplars"] = [make_exemplar()]
+        records.apply(story, values)
+        db.session.add(story)
+        db.session.commit()
+        return story
+
+    return make
+
+
+@pytest.fixture
+def make_commendation(make_exemplar):
+    counter = iter(range(1, 10_000))
+
+    def make(**values) -> Commendation:
+        n = next(counter)
+        exemplar = values.pop("exemplar", None) or make_exemplar()
+        defaults = {
+            "form": "Bằng khen của Chủ tịch UBND thành phố", "level": CommendationLevel.CITY,
+            "issuer": "Chủ tịch UBND thành phố Hải Phòng", "decision_no": f"{1000 + n}/QĐ-UBND",
+            "decision_date": date(2023, 5, 19), "reason": "Thành tích xuất sắc.",
+        }
+        commendation = Commendation(exemplar=exemplar, **(defaults | values))
+        db.session.add(commendation)
+        db.session.commit()
+        return commendation
+
+    return make
