@@ -42,7 +42,9 @@ def gradient(size: tuple[int, int], top: tuple, bottom: tuple) -> Image.Image:
     draw = ImageDraw.Draw(im)
     for y in range(h):
         t = y / max(h - 1, 1)
-        draw.line([(0, y), (w, y)], fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom)))
+        draw.line(
+            [(0, y), (w, y)], fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True))
+        )
     return im
 
 
@@ -112,7 +114,9 @@ def main() -> int:
     for path in sorted((ROOT / "stories").glob("*.md")):
         data = front_matter(path)
         if data.get("cover") and not (images / data["cover"]).exists():
-            cover(data["cover"], data.get("title", "")).save(images / data["cover"], quality=80, optimize=True)
+            cover(data["cover"], data.get("title", "")).save(
+                images / data["cover"], quality=80, optimize=True
+            )
             made += 1
     for path in sorted((ROOT / "exemplars").glob("*.md")):
         data = front_matter(path)

@@ -45,31 +45,84 @@ SAMPLE_DATA = "sample_data"
 # key -> required? for each kind of record
 FIELD_KEYS = {"slug": True, "name": True, "description": False}
 MOVEMENT_KEYS = {
-    "slug": True, "name": True, "launched_by": True, "start_year": True,
-    "end_year": False, "description": False,
+    "slug": True,
+    "name": True,
+    "launched_by": True,
+    "start_year": True,
+    "end_year": False,
+    "description": False,
 }
 LOCALITY_KEYS = {"slug": True, "name": True, "kind": True, "parent": False, "replaced_by": False}
 COMMENDATION_KEYS = {
-    "exemplar": True, "form": True, "level": True, "issuer": True, "decision_no": True,
-    "decision_date": True, "reason": False, "movement": False, "revoked": False,
+    "exemplar": True,
+    "form": True,
+    "level": True,
+    "issuer": True,
+    "decision_no": True,
+    "decision_date": True,
+    "reason": False,
+    "movement": False,
+    "revoked": False,
 }
 REVOCATION_KEYS = {"decision_no": True, "date": True, "reason": True}
 EXEMPLAR_KEYS = {
-    "name": True, "kind": True, "locality": True, "role": False, "organisation": False,
-    "portrait": False, "portrait_alt": False,
+    "name": True,
+    "kind": True,
+    "locality": True,
+    "role": False,
+    "organisation": False,
+    "portrait": False,
+    "portrait_alt": False,
 }
 STORY_KEYS = {
-    "title": True, "summary": True, "exemplars": True, "movements": True, "field": True,
-    "locality": True, "published_at": False, "status": False, "featured": False,
-    "byline": False, "broadcast_summary": False, "cover": False, "cover_alt": False,
-    "cover_credit": False, "cover_caption": False, "cover_licence": False,
+    "title": True,
+    "summary": True,
+    "exemplars": True,
+    "movements": True,
+    "field": True,
+    "locality": True,
+    "published_at": False,
+    "status": False,
+    "featured": False,
+    "byline": False,
+    "broadcast_summary": False,
+    "cover": False,
+    "cover_alt": False,
+    "cover_credit": False,
+    "cover_caption": False,
+    "cover_licence": False,
 }
 SITE_KEYS = {"sample_data": False}
 TEXT_KEYS = {
-    "slug", "name", "title", "summary", "description", "launched_by", "kind", "parent",
-    "replaced_by", "role", "organisation", "byline", "broadcast_summary", "form", "issuer",
-    "reason", "level", "exemplar", "movement", "field", "locality", "status", "cover",
-    "cover_alt", "cover_credit", "cover_caption", "cover_licence", "portrait", "portrait_alt",
+    "slug",
+    "name",
+    "title",
+    "summary",
+    "description",
+    "launched_by",
+    "kind",
+    "parent",
+    "replaced_by",
+    "role",
+    "organisation",
+    "byline",
+    "broadcast_summary",
+    "form",
+    "issuer",
+    "reason",
+    "level",
+    "exemplar",
+    "movement",
+    "field",
+    "locality",
+    "status",
+    "cover",
+    "cover_alt",
+    "cover_credit",
+    "cover_caption",
+    "cover_licence",
+    "portrait",
+    "portrait_alt",
 }
 
 
@@ -281,7 +334,7 @@ def read_bundle(root: Path) -> Bundle:
                 ref(e.data[key], localities, "địa phương", e.path)
                 if e.data[key] == e.data["slug"]:
                     raise ContentError(e.path, f"'{key}' không thể trỏ tới chính nó")
-    for slug, e in bundle.exemplars.items():
+    for e in bundle.exemplars.values():
         _check_enum(e.data["kind"], ExemplarKind, "kind", e.path)
         ref(e.data["locality"], localities, "địa phương", e.path)
         if e.data.get("portrait"):
@@ -296,11 +349,13 @@ def read_bundle(root: Path) -> Bundle:
         if revoked is not None:
             _check_keys(revoked, REVOCATION_KEYS, e.path)
             revoked["date"] = _check_date(revoked["date"], "revoked.date", e.path)
-    keys = [(e.data["exemplar"], str(e.data["decision_no"])) for e in bundle.commendations]
-    for e, key in zip(bundle.commendations, keys):
-        if keys.count(key) > 1:
+    seen: set[tuple[str, str]] = set()
+    for e in bundle.commendations:
+        key = (e.data["exemplar"], str(e.data["decision_no"]))
+        if key in seen:
             raise ContentError(e.path, f"khen thưởng '{key[1]}' của '{key[0]}' bị trùng")
-    for slug, e in bundle.stories.items():
+        seen.add(key)
+    for e in bundle.stories.values():
         d = e.data
         for key in ("exemplars", "movements"):
             if not isinstance(d[key], list) or not d[key]:
@@ -358,8 +413,11 @@ def apply_bundle(bundle: Bundle) -> Report:
     for e in bundle.movements:
         d = e.data
         values = {
-            "name": d["name"], "launched_by": d["launched_by"], "start_year": d["start_year"],
-            "end_year": d.get("end_year"), "description": d.get("description") or "",
+            "name": d["name"],
+            "launched_by": d["launched_by"],
+            "start_year": d["start_year"],
+            "end_year": d.get("end_year"),
+            "description": d.get("description") or "",
         }
         _upsert(Movement, d["slug"], values, report)
     # Localities point at each other: create the missing ones first, then set everything.
@@ -374,7 +432,8 @@ def apply_bundle(bundle: Bundle) -> Report:
     for e in bundle.localities:
         d = e.data
         values = {
-            "name": d["name"], "kind": LocalityKind(d["kind"]),
+            "name": d["name"],
+            "kind": LocalityKind(d["kind"]),
             "parent": localities.get(d.get("parent")),
             "replaced_by": localities.get(d.get("replaced_by")),
         }
@@ -386,9 +445,13 @@ def apply_bundle(bundle: Bundle) -> Report:
         d = e.data
         portrait = _asset(bundle, d.get("portrait"), {"alt_text": d.get("portrait_alt") or d["name"]})
         values = {
-            "name": d["name"], "kind": ExemplarKind(d["kind"]),
-            "locality": localities[d["locality"]], "role": d.get("role") or "",
-            "organisation": d.get("organisation") or "", "portrait": portrait, "bio_md": e.body,
+            "name": d["name"],
+            "kind": ExemplarKind(d["kind"]),
+            "locality": localities[d["locality"]],
+            "role": d.get("role") or "",
+            "organisation": d.get("organisation") or "",
+            "portrait": portrait,
+            "bio_md": e.body,
         }
         _upsert(Exemplar, slug, values, report)
     db.session.flush()
@@ -406,11 +469,15 @@ def apply_bundle(bundle: Bundle) -> Report:
             db.session.add(record)
         revoked = d.get("revoked") or {}
         values = {
-            "form": d["form"], "level": CommendationLevel(d["level"]), "issuer": d["issuer"],
-            "decision_date": d["decision_date"], "reason": d.get("reason") or "",
+            "form": d["form"],
+            "level": CommendationLevel(d["level"]),
+            "issuer": d["issuer"],
+            "decision_date": d["decision_date"],
+            "reason": d.get("reason") or "",
             "movement": movements.get(d.get("movement")),
             "revoked_decision_no": str(revoked["decision_no"]) if revoked else None,
-            "revoked_on": revoked.get("date"), "revoked_reason": revoked.get("reason"),
+            "revoked_on": revoked.get("date"),
+            "revoked_reason": revoked.get("reason"),
         }
         report.count(created, records.apply(record, values))
     for slug, e in bundle.stories.items():
@@ -419,17 +486,24 @@ def apply_bundle(bundle: Bundle) -> Report:
             bundle,
             d.get("cover"),
             {
-                "alt_text": d.get("cover_alt"), "credit": d.get("cover_credit"),
-                "caption": d.get("cover_caption"), "licence": d.get("cover_licence"),
+                "alt_text": d.get("cover_alt"),
+                "credit": d.get("cover_credit"),
+                "caption": d.get("cover_caption"),
+                "licence": d.get("cover_licence"),
             },
         )
         values = {
-            "title": d["title"], "summary": d["summary"], "body_md": e.body,
+            "title": d["title"],
+            "summary": d["summary"],
+            "body_md": e.body,
             "status": StoryStatus(d.get("status", "published")),
             "published_at": from_local(d["published_at"]) if d.get("published_at") else None,
-            "featured": bool(d.get("featured", False)), "byline": d.get("byline") or "",
+            "featured": bool(d.get("featured", False)),
+            "byline": d.get("byline") or "",
             "broadcast_summary": d.get("broadcast_summary") or "",
-            "field": fields[d["field"]], "locality": localities[d["locality"]], "cover": cover,
+            "field": fields[d["field"]],
+            "locality": localities[d["locality"]],
+            "cover": cover,
             "exemplars": [exemplars[s] for s in d["exemplars"]],
             "movements": [movements[s] for s in d["movements"]],
         }
@@ -539,8 +613,12 @@ def export_content(root: Path) -> int:
     query = select(Commendation).join(Exemplar).order_by(Exemplar.slug, Commendation.decision_no)
     for c in db.session.scalars(query):
         item: dict[str, Any] = {
-            "exemplar": c.exemplar.slug, "form": c.form, "level": c.level.value,
-            "issuer": c.issuer, "decision_no": c.decision_no, "decision_date": c.decision_date,
+            "exemplar": c.exemplar.slug,
+            "form": c.form,
+            "level": c.level.value,
+            "issuer": c.issuer,
+            "decision_no": c.decision_no,
+            "decision_date": c.decision_date,
         }
         if c.reason:
             item["reason"] = c.reason
@@ -548,14 +626,20 @@ def export_content(root: Path) -> int:
             item["movement"] = c.movement.slug
         if c.is_revoked:
             item["revoked"] = {
-                "decision_no": c.revoked_decision_no, "date": c.revoked_on, "reason": c.revoked_reason,
+                "decision_no": c.revoked_decision_no,
+                "date": c.revoked_on,
+                "reason": c.revoked_reason,
             }
         commendations.append(item)
     (root / "commendations.yaml").write_text(_dump(commendations), "utf-8")
     for e in db.session.scalars(select(Exemplar).order_by(Exemplar.slug)):
         data = {
-            "name": e.name, "kind": e.kind.value, "locality": e.locality.slug, "role": e.role,
-            "organisation": e.organisation, "portrait": image_name(e.portrait),
+            "name": e.name,
+            "kind": e.kind.value,
+            "locality": e.locality.slug,
+            "role": e.role,
+            "organisation": e.organisation,
+            "portrait": image_name(e.portrait),
             "portrait_alt": e.portrait.alt_text if e.portrait else None,
         }
         (root / "exemplars" / f"{e.slug}.md").write_text(_front_matter(data, e.bio_md), "utf-8")
@@ -563,12 +647,17 @@ def export_content(root: Path) -> int:
     for s in stories:
         cover = s.cover
         data = {
-            "title": s.title, "summary": s.summary,
-            "exemplars": [x.slug for x in s.exemplars], "movements": [m.slug for m in s.movements],
-            "field": s.field.slug, "locality": s.locality.slug,
+            "title": s.title,
+            "summary": s.summary,
+            "exemplars": [x.slug for x in s.exemplars],
+            "movements": [m.slug for m in s.movements],
+            "field": s.field.slug,
+            "locality": s.locality.slug,
             "published_at": _local_date(s.published_at) if s.published_at else None,
             "status": None if s.status == StoryStatus.PUBLISHED else s.status.value,
-            "featured": s.featured, "byline": s.byline, "broadcast_summary": s.broadcast_summary,
+            "featured": s.featured,
+            "byline": s.byline,
+            "broadcast_summary": s.broadcast_summary,
             "cover": image_name(cover),
             "cover_alt": cover.alt_text if cover else None,
             "cover_credit": cover.credit if cover else None,

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
 
 
 def to_local(value: datetime) -> datetime:
     """Return a stored (naive UTC) datetime in Vietnam time."""
-    return value.replace(tzinfo=timezone.utc).astimezone(VIETNAM)
+    return value.replace(tzinfo=UTC).astimezone(VIETNAM)
 
 
 def from_local(value: date | datetime) -> datetime:
@@ -18,7 +18,7 @@ def from_local(value: date | datetime) -> datetime:
         value = datetime.combine(value, time())
     if value.tzinfo is None:
         value = value.replace(tzinfo=VIETNAM)
-    return value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 def format_date(value: date | datetime | None) -> str:

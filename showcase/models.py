@@ -6,7 +6,7 @@ All datetimes are naive UTC; templates show them in Vietnam time (UTC+7).
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -30,7 +30,7 @@ from showcase.extensions import db
 
 def utcnow() -> datetime:
     """Return the current time as naive UTC (what every column stores)."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class LabelledEnum(enum.StrEnum):
@@ -228,9 +228,7 @@ class Exemplar(db.Model):
         order_by="(Commendation.decision_date.desc(), Commendation.id)",
         cascade="all, delete-orphan",
     )
-    stories: Mapped[list[Story]] = relationship(
-        secondary=story_exemplars, back_populates="exemplars"
-    )
+    stories: Mapped[list[Story]] = relationship(secondary=story_exemplars, back_populates="exemplars")
 
     def __str__(self) -> str:
         return self.name
@@ -264,12 +262,8 @@ class Story(db.Model):
     exemplars: Mapped[list[Exemplar]] = relationship(
         secondary=story_exemplars, back_populates="stories", order_by="Exemplar.name"
     )
-    movements: Mapped[list[Movement]] = relationship(
-        secondary=story_movements, order_by="Movement.name"
-    )
-    coverage: Mapped[list[CoverageItem]] = relationship(
-        back_populates="story", cascade="all, delete-orphan"
-    )
+    movements: Mapped[list[Movement]] = relationship(secondary=story_movements, order_by="Movement.name")
+    coverage: Mapped[list[CoverageItem]] = relationship(back_populates="story", cascade="all, delete-orphan")
 
     @property
     def is_public(self) -> bool:

@@ -3,17 +3,10 @@ TEST_DATABASE_URL is set, in a schema of its own that is dropped afterwards)."""
 
 from __future__ import annotations
 
-import io
-import os
-import uuid
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
-from PIL import Image
-from sqlalchemy import create_engine, text
 
-from showcase import create_app
 from showcase.extensions import db
 from showcase.models import (
     Commendation,
@@ -28,47 +21,7 @@ from showcase.models import (
     StoryStatus,
 )
 from showcase.services import records
-
-PG_URL = os.environ.get("TEST_DATABASE_URL")
-
-
-class Database:
-    """A throwaway database: a SQLite file, or a PostgreSQL schema dropped at the end."""
-
-    def __init__(self, directory: Path) -> None:
-        self.schema = None
-        if PG_URL:
-            self.schema = f"t_{uuid.uuid4().hex[:12]}"
-            self.admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-            with self.admin.begin() as conn:
-                conn.execute(text(f'CREATE SCHEMA "{self.schema}"'))
-            sep = "&" if "?" in PG_URL else "?"
-            self.url = f"{PG_URL}{sep}options=-csearch_path%3D{self.schema}"
-        else:
-            self.url = f"sqlite:///{directory / 'test.sqlite3'}"
-
-    def drop(self) -> None:
-        if self.schema:
-            with self.admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{self.schema}" CASCADE'))
-            self.admin.dispose()
-
-
-def build_app(directory: Path, database: Database):
-    """Create an app on `database` with every table, media under `directory`."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-" + uuid.uuid4().hex,
-            "SQLALCHEMY_DATABASE_URI": database.url,
-            "MEDIA_ROOT": str(directory / "media"),
-            "SEARCH_INDEX_DIR": str(directory / "search_index"),
-            "SERVER_NAME": "localhost",
-        }
-    )
-    with app.app_context():
-        db.create_all()
-    return app
+from tests.support import Database, build_app, empty_database
 
 
 @pytest.fixture(scope="session")
@@ -88,12 +41,8 @@ def _clean_database(request):
     yield
     if "app" not in request.fixturenames:
         return
-    app = request.getfixturevalue("app")
-    with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+    with request.getfixturevalue("app").app_context():
+        empty_database()
 
 
 @pytest.fixture
@@ -112,13 +61,6 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
-
-
-def image_bytes(width: int = 64, height: int = 48, fmt: str = "JPEG", color=(180, 40, 40)) -> bytes:
-    """Build an image in memory."""
-    buf = io.BytesIO()
-    Image.new("RGB", (width, height), color).save(buf, fmt)
-    return buf.getvalue()
 
 
 @pytest.fixture
@@ -140,8 +82,11 @@ def make_world(ctx):
         )
         field = get_or_make(Field, "y-te", name="Y tế", description="Khám chữa bệnh")
         movement = get_or_make(
-            Movement, "nong-thon-moi", name="Cả nước chung sức xây dựng nông thôn mới",
-            launched_by="Thủ tướng Chính phủ", start_year=2011,
+            Movement,
+            "nong-thon-moi",
+            name="Cả nước chung sức xây dựng nông thôn mới",
+            launched_by="Thủ tướng Chính phủ",
+            start_year=2011,
         )
         db.session.flush()
         return {"city": city, "ward": ward, "old": old, "field": field, "movement": movement}
@@ -158,8 +103,10 @@ def make_exemplar(make_world):
         n = next(counter)
         exemplar = Exemplar(slug=values.pop("slug", f"dien-hinh-{n}"))
         defaults = {
-            "name": f"Nguyễn Văn Thử {n}", "kind": ExemplarKind.INDIVIDUAL,
-            "locality": world["ward"], "bio_md": "Tiểu sử **ngắn**.",
+            "name": f"Nguyễn Văn Thử {n}",
+            "kind": ExemplarKind.INDIVIDUAL,
+            "locality": world["ward"],
+            "bio_md": "Tiểu sử **ngắn**.",
         }
         records.apply(exemplar, defaults | values)
         db.session.add(exemplar)
@@ -178,11 +125,15 @@ def make_story(make_world, make_exemplar):
         n = next(counter)
         story = Story(slug=values.pop("slug", f"bai-viet-{n}"))
         defaults = {
-            "title": f"Bài viết thử số {n}", "summary": "Tóm tắt bài viết.",
+            "title": f"Bài viết thử số {n}",
+            "summary": "Tóm tắt bài viết.",
             "body_md": "Đoạn mở đầu.\n\n## Chi tiết\n\nNội dung bài viết.",
-            "status": StoryStatus.PUBLISHED, "published_at": datetime(2024, 5, n % 28 + 1, 3, 0),
-            "byline": "Báo Hải Phòng", "broadcast_summary": "Bản tin ngắn.",
-            "field": world["field"], "locality": world["ward"],
+            "status": StoryStatus.PUBLISHED,
+            "published_at": datetime(2024, 5, n % 28 + 1, 3, 0),
+            "byline": "Báo Hải Phòng",
+            "broadcast_summary": "Bản tin ngắn.",
+            "field": world["field"],
+            "locality": world["ward"],
             "movements": [world["movement"]],
         }
         values = defaults | values
@@ -204,9 +155,12 @@ def make_commendation(make_exemplar):
         n = next(counter)
         exemplar = values.pop("exemplar", None) or make_exemplar()
         defaults = {
-            "form": "Bằng khen của Chủ tịch UBND thành phố", "level": CommendationLevel.CITY,
-            "issuer": "Chủ tịch UBND thành phố Hải Phòng", "decision_no": f"{1000 + n}/QĐ-UBND",
-            "decision_date": date(2023, 5, 19), "reason": "Thành tích xuất sắc.",
+            "form": "Bằng khen của Chủ tịch UBND thành phố",
+            "level": CommendationLevel.CITY,
+            "issuer": "Chủ tịch UBND thành phố Hải Phòng",
+            "decision_no": f"{1000 + n}/QĐ-UBND",
+            "decision_date": date(2023, 5, 19),
+            "reason": "Thành tích xuất sắc.",
         }
         commendation = Commendation(exemplar=exemplar, **(defaults | values))
         db.session.add(commendation)

@@ -7,7 +7,14 @@ import pytest
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from showcase.extensions import db
-from showcase.models import Commendation, CommendationLevel, Exemplar, Locality, LocalityKind, Story, StoryStatus
+from showcase.models import (
+    Commendation,
+    CommendationLevel,
+    Exemplar,
+    Locality,
+    Story,
+    StoryStatus,
+)
 from showcase.services import records
 
 

@@ -6,7 +6,7 @@ import csv
 import io
 from dataclasses import dataclass
 
-from sqlalchemy import Select, distinct, extract, select
+from sqlalchemy import Select, extract, select
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
@@ -88,12 +88,10 @@ def query(filters: Filters) -> Select:
 
 def choices() -> dict[str, list]:
     """What the filter form offers."""
-    years = db.session.scalars(
-        select(distinct(extract("year", Commendation.decision_date)))
-    ).all()
+    years = db.session.scalars(select(extract("year", Commendation.decision_date)).distinct()).all()
     return {
         "years": sorted((int(y) for y in years), reverse=True),
-        "forms": db.session.scalars(select(distinct(Commendation.form)).order_by(Commendation.form)).all(),
+        "forms": db.session.scalars(select(Commendation.form).distinct().order_by(Commendation.form)).all(),
         "levels": list(CommendationLevel),
         "localities": db.session.scalars(select(Locality).order_by(Locality.name, Locality.kind)).all(),
         "movements": db.session.scalars(select(Movement).order_by(Movement.name)).all(),
@@ -106,8 +104,18 @@ def _cell(value: str) -> str:
 
 
 CSV_HEADER = [
-    "Số quyết định", "Ngày quyết định", "Hình thức", "Cấp", "Cơ quan quyết định", "Điển hình",
-    "Loại", "Địa phương", "Phong trào", "Lý do", "Thu hồi theo quyết định", "Ngày thu hồi",
+    "Số quyết định",
+    "Ngày quyết định",
+    "Hình thức",
+    "Cấp",
+    "Cơ quan quyết định",
+    "Điển hình",
+    "Loại",
+    "Địa phương",
+    "Phong trào",
+    "Lý do",
+    "Thu hồi theo quyết định",
+    "Ngày thu hồi",
     "Lý do thu hồi",
 ]
 
@@ -122,10 +130,19 @@ def to_csv(rows: list[Commendation]) -> str:
         writer.writerow(
             _cell(v)
             for v in (
-                c.decision_no, format_date(c.decision_date), c.form, c.level.label, c.issuer,
-                c.exemplar.name, c.exemplar.kind.label, c.exemplar.locality.full_name,
-                c.movement.name if c.movement else "", c.reason, c.revoked_decision_no or "",
-                format_date(c.revoked_on), c.revoked_reason or "",
+                c.decision_no,
+                format_date(c.decision_date),
+                c.form,
+                c.level.label,
+                c.issuer,
+                c.exemplar.name,
+                c.exemplar.kind.label,
+                c.exemplar.locality.full_name,
+                c.movement.name if c.movement else "",
+                c.reason,
+                c.revoked_decision_no or "",
+                format_date(c.revoked_on),
+                c.revoked_reason or "",
             )
         )
     return out.getvalue()

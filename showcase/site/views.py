@@ -20,9 +20,7 @@ def paginate(stmt, per_page: int | None = None):
     page = request.args.get("trang", 1, type=int)
     if page < 1:
         abort(404)
-    return db.paginate(
-        stmt, page=page, per_page=per_page or current_app.config["PER_PAGE"], error_out=True
-    )
+    return db.paginate(stmt, page=page, per_page=per_page or current_app.config["PER_PAGE"], error_out=True)
 
 
 def by_slug(model, slug: str):
@@ -36,10 +34,7 @@ def home():
     ).all()
     featured_ids = [s.id for s in featured]
     latest = db.session.scalars(
-        queries.published_stories()
-        .where(Story.id.not_in(featured_ids))
-        .options(*LIST_OPTIONS)
-        .limit(6)
+        queries.published_stories().where(Story.id.not_in(featured_ids)).options(*LIST_OPTIONS).limit(6)
     ).all()
     movement_counts = queries.story_counts(story_movements.c.movement_id, story_movements)
     field_counts = queries.story_counts(Story.field_id)

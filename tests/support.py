@@ -1,0 +1,80 @@
+"""Helpers shared by the test modules: throwaway databases, apps, images, snapshots."""
+
+from __future__ import annotations
+
+import io
+import os
+import uuid
+from pathlib import Path
+
+from PIL import Image
+from sqlalchemy import create_engine, text
+
+from showcase import create_app
+from showcase.extensions import db
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+class Database:
+    """A throwaway database: a SQLite file, or a PostgreSQL schema dropped at the end."""
+
+    def __init__(self, directory: Path) -> None:
+        self.schema = None
+        if PG_URL:
+            self.schema = f"t_{uuid.uuid4().hex[:12]}"
+            self.admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+            with self.admin.begin() as conn:
+                conn.execute(text(f'CREATE SCHEMA "{self.schema}"'))
+            sep = "&" if "?" in PG_URL else "?"
+            self.url = f"{PG_URL}{sep}options=-csearch_path%3D{self.schema}"
+        else:
+            self.url = f"sqlite:///{directory / 'test.sqlite3'}"
+
+    def drop(self) -> None:
+        if self.schema:
+            with self.admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{self.schema}" CASCADE'))
+            self.admin.dispose()
+
+
+def build_app(directory: Path, database: Database):
+    """Create an app on `database` with every table, media under `directory`."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-" + uuid.uuid4().hex,
+            "SQLALCHEMY_DATABASE_URI": database.url,
+            "MEDIA_ROOT": str(directory / "media"),
+            "SEARCH_INDEX_DIR": str(directory / "search_index"),
+            "SERVER_NAME": "localhost",
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+def empty_database() -> None:
+    """Delete every row of every table (inside an app context)."""
+    db.session.remove()
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of every table, in primary-key order (to compare database states)."""
+    db.session.expire_all()
+    with db.engine.connect() as conn:
+        return {
+            table.name: [tuple(row) for row in conn.execute(table.select().order_by(*table.primary_key))]
+            for table in db.metadata.sorted_tables
+        }
+
+
+def image_bytes(width: int = 64, height: int = 48, fmt: str = "JPEG", color=(180, 40, 40)) -> bytes:
+    """Build an image in memory."""
+    buf = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buf, fmt)
+    return buf.getvalue()

@@ -1,0 +1,340 @@
+"""The content/ importer: upsert by slug, idempotent, all-or-nothing; export round-trips."""
+
+from __future__ import annotations
+
+import filecmp
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from showcase import content_io
+from showcase.extensions import db
+from showcase.models import Commendation, Exemplar, Locality, Story, StoryStatus
+from tests.support import empty_database, image_bytes, snapshot
+
+FILES = {
+    "site.yaml": "sample_data: true\n",
+    "fields.yaml": """
+        - slug: giao-duc
+          name: Giáo dục – Đào tạo
+          description: Dạy và học.
+        - slug: y-te
+          name: Y tế
+        """,
+    "movements.yaml": """
+        - slug: nong-thon-moi
+          name: Cả nước chung sức xây dựng nông thôn mới
+          launched_by: Thủ tướng Chính phủ
+          start_year: 2011
+        - slug: phong-chong-covid-19
+          name: Phòng, chống Covid-19
+          launched_by: Thủ tướng Chính phủ
+          start_year: 2020
+          end_year: 2022
+        """,
+    "localities.yaml": """
+        - slug: hai-phong
+          name: Hải Phòng
+          kind: city
+        - slug: quan-do-son
+          name: Đồ Sơn
+          kind: district
+          parent: hai-phong
+          replaced_by: phuong-do-son
+        - slug: phuong-do-son
+          name: Đồ Sơn
+          kind: ward
+          parent: hai-phong
+        """,
+    "commendations.yaml": """
+        - exemplar: nguyen-thi-hoa
+          form: Bằng khen của Chủ tịch UBND thành phố
+          level: city
+          issuer: Chủ tịch UBND thành phố Hải Phòng
+          decision_no: 1234/QĐ-UBND
+          decision_date: 2023-05-19
+          reason: Thành tích xuất sắc.
+          movement: nong-thon-moi
+        - exemplar: nguyen-thi-hoa
+          form: Giấy khen
+          level: local
+          issuer: Chủ tịch UBND phường Đồ Sơn
+          decision_no: 77/QĐ-UBND
+          decision_date: 2022-01-03
+          revoked:
+            decision_no: 99/QĐ-UBND
+            date: 2022-06-01
+            reason: Trùng thành tích.
+        """,
+    "exemplars/nguyen-thi-hoa.md": """
+        ---
+        name: Nguyễn Thị Hoa
+        kind: individual
+        locality: phuong-do-son
+        role: Tổ trưởng tổ dân phố
+        portrait: hoa.jpg
+        ---
+        Bà Hoa **sinh năm 1960**.
+        """,
+    "stories/nguoi-giu-lua.md": """
+        ---
+        title: Người giữ lửa ở Đồ Sơn
+        summary: Tóm tắt ngắn.
+        exemplars: [nguyen-thi-hoa]
+        movements: [nong-thon-moi, phong-chong-covid-19]
+        field: y-te
+        locality: quan-do-son
+        published_at: 2024-03-18
+        featured: true
+        byline: Báo Hải Phòng
+        broadcast_summary: Bản tin sáu mươi giây.
+        cover: bia.jpg
+        cover_alt: Bà Hoa đứng trước nhà văn hóa
+        cover_credit: "Ảnh: Ban TĐ-KT"
+        ---
+        Đoạn một.
+
+        ## Mục hai
+
+        Đoạn hai.
+        """,
+    "stories/ban-nhap.md": """
+        ---
+        title: Bản nháp
+        summary: Chưa đăng.
+        exemplars: [nguyen-thi-hoa]
+        movements: [nong-thon-moi]
+        field: giao-duc
+        locality: phuong-do-son
+        published_at: 2025-01-02
+        status: draft
+        ---
+        Nháp.
+        """,
+}
+
+
+def write_content(root: Path, files: dict[str, str] | None = None) -> Path:
+    """Write a content directory (FILES, overridden by `files`) with its two images."""
+    for name, text in (FILES | (files or {})).items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), "utf-8")
+    (root / "images").mkdir(exist_ok=True)
+    (root / "images" / "hoa.jpg").write_bytes(image_bytes(40, 50))
+    (root / "images" / "bia.jpg").write_bytes(image_bytes(160, 90, color=(20, 90, 160)))
+    return root
+
+
+@pytest.fixture
+def content(tmp_path):
+    return write_content(tmp_path / "content")
+
+
+def test_import_creates_everything(ctx, content, app):
+    report = content_io.import_content(content)
+    assert report.created == 2 + 2 + 3 + 1 + 2 + 2
+    story = db.session.scalar(db.select(Story).filter_by(slug="nguoi-giu-lua"))
+    assert story.status == StoryStatus.PUBLISHED and story.featured
+    assert {m.slug for m in story.movements} == {"nong-thon-moi", "phong-chong-covid-19"}
+    assert story.body_html.startswith("<p>Đoạn một.</p>")
+    assert story.cover.alt_text == "Bà Hoa đứng trước nhà văn hóa"
+    assert (story.cover.width, story.cover.height) == (160, 90)
+    assert app.extensions["storage"].exists(story.cover.file)
+    assert story.published_at.strftime("%Y-%m-%d %H:%M") == "2024-03-17 17:00"  # midnight in Hà Nội
+    draft = db.session.scalar(db.select(Story).filter_by(slug="ban-nhap"))
+    assert draft.status == StoryStatus.DRAFT
+    old = db.session.scalar(db.select(Locality).filter_by(slug="quan-do-son"))
+    assert old.replaced_by.slug == "phuong-do-son" and old.parent.slug == "hai-phong"
+    hoa = db.session.scalar(db.select(Exemplar).filter_by(slug="nguyen-thi-hoa"))
+    assert [c.decision_no for c in hoa.commendations] == ["1234/QĐ-UBND", "77/QĐ-UBND"]
+    assert hoa.commendations[1].is_revoked and hoa.commendations[1].revoked_decision_no == "99/QĐ-UBND"
+    assert hoa.bio_html == "<p>Bà Hoa <strong>sinh năm 1960</strong>.</p>\n"
+    assert content_io.is_sample_data()
+
+
+def test_second_import_changes_nothing(ctx, content):
+    content_io.import_content(content)
+    before = snapshot()
+    report = content_io.import_content(content)
+    assert (report.created, report.updated) == (0, 0)
+    assert report.unchanged > 0
+    assert snapshot() == before
+
+
+def test_import_updates_by_slug(ctx, content):
+    content_io.import_content(content)
+    story_id = db.session.scalar(db.select(Story.id).filter_by(slug="nguoi-giu-lua"))
+    path = content / "stories" / "nguoi-giu-lua.md"
+    path.write_text(path.read_text("utf-8").replace("Đoạn hai.", "Đoạn hai đã sửa."), "utf-8")
+    report = content_io.import_content(content)
+    assert (report.created, report.updated) == (0, 1)
+    story = db.session.get(Story, story_id)
+    assert "Đoạn hai đã sửa." in story.body_html
+
+
+BROKEN = {
+    "broken YAML": ("stories/nguoi-giu-lua.md", "---\ntitle: [unclosed\n---\nx\n", "YAML không hợp lệ"),
+    "missing field": (
+        "stories/moi.md",
+        "---\ntitle: Thiếu trường\nsummary: x\nexemplars: [nguyen-thi-hoa]\nmovements: [nong-thon-moi]\n"
+        "locality: phuong-do-son\npublished_at: 2024-01-01\n---\nx\n",
+        "thiếu trường bắt buộc 'field'",
+    ),
+    "bad exemplar reference": (
+        "stories/moi.md",
+        "---\ntitle: Sai\nsummary: x\nexemplars: [khong-co-ai]\nmovements: [nong-thon-moi]\nfield: y-te\n"
+        "locality: phuong-do-son\npublished_at: 2024-01-01\n---\nx\n",
+        "điển hình 'khong-co-ai' không tồn tại",
+    ),
+    "bad locality parent": (
+        "localities.yaml",
+        "- slug: hai-phong\n  name: Hải Phòng\n  kind: city\n  parent: sao-hoa\n",
+        "địa phương 'sao-hoa' không tồn tại",
+    ),
+    "bad enum": (
+        "exemplars/nguyen-thi-hoa.md",
+        "---\nname: Hoa\nkind: robot\nlocality: phuong-do-son\n---\nx\n",
+        "'kind' phải là một trong",
+    ),
+    "missing image": (
+        "exemplars/nguyen-thi-hoa.md",
+        "---\nname: Hoa\nkind: individual\nlocality: phuong-do-son\nportrait: khong-co.jpg\n---\nx\n",
+        "không tìm thấy ảnh images/khong-co.jpg",
+    ),
+    "bad date": (
+        "commendations.yaml",
+        "- exemplar: nguyen-thi-hoa\n  form: x\n  level: city\n  issuer: x\n  decision_no: 1/QĐ\n"
+        "  decision_date: 31/12/2023\n",
+        "'decision_date' phải là ngày",
+    ),
+    "unknown key": (
+        "fields.yaml",
+        "- slug: y-te\n  name: Y tế\n  mo_ta: typo\n",
+        "khóa không được hỗ trợ: mo_ta",
+    ),
+    "duplicate slug": (
+        "fields.yaml",
+        "- slug: y-te\n  name: Y tế\n- slug: y-te\n  name: Y tế 2\n- slug: giao-duc\n  name: GD\n",
+        "lĩnh vực 'y-te' bị trùng",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN), ids=list(BROKEN))
+def test_broken_file_changes_nothing(ctx, content, runner, case):
+    content_io.import_content(content)
+    path = content / "stories" / "nguoi-giu-lua.md"
+    path.write_text(path.read_text("utf-8").replace("Đoạn hai.", "Sửa đổi không được lưu."), "utf-8")
+    before = snapshot()
+    name, text, message = BROKEN[case]
+    (content / name).write_text(text, "utf-8")
+    result = runner.invoke(args=["content", "import", str(content)])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith(f"Lỗi: {name}")
+    assert message in lines[0]
+    assert snapshot() == before
+
+
+def test_corrupt_image_names_the_image(ctx, content, runner):
+    (content / "images" / "bia.jpg").write_bytes(image_bytes(160, 90)[:200])
+    result = runner.invoke(args=["content", "import", str(content)])
+    assert result.exit_code == 1
+    assert result.output.startswith("Lỗi: images/bia.jpg")
+    assert db.session.scalar(db.select(db.func.count(Story.id))) == 0
+
+
+def test_missing_directory_is_one_line(ctx, runner, tmp_path):
+    result = runner.invoke(args=["content", "import", str(tmp_path / "khong-co")])
+    assert result.exit_code == 1
+    assert "không tìm thấy thư mục nội dung" in result.output
+
+
+def test_if_empty_skips_loaded_database(ctx, content, runner):
+    assert runner.invoke(args=["content", "import", "--if-empty", str(content)]).exit_code == 0
+    path = content / "stories" / "nguoi-giu-lua.md"
+    path.write_text(path.read_text("utf-8").replace("Đoạn hai.", "Không nhập lại."), "utf-8")
+    result = runner.invoke(args=["content", "import", "--if-empty", str(content)])
+    assert result.exit_code == 0 and "bỏ qua" in result.output
+    assert (
+        db.session.scalar(db.select(db.func.count(Story.id)).where(Story.body_md.contains("Không nhập"))) == 0
+    )
+
+
+def test_export_then_import_reproduces_database(ctx, content, runner, tmp_path):
+    content_io.import_content(content)
+    first = tmp_path / "export-1"
+    result = runner.invoke(args=["content", "export", str(first)])
+    assert result.exit_code == 0 and "Đã xuất 2 bài viết" in result.output
+
+    def rows():
+        db.session.expire_all()
+        stories = db.session.scalars(db.select(Story).order_by(Story.slug)).all()
+        return (
+            [
+                (
+                    s.slug,
+                    s.title,
+                    s.summary,
+                    s.body_md,
+                    s.body_html,
+                    s.status,
+                    s.published_at,
+                    s.featured,
+                    s.byline,
+                    s.broadcast_summary,
+                    s.field.slug,
+                    s.locality.slug,
+                    sorted(e.slug for e in s.exemplars),
+                    sorted(m.slug for m in s.movements),
+                    s.cover.sha256 if s.cover else None,
+                    s.cover.alt_text if s.cover else None,
+                )
+                for s in stories
+            ]
+            + [
+                (
+                    c.exemplar.slug,
+                    c.decision_no,
+                    c.form,
+                    c.level,
+                    c.decision_date,
+                    c.movement_id is not None,
+                    c.revoked_decision_no,
+                    c.revoked_on,
+                    c.revoked_reason,
+                )
+                for c in db.session.scalars(db.select(Commendation).order_by(Commendation.decision_no))
+            ]
+            + [
+                (
+                    loc.slug,
+                    loc.kind,
+                    loc.parent.slug if loc.parent else None,
+                    loc.replaced_by.slug if loc.replaced_by else None,
+                )
+                for loc in db.session.scalars(db.select(Locality).order_by(Locality.slug))
+            ]
+        )
+
+    original = rows()
+    empty_database()
+    assert runner.invoke(args=["content", "import", str(first)]).exit_code == 0
+    assert rows() == original
+    assert content_io.is_sample_data()
+    second = tmp_path / "export-2"
+    assert runner.invoke(args=["content", "export", str(second)]).exit_code == 0
+    compare = filecmp.dircmp(first, second)
+    assert not compare.diff_files and not compare.left_only and not compare.right_only
+    for sub in ("stories", "exemplars", "images"):
+        assert not filecmp.dircmp(first / sub, second / sub).diff_files
+
+
+def test_export_refuses_non_empty_directory(ctx, runner, tmp_path):
+    (tmp_path / "x.txt").write_text("giữ lại")
+    result = runner.invoke(args=["content", "export", str(tmp_path)])
+    assert result.exit_code == 1 and "không trống" in result.output
+    assert (tmp_path / "x.txt").read_text() == "giữ lại"

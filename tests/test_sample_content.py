@@ -1,0 +1,130 @@
+"""The embedded sample content in content/ loads, meets the brief and renders on every page."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from showcase import content_io
+from showcase.extensions import db
+from showcase.models import (
+    Commendation,
+    Exemplar,
+    ExemplarKind,
+    Field,
+    Locality,
+    Movement,
+    Story,
+    StoryStatus,
+)
+from tests.support import Database, build_app
+
+CONTENT = Path(__file__).resolve().parent.parent / "content"
+DIRECTIVE_MOVEMENTS = {
+    "phong-chong-covid-19",
+    "nong-thon-moi",
+    "vi-nguoi-ngheo",
+    "doanh-nghiep-hoi-nhap",
+    "van-hoa-cong-so",
+    "hoc-tap-lam-theo-bac",
+}
+
+
+@pytest.fixture(scope="module")
+def sample_app(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("sample")
+    database = Database(directory)
+    app = build_app(directory, database)
+    with app.app_context():
+        content_io.import_content(CONTENT)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+    database.drop()
+
+
+@pytest.fixture(scope="module")
+def sample(sample_app):
+    with sample_app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture(scope="module")
+def sample_client(sample_app):
+    return sample_app.test_client()
+
+
+def published(sample) -> list[Story]:
+    return db.session.scalars(db.select(Story).where(Story.status == StoryStatus.PUBLISHED)).all()
+
+
+def test_enough_stories_of_enough_length(sample):
+    stories = published(sample)
+    assert len(stories) >= 40
+    for story in stories:
+        assert len(story.body_md.split()) >= 300, story.slug
+        assert story.broadcast_summary and story.byline and story.cover and story.cover.alt_text, story.slug
+
+
+def test_movements_fields_localities_cover_the_brief(sample):
+    stories = published(sample)
+    used = {m.slug for s in stories for m in s.movements}
+    assert used >= DIRECTIVE_MOVEMENTS
+    assert db.session.scalar(db.select(db.func.count(Field.id))) >= 8
+    localities = db.session.scalars(db.select(Locality)).all()
+    assert len(localities) >= 12
+    assert any(loc.replaced_by for loc in localities) and any(loc.replaced for loc in localities)
+    assert {s.locality.replaced_by is None for s in stories} == {True, False}  # old and new units
+    assert db.session.scalar(db.select(db.func.count(Movement.id))) >= 6
+
+
+def test_individuals_collectives_and_commendations(sample):
+    kinds = set(db.session.scalars(db.select(Exemplar.kind)))
+    assert kinds == {ExemplarKind.INDIVIDUAL, ExemplarKind.COLLECTIVE}
+    commendations = db.session.scalars(db.select(Commendation)).all()
+    assert len(commendations) >= 30
+    assert any(c.is_revoked for c in commendations)
+    assert all("/" in c.decision_no for c in commendations)
+
+
+def test_all_text_is_nfc(sample):
+    for story in db.session.scalars(db.select(Story)):
+        for text in (story.title, story.summary, story.body_md, story.broadcast_summary):
+            assert unicodedata.is_normalized("NFC", text), story.slug
+    for path in CONTENT.rglob("*"):
+        if path.suffix in (".md", ".yaml"):
+            assert unicodedata.is_normalized("NFC", path.read_text("utf-8")), path
+
+
+def test_sample_data_is_flagged(sample):
+    assert content_io.is_sample_data()
+
+
+def test_every_page_renders_with_sample_notice(sample, sample_client):
+    urls = ["/", "/bai-viet", "/dien-hinh", "/phong-trao", "/linh-vuc", "/dia-phuong", "/khen-thuong"]
+    urls += [f"/bai-viet/{s.slug}" for s in published(sample)]
+    urls += [f"/dien-hinh/{e.slug}" for e in db.session.scalars(db.select(Exemplar))]
+    urls += [f"/phong-trao/{m.slug}" for m in db.session.scalars(db.select(Movement))]
+    urls += [f"/linh-vuc/{f.slug}" for f in db.session.scalars(db.select(Field))]
+    urls += [f"/dia-phuong/{loc.slug}" for loc in db.session.scalars(db.select(Locality))]
+    for url in urls:
+        response = sample_client.get(url)
+        assert response.status_code == 200, url
+        assert "dữ liệu mẫu" in response.get_data(as_text=True), url
+
+
+def test_sample_draft_is_not_public(sample, sample_client):
+    drafts = db.session.scalars(db.select(Story).where(Story.status != StoryStatus.PUBLISHED)).all()
+    assert drafts
+    for story in drafts:
+        assert sample_client.get(f"/bai-viet/{story.slug}").status_code == 404
+
+
+def test_register_lists_sample_decisions(sample, sample_client):
+    html = sample_client.get("/khen-thuong").get_data(as_text=True)
+    total = db.session.scalar(db.select(db.func.count(Commendation.id)))
+    assert f"<strong>{total}</strong> quyết định" in html
+    assert "Đã thu hồi" in sample_client.get("/khen-thuong?trang=2").get_data(as_text=True) + html
