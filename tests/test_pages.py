@@ -322,3 +322,22 @@ def test_media_path_traversal_is_404(client):
     assert client.get("/media/../secret_key").status_code == 404
     assert client.get("/media/%2e%2e/%2e%2e/etc/passwd").status_code == 404
     assert client.get("/media/ab/khong-co.jpg").status_code == 404
+
+
+def test_server_error_is_friendly_page(tmp_path):
+    from showcase import create_app
+
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'e.sqlite3'}"})
+
+    @app.get("/hong")
+    def broken():
+        raise RuntimeError("hỏng")
+
+    with app.app_context():
+        db.create_all()
+    response = app.test_client().get("/hong")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "Đã có lỗi ở phía chúng tôi" in html and "Traceback" not in html and "hỏng" not in html
+    with app.app_context():
+        db.engine.dispose()

@@ -70,7 +70,10 @@ def query(filters: Filters) -> Select:
     stmt = (
         select(Commendation)
         .join(Exemplar)
-        .options(joinedload(Commendation.exemplar), joinedload(Commendation.movement))
+        .options(
+            joinedload(Commendation.exemplar).joinedload(Exemplar.locality),
+            joinedload(Commendation.movement),
+        )
         .order_by(Commendation.decision_date.desc(), Commendation.decision_no, Exemplar.name)
     )
     if filters.year:
