@@ -23,6 +23,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 db: $(VENV)/.installed
 	$(BIN)/flask db upgrade
 	$(BIN)/flask content import content --if-empty
+	$(BIN)/flask search catch-up
 
 run: db
 	$(BIN)/flask run --host $(HOST) --port $(PORT)

@@ -22,6 +22,7 @@ def create_app(settings: dict | None = None) -> Flask:
     app.config.update(config.load(Path(app.instance_path), settings))
     init_db(app)
     init_media(app)
+    init_search(app)
     init_site(app)
     init_cli(app)
     return app
@@ -49,6 +50,12 @@ def init_media(app: Flask) -> None:
     from showcase.media.storage import Storage
 
     app.extensions["storage"] = Storage(Path(app.config["MEDIA_ROOT"]))
+
+
+def init_search(app: Flask) -> None:
+    from showcase.search import init_search as attach
+
+    attach(app)
 
 
 def init_site(app: Flask) -> None:

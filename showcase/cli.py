@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
@@ -9,6 +10,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from showcase import content_io
+from showcase.search import indexing
 
 content = AppGroup("content", help="Nhập và xuất nội dung theo định dạng content/.")
 
@@ -47,6 +49,40 @@ def export_command(directory: Path) -> None:
     click.echo(f"Đã xuất {count} bài viết ra {directory}.")
 
 
+search = AppGroup("search", help="Chỉ mục tìm kiếm (Whoosh).")
+
+
+@search.command("rebuild")
+@click.option("--procs", type=click.IntRange(1, 8), default=1, help="Số tiến trình ghi chỉ mục.")
+def search_rebuild(procs: int) -> None:
+    """Dựng lại chỉ mục từ cơ sở dữ liệu."""
+    started = time.perf_counter()
+    count = indexing.rebuild(procs=procs)
+    click.echo(f"Đã dựng lại chỉ mục: {count} tài liệu trong {time.perf_counter() - started:.1f} giây.")
+
+
+@search.command("catch-up")
+def search_catch_up() -> None:
+    """Đưa chỉ mục về khớp với cơ sở dữ liệu (sửa những gì bị lỡ)."""
+    result = indexing.catch_up()
+    click.echo(f"Đã cập nhật chỉ mục: thêm {result.added}, làm mới {result.updated}, xóa {result.deleted}.")
+    if not result.complete:
+        fail("chỉ mục đang bị tiến trình khác ghi; hãy chạy lại lệnh này sau.")
+
+
+@search.command("status")
+def search_status() -> None:
+    """Số tài liệu trong chỉ mục so với số đã công bố trong cơ sở dữ liệu."""
+    s = indexing.status()
+    if not s["exists"]:
+        click.echo("Chưa có chỉ mục: chạy `flask --app showcase search rebuild`.")
+    click.echo(f"Bài viết: {s['indexed_stories']} trong chỉ mục / {s['published_stories']} đã đăng")
+    click.echo(f"Điển hình: {s['indexed_exemplars']} trong chỉ mục / {s['public_exemplars']} công khai")
+    click.echo(f"Mốc cập nhật (watermark): {s['watermark'] or 'chưa có'}")
+    click.echo(f"Chênh lệch: {s['differences']}" + (" (chạy search catch-up)" if s["differences"] else ""))
+
+
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
     app.cli.add_command(content)
+    app.cli.add_command(search)

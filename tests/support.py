@@ -7,6 +7,7 @@ import os
 import uuid
 from pathlib import Path
 
+from flask import current_app
 from PIL import Image
 from sqlalchemy import create_engine, text
 
@@ -52,15 +53,17 @@ def build_app(directory: Path, database: Database):
     )
     with app.app_context():
         db.create_all()
+    app.extensions["search"].rebuild([])  # an empty index, kept in step by every commit
     return app
 
 
 def empty_database() -> None:
-    """Delete every row of every table (inside an app context)."""
+    """Delete every row of every table and empty the search index (inside an app context)."""
     db.session.remove()
     with db.engine.begin() as conn:
         for table in reversed(db.metadata.sorted_tables):
             conn.execute(table.delete())
+    current_app.extensions["search"].rebuild([])
 
 
 def snapshot() -> dict[str, list[tuple]]:

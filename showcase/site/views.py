@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_file
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from showcase import search as search_engine
 from showcase.extensions import db
 from showcase.models import Exemplar, Field, Locality, Movement, Story, story_movements
-from showcase.site import queries, register
+from showcase.site import queries, register, search_view
 
 bp = Blueprint("site", __name__, template_folder="templates")
 
@@ -161,4 +162,33 @@ def media(key: str):
         abort(404)
     response = send_file(path, max_age=31536000)
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+@bp.get("/tim-kiem")
+def search():
+    text, filters, sort, page_number = search_view.read_request()
+    results = search_engine.search(text, filters, sort, page_number, search_view.per_page())
+    pages = max(1, -(-results.total // search_view.per_page()))
+    if results.total and page_number > pages:
+        abort(404)
+    page_info = search_view.PageInfo(page_number, pages, results.total)
+    return render_template(
+        "site/search.html",
+        q=text,
+        results=results,
+        hits=search_view.hydrate(results),
+        groups=search_view.facet_groups(results, filters),
+        filters=filters,
+        sort=sort,
+        page=page_info,
+        rebuilding=results.unavailable or search_engine.is_rebuilding(),
+    )
+
+
+@bp.get("/tim-kiem/goi-y")
+def search_suggestions():
+    items = search_engine.suggest(request.args.get("q", ""))
+    response = jsonify({"q": request.args.get("q", "")[:100], "suggestions": items})
+    response.headers["Cache-Control"] = "public, max-age=60"
     return response

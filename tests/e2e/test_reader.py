@@ -36,7 +36,7 @@ def test_register_filter_without_javascript(live_server, browser):
     page.goto(live_server + "/khen-thuong")
     total = int(page.locator(".result-line strong").inner_text())
     page.select_option("#f-cap", "state")
-    page.click("button[type=submit]")
+    page.click(".filters button[type=submit]")
     page.wait_for_load_state("load")
     assert "cap=state" in page.url
     filtered = int(page.locator(".result-line strong").inner_text())

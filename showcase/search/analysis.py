@@ -1,0 +1,105 @@
+"""Vietnamese text as people type it: NFC, lower case, and folded (no tone or vowel marks, đ→d).
+
+Everything that reaches the index or a query passes through `normalise` first: Whoosh's
+tokenizer splits decomposed (NFD) text at the combining marks ("Sơn" would become "so").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
+
+WORD = re.compile(r"\w+", re.UNICODE)
+CONSONANTS = frozenset("bcdghklmnpqrstvx")
+# 1234/QĐ-UBND, 56-QĐ/BDVTW, 12/2023/QĐ-UBND: a decision number as typed.
+DECISION = re.compile(r"\b\d+(?:[/\-–][\wĐđ]+)+", re.UNICODE)
+
+
+def _fold_table() -> dict[int, str]:
+    table = {ord("đ"): "d", ord("Đ"): "D"}
+    for block in ((0x00C0, 0x0250), (0x1E00, 0x1F00)):
+        for code in range(*block):
+            char = chr(code)
+            base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+            if base != char and base:
+                table[code] = base
+    return table
+
+
+FOLD = _fold_table()
+
+
+def normalise(text: str) -> str:
+    """Return NFC text without control characters (queries arrive from anywhere)."""
+    text = unicodedata.normalize("NFC", text)
+    return "".join(c if c.isprintable() or c in "\n\t" else " " for c in text)
+
+
+def fold_word(word: str) -> str:
+    """Fold one lower-case word: strip marks, đ→d, and spell a final i/y one way (sĩ = sỹ)."""
+    word = word.translate(FOLD)
+    if len(word) > 1 and word[-1] == "y" and word[-2] in CONSONANTS:
+        word = word[:-1] + "i"
+    return word
+
+
+def fold(text: str) -> str:
+    """Fold a whole text, word by word (for comparing and for suggestions)."""
+    return WORD.sub(lambda m: fold_word(m.group().lower()), normalise(text))
+
+
+def has_marks(word: str) -> bool:
+    """Tell whether a word carries Vietnamese marks (so exact matches should rank first)."""
+    return word.translate(FOLD) != word
+
+
+class FoldFilter(Filter):
+    """Whoosh filter: fold every token."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = fold_word(t.text)
+            yield t
+
+
+def exact_analyzer():
+    return RegexTokenizer(r"\w+") | LowercaseFilter()
+
+
+def folded_analyzer():
+    return RegexTokenizer(r"\w+") | LowercaseFilter() | FoldFilter()
+
+
+def words(text: str) -> list[str]:
+    """Split normalised text into lower-case words (as written)."""
+    return [w.lower() for w in WORD.findall(text)]
+
+
+@lru_cache(maxsize=4)
+def load_synonyms(path: str) -> dict[str, list[tuple[str, ...]]]:
+    """Read `ABBR = expansion[, expansion…]` lines; map every folded form to its equivalents.
+
+    Each side maps to the others: "ubnd" → [("uy","ban","nhan","dan")] and back.
+    """
+    groups: list[list[tuple[str, ...]]] = []
+    file = Path(path)
+    if file.exists():
+        for line in file.read_text("utf-8").splitlines():
+            line = line.split("#", 1)[0].strip()
+            if "=" not in line:
+                continue
+            left, right = line.split("=", 1)
+            forms = [left] + right.split(",")
+            group = [tuple(fold_word(w) for w in words(normalise(f))) for f in forms]
+            groups.append([g for g in group if g])
+    mapping: dict[str, list[tuple[str, ...]]] = {}
+    for group in groups:
+        for form in group:
+            key = " ".join(form)
+            mapping.setdefault(key, [])
+            mapping[key] += [other for other in group if other != form and other not in mapping[key]]
+    return mapping

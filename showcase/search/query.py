@@ -1,0 +1,294 @@
+"""Turn what a reader typed into Whoosh queries, run them, rank, count facets, suggest.
+
+No query parser: the words are read with a regular expression, so no input can be syntax.
+Recall comes from folded fields; exact-diacritic matches and adjacent words then rank first
+among the top hits (re-ranking only those is what keeps this fast).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh.query import And, FuzzyTerm, Or, Phrase, Prefix, Query, Term
+
+from showcase.search.analysis import DECISION, fold, fold_word, has_marks, normalise, words
+
+MAX_QUERY = 300  # characters read from a query
+MAX_WORDS = 12
+RERANK = 200  # top hits re-ranked by exact diacritics and adjacency
+FACETS = ("type", "movement", "field", "locality", "year", "kind", "form")
+QUOTED = re.compile(r"[\"“”]([^\"“”]+)[\"“”]")
+
+
+@dataclass
+class Unit:
+    """One thing the reader asked for: a word, a quoted phrase, a decision number."""
+
+    text: str  # as typed (NFC, lower case)
+    folded: tuple[str, ...]
+    kind: str  # word | phrase | decision
+    alternatives: list[tuple[str, ...]] = field(default_factory=list)  # synonyms
+    fuzzy: bool = False
+
+
+@dataclass
+class Parsed:
+    units: list[Unit]
+    text: str
+
+    @property
+    def empty(self) -> bool:
+        return not self.units
+
+    def highlight_terms(self) -> set[str]:
+        """Folded words to mark in snippets."""
+        terms = set()
+        for unit in self.units:
+            terms |= set(unit.folded)
+            for alt in unit.alternatives:
+                terms |= set(alt)
+        return terms
+
+
+def parse(raw: str, synonyms: dict[str, list[tuple[str, ...]]]) -> Parsed:
+    """Read a query string into units; anything that is not a word is ignored."""
+    text = normalise(raw or "")[:MAX_QUERY].strip()
+    units: list[Unit] = []
+    for match in QUOTED.finditer(text):
+        ws = words(match.group(1))
+        if len(ws) > 1:
+            units.append(Unit(" ".join(ws), tuple(fold_word(w) for w in ws), "phrase"))
+        elif ws:
+            units.append(Unit(ws[0], (fold_word(ws[0]),), "word"))
+    rest = QUOTED.sub(" ", text)
+    for match in DECISION.finditer(rest):
+        number = match.group().lower()
+        units.append(Unit(number, tuple(fold_word(w) for w in words(number)), "decision"))
+    rest = DECISION.sub(" ", rest)
+    ws = words(rest)
+    folded = [fold_word(w) for w in ws]
+    i = 0
+    while i < len(ws):
+        for size in (4, 3, 2):  # a multi-word expansion typed out ("ủy ban nhân dân")
+            key = " ".join(folded[i : i + size])
+            if len(folded[i : i + size]) == size and key in synonyms:
+                unit = Unit(" ".join(ws[i : i + size]), tuple(folded[i : i + size]), "phrase")
+                unit.alternatives = synonyms[key]
+                units.append(unit)
+                i += size
+                break
+        else:
+            unit = Unit(ws[i], (folded[i],), "word")
+            unit.alternatives = synonyms.get(folded[i], [])
+            units.append(unit)
+            i += 1
+    return Parsed(units[:MAX_WORDS], text)
+
+
+def _sequence(fieldname: str, terms: tuple[str, ...]) -> Query:
+    return Term(fieldname, terms[0]) if len(terms) == 1 else Phrase(fieldname, list(terms))
+
+
+def _either(terms: tuple[str, ...]) -> Query:
+    return Or([_sequence("title", terms), _sequence("body", terms)])
+
+
+def unit_query(unit: Unit, reader) -> Query:
+    """The query for one unit, widened by synonyms or, when the word is unknown, by typos."""
+    if unit.kind == "decision":
+        return Or([Term("decision", fold(unit.text)), _either(unit.folded)])
+    options = [_either(unit.folded)] + [_either(alt) for alt in unit.alternatives]
+    if unit.kind == "word" and not unit.alternatives:
+        word = unit.folded[0]
+        found = reader.doc_frequency("body", word) + reader.doc_frequency("title", word)
+        if not found and allowed_typos(word):
+            unit.fuzzy = True
+            options += [
+                FuzzyTerm(f, word, maxdist=allowed_typos(word), prefixlength=1) for f in ("title", "body")
+            ]
+    return Or(options) if len(options) > 1 else options[0]
+
+
+def build(parsed: Parsed, reader) -> Query:
+    """All units must match."""
+    queries = [unit_query(u, reader) for u in parsed.units]
+    return queries[0] if len(queries) == 1 else And(queries)
+
+
+def filter_query(filters: dict[str, str]) -> Query | None:
+    terms = [Term(name, value) for name, value in filters.items() if name in FACETS and value]
+    if not terms:
+        return None
+    return terms[0] if len(terms) == 1 else And(terms)
+
+
+def _present(searcher, fieldname: str, text: str, docnums: list[int]) -> set[int]:
+    """Which of the (sorted) docnums contain this term: skip along its postings."""
+    try:
+        matcher = Term(fieldname, text).matcher(searcher)
+    except Exception:
+        return set()
+    found = set()
+    for doc in docnums:
+        if not matcher.is_active():
+            break
+        if matcher.id() < doc:
+            matcher.skip_to(doc)
+            if not matcher.is_active():
+                break
+        if matcher.id() == doc:
+            found.add(doc)
+    return found
+
+
+def rerank(searcher, parsed: Parsed, hits: list[tuple[float, int]]) -> list[int]:
+    """Order hits: more exact-diacritic words first, then adjacent words, then score."""
+    docnums = sorted(doc for _, doc in hits)
+    bonus = dict.fromkeys(docnums, 0.0)
+    marked = [u.text for u in parsed.units if u.kind == "word" and has_marks(u.text)]
+    for word in marked:
+        for doc in _present(searcher, "title_exact", word, docnums):
+            bonus[doc] += 2000.0
+        for doc in _present(searcher, "exact", word, docnums):
+            bonus[doc] += 1000.0
+    plain = [u.folded[0] for u in parsed.units if u.kind == "word"]
+    for a, b in zip(plain, plain[1:], strict=False):
+        for doc in _present(searcher, "pairs", f"{a}_{b}", docnums):
+            bonus[doc] += 100.0
+    return [doc for score, doc in sorted(hits, key=lambda h: (-(bonus[h[1]]), -h[0], h[1]))]
+
+
+def facet_sets(backend, searcher) -> dict[str, dict[str, frozenset[int]]]:
+    """Documents per facet value, computed once per searcher generation."""
+    cached = backend.cache.get("facets")
+    if cached is None:
+        cached = {}
+        for name in FACETS:
+            values: dict[str, frozenset[int]] = {}
+            for value in searcher.lexicon(name):
+                value = value.decode() if isinstance(value, bytes) else value
+                values[value] = frozenset(searcher.docs_for_query(Term(name, value)))
+            cached[name] = values
+        backend.cache["facets"] = cached
+    return cached
+
+
+def count_facets(backend, searcher, matched: set[int]) -> dict[str, dict[str, int]]:
+    counts = {}
+    for name, values in facet_sets(backend, searcher).items():
+        counts[name] = {v: len(docs & matched) for v, docs in values.items() if not docs.isdisjoint(matched)}
+    return counts
+
+
+def spelling(backend, searcher) -> dict[str, str]:
+    """Folded word → the most frequent way it is written with diacritics."""
+    cached = backend.cache.get("spelling")
+    if cached is None:
+        best: dict[str, tuple[int, str]] = {}
+        reader = searcher.reader()
+        for term, info in reader.iter_field("exact"):
+            term = term.decode() if isinstance(term, bytes) else term
+            key = fold_word(term)
+            freq = info.doc_frequency()
+            if key not in best or freq > best[key][0]:
+                best[key] = (freq, term)
+        cached = {k: v for k, (_, v) in best.items()}
+        backend.cache["spelling"] = cached
+    return cached
+
+
+def distance(a: str, b: str) -> int:
+    """Levenshtein distance of two short words."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def allowed_typos(word: str) -> int:
+    """Edits tolerated in a word: none below 4 letters, one up to 7, two from 8."""
+    return 0 if len(word) < 4 else 1 if len(word) < 8 else 2
+
+
+def _closest(reader, word: str) -> str:
+    """The folded indexed word nearest to `word` (fewest edits, then most documents)."""
+    limit = allowed_typos(word)
+    if not limit or reader.doc_frequency("body", word):
+        return word
+    best = (limit + 1, 0, word)
+    for term in reader.terms_within("body", word, limit, prefix=1):
+        term = term.decode() if isinstance(term, bytes) else term
+        candidate = (distance(term, word), -reader.doc_frequency("body", term), term)
+        best = min(best, candidate)
+    return best[2]
+
+
+def _from_sample(folded: list[str], samples: list[str]) -> list[str | None]:
+    """Spell the query as the best-matching run of words in the top results does."""
+    best: tuple[int, list[str | None]] = (0, [None] * len(folded))
+    for text in samples:
+        tokens = words(normalise(text))
+        keys = [fold_word(t) for t in tokens]
+        for i in range(len(tokens)):
+            spelled, score = [], 0
+            for j, word in enumerate(folded):
+                k = i + j
+                if k < len(tokens) and (keys[k] == word or distance(keys[k], word) <= allowed_typos(word)):
+                    spelled.append(tokens[k])
+                    score += 1
+                else:
+                    spelled.append(None)
+            if score > best[0]:
+                best = (score, spelled)
+    return best[1]
+
+
+def did_you_mean(backend, searcher, parsed: Parsed, samples: list[str]) -> str | None:
+    """The query corrected and with diacritics restored, when that differs from what was typed."""
+    spelled = spelling(backend, searcher)
+    reader = searcher.reader()
+    singles = [u for u in parsed.units if u.kind == "word"]
+    corrected = [_closest(reader, u.folded[0]) for u in singles]
+    from_results = _from_sample([u.folded[0] for u in singles], samples)
+    by_unit = {}
+    for unit, word, sample in zip(singles, corrected, from_results, strict=True):
+        if has_marks(unit.text) and fold_word(unit.text) == word:
+            by_unit[id(unit)] = unit.text
+        elif sample is not None:
+            by_unit[id(unit)] = sample
+        else:
+            by_unit[id(unit)] = spelled.get(word, word)
+    suggestion = " ".join(by_unit.get(id(u), u.text) for u in parsed.units)
+    typed = " ".join(u.text for u in parsed.units)
+    return suggestion if suggestion != typed else None
+
+
+def suggestions(searcher, raw: str, limit: int = 8) -> list[dict]:
+    """Titles and exemplar names that start with what was typed (diacritics optional).
+
+    Names first, then titles where the typed words stand together, spelled as typed.
+    """
+    typed = normalise(raw or "")[:100].lower()
+    ws = [fold_word(w) for w in words(typed)][:6]
+    if not ws:
+        return []
+    parts: list[Query] = [Term("title", w) for w in ws[:-1]] + [Prefix("title", ws[-1])]
+    query = parts[0] if len(parts) == 1 else And(parts)
+    wanted = " ".join(ws)
+    candidates = []
+    for hit in searcher.search(query, limit=60):
+        label = hit.get("label", "")
+        folded = " " + " ".join(fold_word(w) for w in words(label)) + " "
+        key = (
+            f" {wanted}" not in folded,
+            typed not in label.lower(),
+            hit["type"] != "exemplar",
+            len(label),
+        )
+        candidates.append((key, {"label": label, "url": hit["url"], "type": hit["type"]}))
+    candidates.sort(key=lambda c: c[0])
+    return [item for _, item in candidates[:limit]]
