@@ -31,7 +31,8 @@ class Results:
 
 def init_search(app: Flask) -> None:
     """Give the app its index backend and keep the index in step with commits."""
-    app.extensions["search"] = WhooshBackend(Path(app.config["SEARCH_INDEX_DIR"]))
+    timeout = float(app.config.get("SEARCH_WRITE_TIMEOUT", 10.0))
+    app.extensions["search"] = WhooshBackend(Path(app.config["SEARCH_INDEX_DIR"]), write_timeout=timeout)
     app.config.setdefault("SYNONYMS_FILE", str(Path(app.root_path).parent / "content" / "synonyms.txt"))
     indexing.init_sync()
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from whoosh import index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.query import Term
 from whoosh.searching import Searcher
@@ -44,7 +45,8 @@ class WhooshBackend:
     # --- opening --------------------------------------------------------------------
 
     def exists(self) -> bool:
-        return index.exists_in(str(self.directory), indexname=INDEX_NAME)
+        """Whether an index was written here (readable or not: opening tells that)."""
+        return any(self.directory.glob(f"_{INDEX_NAME}_*.toc"))
 
     def create(self) -> None:
         """Create an empty index (replacing nothing that exists)."""
@@ -115,6 +117,10 @@ class WhooshBackend:
             writer.cancel()
             raise
         return True
+
+    def writer_lock(self):
+        """The lock every writer of this index takes (for tests and maintenance)."""
+        return FileStorage(str(self.directory)).lock(f"{INDEX_NAME}_WRITELOCK")
 
     def rebuild(self, documents: Iterable[dict], procs: int = 1, limitmb: int = 128) -> int:
         """Build a new index beside the old one, then swap it in; return the document count."""

@@ -62,6 +62,12 @@ def documents_for(
     """Build the documents to write and the ids to delete for these rows."""
     story_ids, exemplar_ids = set(story_ids), set(exemplar_ids)
     upserts, deletes = [], []
+    if exemplar_ids:  # a story's document shows its exemplars' names and commendations
+        rows = session.execute(
+            select(story_exemplars.c.story_id).where(story_exemplars.c.exemplar_id.in_(exemplar_ids))
+        )
+        story_ids |= {r[0] for r in rows}
+    # and an exemplar's document shows its stories (public or not): one level, no further
     if story_ids:
         public = set(session.scalars(select(Story.id).where(Story.id.in_(story_ids), is_published())))
         stories = session.scalars(select(Story).where(Story.id.in_(public)).options(*_story_options())).all()
@@ -199,6 +205,9 @@ def _collect(session: Session, _context) -> None:
         if isinstance(obj, Story):
             pending["stories"].add(obj.id)
         elif isinstance(obj, Exemplar):
+            # a new story only changes the exemplar's collection; that story is indexed anyway
+            if obj in session.dirty and not session.is_modified(obj, include_collections=False):
+                continue
             pending["exemplars"].add(obj.id)
         elif isinstance(obj, Commendation):
             pending["exemplars"].add(obj.exemplar_id)

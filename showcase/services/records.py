@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
 from showcase.markup import nfc, render_markdown
-from showcase.models import utcnow
+from showcase.models import Commendation, utcnow
 
 # Markdown source column -> rendered HTML column.
 RENDERED = {"body_md": "body_html", "bio_md": "bio_html"}
@@ -32,3 +35,16 @@ def apply(record: Any, values: dict[str, Any]) -> bool:
     if changed and hasattr(record, "updated_at"):
         record.updated_at = utcnow()
     return changed
+
+
+def _touch_exemplars(session: Session, _context, _instances) -> None:
+    """An exemplar's record includes its commendations: changing one updates the exemplar."""
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        if isinstance(obj, Commendation) and obj.exemplar is not None and session.is_modified(obj):
+            obj.exemplar.updated_at = utcnow()
+
+
+def init_hooks(session) -> None:
+    """Attach the record rules to the session (once per process)."""
+    if not event.contains(session, "before_flush", _touch_exemplars):
+        event.listen(session, "before_flush", _touch_exemplars)

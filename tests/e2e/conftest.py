@@ -47,7 +47,7 @@ def live_server(tmp_path_factory):
         "SECRET_KEY": "e2e-only",
     }
     flask = [sys.executable, "-m", "flask"]
-    for args in (["db", "upgrade"], ["content", "import", "content"]):
+    for args in (["db", "upgrade"], ["content", "import", "content"], ["search", "rebuild"]):
         subprocess.run(flask + args, cwd=ROOT, env=env, check=True, capture_output=True)
     port = _free_port()
     server = subprocess.Popen(

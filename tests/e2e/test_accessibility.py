@@ -16,6 +16,9 @@ PAGES = [
     "/dia-phuong",
     "/khen-thuong",
     "/khong-co-trang-nay",
+    "/tim-kiem",
+    "/tim-kiem?q=nong+thon+moi",
+    "/tim-kiem?q=khongcogica",
 ]
 
 
