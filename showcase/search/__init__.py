@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,16 +57,18 @@ def search(text: str, filters: dict[str, str], sort: str, page: int, per_page: i
             if key in cached:
                 return cached[key]
             q = query.build(parsed, searcher.reader()) if not parsed.empty else Every()
-            matched = set(searcher.search(q, filter=filter_q, limit=None, scored=False).docs())
-            results = Results(total=len(matched), terms=parsed.highlight_terms())
-            results.facets = query.count_facets(backend, searcher, matched)
             end = page * per_page
             if sort == "date" or parsed.empty:
-                hits = searcher.search(q, filter=filter_q, limit=end, sortedby="date", reverse=True)
-                order = [hit.docnum for hit in hits]
-            else:
-                hits = searcher.search(q, filter=filter_q, limit=max(query.RERANK, end))
-                order = query.rerank(searcher, parsed, [(hit.score, hit.docnum) for hit in hits])
+                hits = searcher.search(q, filter=filter_q, limit=None, sortedby="date", reverse=True)
+                order = [hit.docnum for hit in hits[:end]]
+                matched = hits.docs()
+            else:  # one scored pass over every match: the count, the facets and the top hits
+                hits = searcher.search(q, filter=filter_q, limit=None)
+                matched = hits.docs()
+                top = heapq.nlargest(max(query.RERANK, end), hits.top_n)
+                order = query.rerank(searcher, parsed, top)
+            results = Results(total=len(matched), terms=parsed.highlight_terms())
+            results.facets = query.count_facets(backend, searcher, set(matched))
             results.ids = [searcher.stored_fields(doc)["id"] for doc in order[end - per_page : end]]
             results.fuzzy = [u.text for u in parsed.units if u.fuzzy]
             if not parsed.empty and (results.total == 0 or results.fuzzy):

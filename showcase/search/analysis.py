@@ -11,7 +11,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, ShingleFilter
 
 WORD = re.compile(r"\w+", re.UNICODE)
 CONSONANTS = frozenset("bcdghklmnpqrstvx")
@@ -25,7 +25,7 @@ def _fold_table() -> dict[int, str]:
         for code in range(*block):
             char = chr(code)
             base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
-            if base != char and base:
+            if base != char and len(base) == 1:  # one character for one: offsets stay put
                 table[code] = base
     return table
 
@@ -33,10 +33,12 @@ def _fold_table() -> dict[int, str]:
 FOLD = _fold_table()
 
 
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+
+
 def normalise(text: str) -> str:
-    """Return NFC text without control characters (queries arrive from anywhere)."""
-    text = unicodedata.normalize("NFC", text)
-    return "".join(c if c.isprintable() or c in "\n\t" else " " for c in text)
+    """Return NFC text without control or invisible format characters (queries come from anywhere)."""
+    return CONTROL.sub(" ", unicodedata.normalize("NFC", text))
 
 
 def fold_word(word: str) -> str:
@@ -72,6 +74,36 @@ def exact_analyzer():
 
 def folded_analyzer():
     return RegexTokenizer(r"\w+") | LowercaseFilter() | FoldFilter()
+
+
+def pairs_analyzer():
+    """Adjacent folded words as one token ("nong_thon"): phrases and proximity without positions."""
+    return folded_analyzer() | ShingleFilter(size=2, sep="_")
+
+
+def pair(first: str, second: str) -> str:
+    return f"{first}_{second}"
+
+
+# The same terms as the analyzers above, made with C-speed string operations: indexing
+# thousands of stories spends its time here, so no per-token Python filter chain.
+FINAL_Y = re.compile(r"(?<=[bcdghklmnpqrstvx])y\b")
+
+
+def exact_terms(text: str) -> list[str]:
+    """Words as written, lower case (what exact_analyzer yields)."""
+    return WORD.findall(text.lower())
+
+
+def folded_terms(text: str) -> list[str]:
+    """Folded words (what folded_analyzer yields)."""
+    return WORD.findall(FINAL_Y.sub("i", text.lower().translate(FOLD)))
+
+
+def pair_terms(text: str) -> list[str]:
+    """Adjacent folded word pairs (what pairs_analyzer yields)."""
+    ws = folded_terms(text)
+    return [f"{a}_{b}" for a, b in zip(ws, ws[1:], strict=False)]
 
 
 def words(text: str) -> list[str]:

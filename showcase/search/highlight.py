@@ -1,14 +1,41 @@
-"""Passages with the reader's words marked: original diacritics, everything escaped."""
+"""Passages with the reader's words marked: original diacritics, everything escaped.
+
+The text is folded character for character (str.translate keeps every offset), the folded
+query words are found there with one regular expression, and the same offsets are marked
+in the original text.
+"""
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from markupsafe import Markup, escape
 
-from showcase.search.analysis import WORD, fold_word, normalise
+from showcase.search.analysis import CONSONANTS, FOLD, normalise
+
+WIDTH = 240  # characters in a passage
+
+
+@lru_cache(maxsize=256)
+def _pattern(terms: frozenset[str]) -> re.Pattern | None:
+    alternatives = []
+    for term in sorted(terms, key=len, reverse=True):
+        if len(term) > 1 and term[-1] == "i" and term[-2] in CONSONANTS:
+            alternatives.append(re.escape(term[:-1]) + "[iy]")  # sĩ and sỹ fold alike
+        else:
+            alternatives.append(re.escape(term))
+    if not alternatives:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
 
 
 def _spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
-    return [m.span() for m in WORD.finditer(text) if fold_word(m.group().lower()) in terms]
+    pattern = _pattern(frozenset(terms))
+    folded = text.lower().translate(FOLD)
+    if pattern is None or len(folded) != len(text):
+        return []
+    return [m.span() for m in pattern.finditer(folded)]
 
 
 def _render(text: str, spans: list[tuple[int, int]]) -> Markup:
@@ -27,28 +54,26 @@ def mark(text: str, terms: set[str]) -> Markup:
     return _render(text, _spans(text, terms))
 
 
-def snippet(text: str, terms: set[str], width: int = 36) -> Markup:
-    """The passage of about `width` words with the most matches, marked; the start if none."""
+def snippet(text: str, terms: set[str], width: int = WIDTH) -> Markup:
+    """The passage of about `width` characters with the most matches, marked; else the start."""
     text = " ".join(normalise(text).split())
-    tokens = list(WORD.finditer(text))
-    if not tokens:
-        return Markup("")
-    hits = [i for i, m in enumerate(tokens) if fold_word(m.group().lower()) in terms]
+    spans = _spans(text, terms)
     start = 0
-    if hits:
+    if spans:
         best, j = (0, 0), 0
-        for i, first in enumerate(hits):
-            while hits[j] < first - width + 1:
+        for i, (first, _) in enumerate(spans):
+            while spans[j][0] < first - width + 40:
                 j += 1
-            count = i - j + 1
-            if count > best[0]:
-                best = (count, max(0, hits[j] - 4))
-        start = best[1]
-    end = min(len(tokens), start + width)
-    begin_char = tokens[start].start() if start else 0
-    end_char = tokens[end - 1].end() if end < len(tokens) else len(text)
-    passage = text[begin_char:end_char]
-    marked = _render(passage, _spans(passage, terms))
-    prefix = "… " if start else ""
-    suffix = " …" if end < len(tokens) else ""
-    return Markup(prefix) + marked + Markup(suffix)
+            if i - j + 1 > best[0]:
+                best = (i - j + 1, spans[j][0])
+        start = max(0, best[1] - 40)
+        if start:
+            space = text.find(" ", start)
+            start = space + 1 if 0 <= space < best[1] else start
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    passage = text[start:end]
+    inside = [(a - start, b - start) for a, b in spans if a >= start and b <= end]
+    return Markup("… " if start else "") + _render(passage, inside) + Markup(" …" if end < len(text) else "")

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from whoosh.query import And, FuzzyTerm, Or, Phrase, Prefix, Query, Term
+from whoosh.query import And, Or, Prefix, Query, Term
 
-from showcase.search.analysis import DECISION, fold, fold_word, has_marks, normalise, words
+from showcase.search.analysis import DECISION, fold, fold_word, has_marks, normalise, pair, words
 
 MAX_QUERY = 300  # characters read from a query
 MAX_WORDS = 12
@@ -86,12 +86,12 @@ def parse(raw: str, synonyms: dict[str, list[tuple[str, ...]]]) -> Parsed:
     return Parsed(units[:MAX_WORDS], text)
 
 
-def _sequence(fieldname: str, terms: tuple[str, ...]) -> Query:
-    return Term(fieldname, terms[0]) if len(terms) == 1 else Phrase(fieldname, list(terms))
-
-
 def _either(terms: tuple[str, ...]) -> Query:
-    return Or([_sequence("title", terms), _sequence("body", terms)])
+    """One word, or words that must stand together (every adjacent pair present)."""
+    if len(terms) == 1:
+        return Term("body", terms[0])
+    pairs = [Term("pairs", pair(a, b)) for a, b in zip(terms, terms[1:], strict=False)]
+    return pairs[0] if len(pairs) == 1 else And(pairs)
 
 
 def unit_query(unit: Unit, reader) -> Query:
@@ -101,12 +101,9 @@ def unit_query(unit: Unit, reader) -> Query:
     options = [_either(unit.folded)] + [_either(alt) for alt in unit.alternatives]
     if unit.kind == "word" and not unit.alternatives:
         word = unit.folded[0]
-        found = reader.doc_frequency("body", word) + reader.doc_frequency("title", word)
-        if not found and allowed_typos(word):
+        if not reader.doc_frequency("body", word) and allowed_typos(word):
             unit.fuzzy = True
-            options += [
-                FuzzyTerm(f, word, maxdist=allowed_typos(word), prefixlength=1) for f in ("title", "body")
-            ]
+            options += [Term("body", near) for near in nearest(reader, word)]
     return Or(options) if len(options) > 1 else options[0]
 
 
@@ -123,23 +120,23 @@ def filter_query(filters: dict[str, str]) -> Query | None:
     return terms[0] if len(terms) == 1 else And(terms)
 
 
-def _present(searcher, fieldname: str, text: str, docnums: list[int]) -> set[int]:
-    """Which of the (sorted) docnums contain this term: skip along its postings."""
-    try:
-        matcher = Term(fieldname, text).matcher(searcher)
-    except Exception:
-        return set()
-    found = set()
+def _matching(searcher, fieldname: str, text: str, docnums: list[int]):
+    """Yield (docnum, matcher) for the sorted docnums whose field holds the term."""
+    matcher = Term(fieldname, text).matcher(searcher)
     for doc in docnums:
         if not matcher.is_active():
-            break
+            return
         if matcher.id() < doc:
             matcher.skip_to(doc)
             if not matcher.is_active():
-                break
+                return
         if matcher.id() == doc:
-            found.add(doc)
-    return found
+            yield doc, matcher
+
+
+def _present(searcher, fieldname: str, text: str, docnums: list[int]) -> set[int]:
+    """Which of the (sorted) docnums contain this term: skip along its postings."""
+    return {doc for doc, _ in _matching(searcher, fieldname, text, docnums)}
 
 
 def rerank(searcher, parsed: Parsed, hits: list[tuple[float, int]]) -> list[int]:
@@ -153,8 +150,11 @@ def rerank(searcher, parsed: Parsed, hits: list[tuple[float, int]]) -> list[int]
         for doc in _present(searcher, "exact", word, docnums):
             bonus[doc] += 1000.0
     plain = [u.folded[0] for u in parsed.units if u.kind == "word"]
+    for word in plain:
+        for doc in _present(searcher, "title", word, docnums):
+            bonus[doc] += 300.0
     for a, b in zip(plain, plain[1:], strict=False):
-        for doc in _present(searcher, "pairs", f"{a}_{b}", docnums):
+        for doc in _present(searcher, "pairs", pair(a, b), docnums):
             bonus[doc] += 100.0
     return [doc for score, doc in sorted(hits, key=lambda h: (-(bonus[h[1]]), -h[0], h[1]))]
 
@@ -214,17 +214,22 @@ def allowed_typos(word: str) -> int:
     return 0 if len(word) < 4 else 1 if len(word) < 8 else 2
 
 
-def _closest(reader, word: str) -> str:
-    """The folded indexed word nearest to `word` (fewest edits, then most documents)."""
-    limit = allowed_typos(word)
-    if not limit or reader.doc_frequency("body", word):
-        return word
-    best = (limit + 1, 0, word)
-    for term in reader.terms_within("body", word, limit, prefix=1):
+def nearest(reader, word: str, limit: int = 3) -> list[str]:
+    """Indexed words within the allowed typos of `word`: fewest edits, then most documents."""
+    found = []
+    for term in reader.terms_within("body", word, allowed_typos(word), prefix=1):
         term = term.decode() if isinstance(term, bytes) else term
-        candidate = (distance(term, word), -reader.doc_frequency("body", term), term)
-        best = min(best, candidate)
-    return best[2]
+        if term != word:
+            found.append((distance(term, word), -reader.doc_frequency("body", term), term))
+    return [term for _, _, term in sorted(found)[:limit]]
+
+
+def _closest(reader, word: str) -> str:
+    """The folded indexed word nearest to `word`, or the word itself when it is indexed."""
+    if not allowed_typos(word) or reader.doc_frequency("body", word):
+        return word
+    near = nearest(reader, word, limit=1)
+    return near[0] if near else word
 
 
 def _from_sample(folded: list[str], samples: list[str]) -> list[str | None]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import abort, current_app, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from showcase import search
 from showcase.extensions import db
@@ -100,16 +101,13 @@ def hydrate(results: search.Results) -> list[Hit]:
     """Load the page's hits from the database (only what is public right now), with snippets."""
     story_ids = [int(i.split(":")[1]) for i in results.ids if i.startswith("story:")]
     exemplar_ids = [int(i.split(":")[1]) for i in results.ids if i.startswith("exemplar:")]
-    stories = (
-        {s.id: s for s in db.session.scalars(queries.published_stories().where(Story.id.in_(story_ids)))}
-        if story_ids
-        else {}
-    )
-    exemplars = (
-        {e.id: e for e in db.session.scalars(queries.public_exemplars().where(Exemplar.id.in_(exemplar_ids)))}
-        if exemplar_ids
-        else {}
-    )
+    stories, exemplars = {}, {}
+    if story_ids:
+        query = queries.published_stories().where(Story.id.in_(story_ids))
+        stories = {s.id: s for s in db.session.scalars(query.options(selectinload(Story.locality)))}
+    if exemplar_ids:
+        query = queries.public_exemplars().where(Exemplar.id.in_(exemplar_ids))
+        exemplars = {e.id: e for e in db.session.scalars(query.options(selectinload(Exemplar.locality)))}
     hits = []
     for doc_id in results.ids:
         kind, _, num = doc_id.partition(":")
