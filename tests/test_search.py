@@ -434,3 +434,25 @@ def test_two_processes_then_catch_up_equals_database(tmp_path, make_world):
             db.engine.dispose()
     finally:
         database.drop()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=80)
+    | st.sampled_from(["Ông Đỗ Sơn, kỹ sư sỹ quan QUÝ hoà thuỷ 1234/QĐ-UBND", "ay xy ky quy", "Ǆ ǅ İ ß ﬁ"])
+)
+def test_fast_terms_equal_the_analyzers(text):
+    """The index counts terms with string operations; they must equal what the analyzers yield."""
+    from showcase.search.analysis import (
+        exact_analyzer,
+        exact_terms,
+        folded_analyzer,
+        folded_terms,
+        pair_terms,
+        pairs_analyzer,
+    )
+
+    text = unicodedata.normalize("NFC", text)
+    assert folded_terms(text) == [t.text for t in folded_analyzer()(text)]
+    assert exact_terms(text) == [t.text for t in exact_analyzer()(text)]
+    assert pair_terms(text) == [t.text for t in pairs_analyzer()(text)]

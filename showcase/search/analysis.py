@@ -41,9 +41,12 @@ def normalise(text: str) -> str:
     return CONTROL.sub(" ", unicodedata.normalize("NFC", text))
 
 
+MARKS = re.compile("[\u0300-\u036f]")  # combining marks left over (e.g. from "İ".lower())
+
+
 def fold_word(word: str) -> str:
     """Fold one lower-case word: strip marks, đ→d, and spell a final i/y one way (sĩ = sỹ)."""
-    word = word.translate(FOLD)
+    word = MARKS.sub("", word.translate(FOLD))
     if len(word) > 1 and word[-1] == "y" and word[-2] in CONSONANTS:
         word = word[:-1] + "i"
     return word
@@ -91,18 +94,21 @@ FINAL_Y = re.compile(r"(?<=[bcdghklmnpqrstvx])y\b")
 
 
 def exact_terms(text: str) -> list[str]:
-    """Words as written, lower case (what exact_analyzer yields)."""
-    return WORD.findall(text.lower())
+    """Words as written, lower case (what exact_analyzer yields): split first, then lower."""
+    return " ".join(WORD.findall(text)).lower().split()
 
 
 def folded_terms(text: str) -> list[str]:
     """Folded words (what folded_analyzer yields)."""
-    return WORD.findall(FINAL_Y.sub("i", text.lower().translate(FOLD)))
+    joined = MARKS.sub("", " ".join(WORD.findall(text)).lower().translate(FOLD))
+    return FINAL_Y.sub("i", joined).split()
 
 
 def pair_terms(text: str) -> list[str]:
-    """Adjacent folded word pairs (what pairs_analyzer yields)."""
+    """Adjacent folded word pairs (what pairs_analyzer yields; a lone word stands for itself)."""
     ws = folded_terms(text)
+    if len(ws) == 1:
+        return ws
     return [f"{a}_{b}" for a, b in zip(ws, ws[1:], strict=False)]
 
 
