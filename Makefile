@@ -39,6 +39,9 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/search.py
+
 images: $(VENV)/.installed
 	$(BIN)/python scripts/make_sample_images.py
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -128,3 +129,22 @@ def test_register_lists_sample_decisions(sample, sample_client):
     total = db.session.scalar(db.select(db.func.count(Commendation.id)))
     assert f"<strong>{total}</strong> quyết định" in html
     assert "Đã thu hồi" in sample_client.get("/khen-thuong?trang=2").get_data(as_text=True) + html
+
+
+def search_urls(client, q: str) -> list[str]:
+    html = client.get("/tim-kiem", query_string={"q": q}).get_data(as_text=True)
+    return re.findall(r'class="hit-title"><a href="([^"]+)"', html)
+
+
+def test_sample_searches_find_the_right_stories(sample, sample_client):
+    nong_thon = search_urls(sample_client, "nong thon moi")
+    assert "/bai-viet/thon-tien-phong-va-hanh-trinh-len-chuan-nong-thon-moi-kieu-mau" in nong_thon[:3]
+    do_son = search_urls(sample_client, "do son")
+    assert "/dien-hinh/do-son-lam" in do_son
+    assert any("do-son" in url and "do-son-lam" not in url for url in do_son)
+    assert "do-son-lam" in search_urls(sample_client, "Đỗ Sơn")[0]  # him, or the story about him
+    assert "do-son-lam" not in search_urls(sample_client, "Đồ Sơn")[0]
+    html = sample_client.get("/tim-kiem?q=hai+phong").get_data(as_text=True)
+    assert int(re.search(r'class="result-count">(\d+)<', html).group(1)) >= 40
+    decision = search_urls(sample_client, "1245/QĐ-UBND")
+    assert "/bai-viet/vinh-danh-nhung-guong-mat-tuyen-dau-chong-dich" in decision[:3]

@@ -140,20 +140,22 @@ def _present(searcher, fieldname: str, text: str, docnums: list[int]) -> set[int
 
 
 def rerank(searcher, parsed: Parsed, hits: list[tuple[float, int]]) -> list[int]:
-    """Order hits: more exact-diacritic words first, then adjacent words, then score."""
+    """Order hits: exact-diacritic words first, then words in the title, then adjacent words,
+    then score. Only these top hits are re-ranked (that is what keeps a search fast)."""
     docnums = sorted(doc for _, doc in hits)
     bonus = dict.fromkeys(docnums, 0.0)
-    marked = [u.text for u in parsed.units if u.kind == "word" and has_marks(u.text)]
-    for word in marked:
+    textual = [u for u in parsed.units if u.kind in ("word", "phrase")]
+    typed = [w for u in textual for w in u.text.split()]
+    for word in {w for w in typed if has_marks(w)}:
         for doc in _present(searcher, "title_exact", word, docnums):
             bonus[doc] += 2000.0
         for doc in _present(searcher, "exact", word, docnums):
             bonus[doc] += 1000.0
-    plain = [u.folded[0] for u in parsed.units if u.kind == "word"]
-    for word in plain:
+    folded = [w for u in textual for w in u.folded]
+    for word in set(folded):
         for doc in _present(searcher, "title", word, docnums):
             bonus[doc] += 300.0
-    for a, b in zip(plain, plain[1:], strict=False):
+    for a, b in set(zip(folded, folded[1:], strict=False)):
         for doc in _present(searcher, "pairs", pair(a, b), docnums):
             bonus[doc] += 100.0
     return [doc for score, doc in sorted(hits, key=lambda h: (-(bonus[h[1]]), -h[0], h[1]))]

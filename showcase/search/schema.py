@@ -132,6 +132,7 @@ def story_document(story: Story) -> dict:
     exemplars = list(story.exemplars)
     commendations = [c for e in exemplars for c in e.commendations]
     title = normalise(story.title)
+    names = normalise(" ".join(e.name for e in exemplars))
     head = _join(  # what a story is about: exact diacritics count here (kept short: it is costly)
         story.summary,
         " ".join(e.name for e in exemplars),
@@ -149,11 +150,11 @@ def story_document(story: Story) -> dict:
         "updated": max([story.updated_at] + [e.updated_at for e in exemplars]).isoformat(),
         "label": title,
         "url": f"/bai-viet/{story.slug}",
-        "title": title,
+        "title": f"{title}\n{names}",  # names weigh like the title
         "body": f"{title}\n{body}",
         "pairs": f"{title}\n{body}",
         "exact": f"{title}\n{head}",
-        "title_exact": title,
+        "title_exact": f"{title}\n{names}",
         "decision": ",".join(fold(n).lower() for n in _decisions(exemplars)),
         "movement": ",".join(m.slug for m in story.movements),
         "field": story.field.slug,
