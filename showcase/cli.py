@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -53,7 +54,13 @@ search = AppGroup("search", help="Chỉ mục tìm kiếm (Whoosh).")
 
 
 @search.command("rebuild")
-@click.option("--procs", type=click.IntRange(1, 8), default=1, help="Số tiến trình ghi chỉ mục.")
+@click.option(
+    "--procs",
+    type=click.IntRange(1, 8),
+    default=min(2, os.cpu_count() or 1),
+    show_default=True,
+    help="Số tiến trình ghi chỉ mục.",
+)
 def search_rebuild(procs: int) -> None:
     """Dựng lại chỉ mục từ cơ sở dữ liệu."""
     started = time.perf_counter()

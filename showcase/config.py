@@ -31,6 +31,16 @@ def secret_key(instance_path: Path) -> str:
     return key
 
 
+def _seconds(raw: str, name: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 3600:
+        raise SystemExit(f"Lỗi: {name} phải là số giây từ 0 đến 3600 (đang là «{raw}»).")
+    return value
+
+
 def load(instance_path: Path, overrides: dict | None = None) -> dict:
     """Build the settings from the environment, then `overrides` (tests pass theirs here)."""
     env = os.environ
@@ -40,7 +50,7 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "SEARCH_INDEX_DIR": env.get("SEARCH_INDEX_DIR", str(PROJECT_ROOT / "search_index")),
         "MEDIA_ROOT": env.get("MEDIA_ROOT", str(instance_path / "media")),
         "SITE_URL": env.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/"),
-        "SEARCH_WRITE_TIMEOUT": float(env.get("SEARCH_WRITE_TIMEOUT", "10")),
+        "SEARCH_WRITE_TIMEOUT": _seconds(env.get("SEARCH_WRITE_TIMEOUT", "10"), "SEARCH_WRITE_TIMEOUT"),
         "PER_PAGE": 12,
         "REGISTER_PER_PAGE": 25,
     }

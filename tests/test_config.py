@@ -44,3 +44,12 @@ def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path):
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     with app.app_context():
         db.engine.dispose()
+
+
+def test_bad_number_setting_is_one_line(monkeypatch, tmp_path):
+    import pytest
+
+    monkeypatch.setenv("SEARCH_WRITE_TIMEOUT", "mười")
+    with pytest.raises(SystemExit) as exit_info:
+        config.load(tmp_path, {"SECRET_KEY": "x"})
+    assert "SEARCH_WRITE_TIMEOUT" in str(exit_info.value) and "mười" in str(exit_info.value)
