@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from showcase import config
 from showcase.extensions import db, migrate
@@ -24,7 +25,11 @@ def create_app(settings: dict | None = None) -> Flask:
     init_media(app)
     init_search(app)
     init_site(app)
+    init_admin(app)
     init_cli(app)
+    if app.config.get("PROXY_FIX"):
+        hops = app.config["PROXY_FIX"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     return app
 
 
@@ -64,6 +69,12 @@ def init_site(app: Flask) -> None:
     from showcase.site import init_site as register
 
     register(app)
+
+
+def init_admin(app: Flask) -> None:
+    from showcase.admin import init_admin as attach
+
+    attach(app)
 
 
 def init_cli(app: Flask) -> None:

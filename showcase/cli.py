@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 from pathlib import Path
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from showcase import content_io
+from showcase.extensions import db
+from showcase.models import User, UserRole
 from showcase.search import indexing
+from showcase.services import accounts, workflow
+from showcase.services.errors import ServiceError
 
 content = AppGroup("content", help="Nhập và xuất nội dung theo định dạng content/.")
 
@@ -89,7 +95,78 @@ def search_status() -> None:
     click.echo(f"Chênh lệch: {s['differences']}" + (" (chạy search catch-up)" if s["differences"] else ""))
 
 
+users = AppGroup("users", help="Tài khoản quản trị (không có tài khoản mặc định nào).")
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Mật khẩu", hide_input=True, confirmation_prompt="Nhập lại mật khẩu")
+    return sys.stdin.readline().rstrip("\n")
+
+
+def _user(email: str):
+    user = accounts.find(email)
+    if user is None:
+        fail(f"không có tài khoản {email}.")
+    return user
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice([r.value for r in UserRole]), help="Vai trò.")
+@click.option("--name", required=True, help="Tên hiển thị.")
+@click.option("--org", default="", help="Đơn vị (ví dụ: Báo Hải Phòng).")
+def users_create(email: str, role: str, name: str, org: str) -> None:
+    """Tạo tài khoản; mật khẩu được hỏi (hoặc đọc từ stdin khi không phải terminal)."""
+    try:
+        user = accounts.create_user(email, name, role, _read_password(), organisation=org)
+        db.session.commit()
+    except ServiceError as exc:
+        db.session.rollback()
+        fail(str(exc))
+    click.echo(f"Đã tạo tài khoản {user.email} ({user.role.label}).")
+
+
+@users.command("list")
+def users_list() -> None:
+    """Liệt kê tài khoản."""
+    for user in db.session.scalars(select(User).order_by(User.email)):
+        state = "hoạt động" if user.active else "đã khóa"
+        click.echo(f"{user.email}\t{user.role.value}\t{state}\t{user.name}\t{user.organisation}")
+
+
+@users.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice([r.value for r in UserRole]))
+def users_set_role(email: str, role: str) -> None:
+    """Đổi vai trò của một tài khoản."""
+    user = _user(email)
+    accounts.set_role(user, role)
+    db.session.commit()
+    click.echo(f"{user.email} nay là {user.role.label}.")
+
+
+@users.command("deactivate")
+@click.argument("email")
+def users_deactivate(email: str) -> None:
+    """Khóa một tài khoản (không xóa: nhật ký vẫn giữ tên người làm)."""
+    user = _user(email)
+    accounts.deactivate(user)
+    db.session.commit()
+    click.echo(f"Đã khóa {user.email}.")
+
+
+@click.command("publish-due")
+def publish_due_command() -> None:
+    """Đăng các bài đã hẹn giờ đến hạn (chạy hai lần cũng không sao)."""
+    due = workflow.publish_due()
+    db.session.commit()
+    click.echo(f"Đã đăng {len(due)} bài đến hạn.")
+
+
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
     app.cli.add_command(content)
     app.cli.add_command(search)
+    app.cli.add_command(users)
+    app.cli.add_command(publish_due_command)

@@ -54,6 +54,29 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "PER_PAGE": 12,
         "REGISTER_PER_PAGE": 25,
     }
+    redis_url = env.get("REDIS_URL", "")
+    site_https = settings["SITE_URL"].startswith("https://")
+    settings.update(
+        {
+            "REDIS_URL": redis_url,
+            # per process without Redis; shared by every worker and node with it
+            "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+            "RATELIMIT_HEADERS_ENABLED": True,
+            "LOGIN_LIMITS": env.get("LOGIN_LIMITS", "10 per minute; 50 per hour"),
+            "PROXY_FIX": int(_seconds(env.get("PROXY_FIX", "0"), "PROXY_FIX")),
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": site_https,
+            "REMEMBER_COOKIE_HTTPONLY": True,
+            "REMEMBER_COOKIE_SAMESITE": "Lax",
+            "REMEMBER_COOKIE_SECURE": site_https,
+            "PREFERRED_URL_SCHEME": "https" if site_https else "http",
+            "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+            "BABEL_DEFAULT_LOCALE": "vi",
+            "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+            "FLASK_ADMIN_SWATCH": "default",
+        }
+    )
     settings.update(overrides)
     if not settings.get("SECRET_KEY"):
         settings["SECRET_KEY"] = env.get("SECRET_KEY") or secret_key(instance_path)

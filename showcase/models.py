@@ -9,6 +9,7 @@ import enum
 from datetime import UTC, date, datetime
 from typing import Any
 
+from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -248,6 +249,9 @@ class Story(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     featured: Mapped[bool] = mapped_column(Boolean, default=False)
+    publish_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)  # scheduled
+    review_comment: Mapped[str] = mapped_column(Text, default="")  # "changes requested"
+    retraction_reason: Mapped[str] = mapped_column(Text, default="")  # shown publicly
     byline: Mapped[str] = mapped_column(String(200), default="")
     broadcast_summary: Mapped[str] = mapped_column(Text, default="")
     field_id: Mapped[int] = mapped_column(ForeignKey("field.id"))
@@ -299,7 +303,7 @@ class Commendation(db.Model):
         return self.revoked_decision_no is not None
 
 
-class User(db.Model):
+class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -308,6 +312,22 @@ class User(db.Model):
     password_hash: Mapped[str] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def has_role(self, *roles: UserRole) -> bool:
+        return self.active and self.role in roles
+
+    @property
+    def is_editor(self) -> bool:
+        """Board editors and admins: everything about content."""
+        return self.has_role(UserRole.ADMIN, UserRole.EDITOR)
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
 
 
 class Revision(db.Model):

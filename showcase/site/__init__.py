@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+import secrets
+
+from flask import Flask, g, render_template, request
 
 from showcase import content_io
 from showcase.dates import format_date, format_datetime
@@ -12,6 +14,12 @@ from showcase.site.views import bp
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+# Flask-Admin's pages: its scripts carry a per-request nonce; its templates use inline styles.
+ADMIN_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'nonce-{nonce}'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
 )
 
 
@@ -54,9 +62,18 @@ def init_site(app: Flask) -> None:
         db.session.rollback()
         return render_template("site/error.html", code=500), 500
 
+    @app.before_request
+    def csp_nonce() -> None:
+        g.csp_nonce = secrets.token_urlsafe(16)
+
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)
+        if request.path.startswith("/admin"):
+            policy = ADMIN_CSP.format(nonce=g.get("csp_nonce", ""))
+            response.headers["Cache-Control"] = "no-store"
+        else:
+            policy = CSP
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")

@@ -1,0 +1,89 @@
+"""The admin panel: accounts and login, Flask-Admin views, the editorial workflow."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, flash, redirect, render_template, request, url_for
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from showcase.extensions import babel, csrf, db, limiter, login_manager
+from showcase.models import User
+from showcase.services import workflow
+
+
+def init_admin(app: Flask) -> None:
+    """Bind login, CSRF, rate limits and translations, then build this app's Admin object."""
+    from showcase.admin import auth
+    from showcase.admin.views import Dashboard, register_views
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Hãy đăng nhập để tiếp tục."
+    login_manager.login_message_category = "error"
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=lambda: "vi")
+    app.register_blueprint(auth.bp)
+
+    admin = Admin(
+        app,
+        name="Gương sáng Hải Phòng",
+        index_view=Dashboard(name="Tổng quan", url="/admin", endpoint="admin"),
+        theme=Bootstrap4Theme(base_template="admin/showcase_base.html"),
+        csp_nonce_generator=lambda: _nonce(),
+    )
+    register_views(admin)
+    app.extensions["showcase_admin"] = admin
+
+    @app.context_processor
+    def workflow_helpers() -> dict:
+        return {
+            "workflow_transitions": workflow.TRANSITIONS,
+            "workflow_allowed": lambda story: workflow.allowed(story, current_user._get_current_object()),
+        }
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        message = "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ; hãy tải lại trang rồi thử lại."
+        return render_template("site/error.html", code=400, message=message), 400
+
+    @app.errorhandler(429)
+    def too_many(_error):
+        message = "Bạn đã thử quá nhiều lần; hãy đợi một lúc rồi thử lại."
+        return render_template("site/error.html", code=429, message=message), 429
+
+    @app.errorhandler(403)
+    def forbidden(_error):
+        return render_template("site/error.html", code=403), 403
+
+    _last_check = {"at": 0.0}
+
+    @app.before_request
+    def publish_due_items() -> None:
+        """Scheduled stories go out on the next request too (at most one check every 30 s)."""
+        now = time.monotonic()
+        if now - _last_check["at"] < 30:
+            return
+        _last_check["at"] = now
+        if workflow.publish_due():
+            db.session.commit()
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+def _nonce() -> str:
+    from flask import g
+
+    return g.csp_nonce
+
+
+__all__ = ["init_admin", "flash", "redirect", "request", "url_for"]

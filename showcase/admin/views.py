@@ -1,0 +1,510 @@
+"""Flask-Admin views: who may open what (roles matrix in DESIGN.md), and saves through services.
+
+Rules are enforced on the server: in the list query and in `get_one` (a row a user may not
+see is a 404 on every view: edit, details, delete, actions), and in the form (status and the
+other workflow fields are never taken from a form).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import AdminIndexView, expose
+from flask_admin.actions import action
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.helpers import get_redirect_target
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from slugify import slugify
+from sqlalchemy import func, select
+from wtforms.validators import ValidationError
+
+from showcase.dates import from_local
+from showcase.extensions import db
+from showcase.models import (
+    AuditLog,
+    Commendation,
+    CoverageItem,
+    Exemplar,
+    Field,
+    Locality,
+    MediaAsset,
+    Movement,
+    Story,
+    StoryStatus,
+    User,
+    UserRole,
+)
+from showcase.services import accounts, audit, records, workflow
+from showcase.services.errors import ServiceError
+
+ADMIN, EDITOR, PARTNER = UserRole.ADMIN, UserRole.EDITOR, UserRole.PARTNER
+STAFF = (ADMIN, EDITOR, PARTNER)
+# Never read from a form: only the workflow changes these.
+WORKFLOW_FIELDS = {
+    "status",
+    "featured",
+    "published_at",
+    "publish_at",
+    "author",
+    "author_id",
+    "retraction_reason",
+    "review_comment",
+    "created_at",
+    "updated_at",
+}
+
+
+def me() -> User:
+    return current_user._get_current_object()
+
+
+class Guarded:
+    """Login required; the roles in `roles` may open the view; everyone else gets 403."""
+
+    roles: tuple[UserRole, ...] = (ADMIN, EDITOR)
+
+    def is_accessible(self) -> bool:
+        return current_user.is_authenticated and current_user.has_role(*self.roles)
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        abort(403)
+
+
+class Dashboard(Guarded, AdminIndexView):
+    roles = STAFF
+
+    @expose("/")
+    def index(self):
+        user = me()
+        waiting = scheduled = recent = []
+        if user.is_editor:
+            waiting = db.session.scalars(
+                select(Story)
+                .where(Story.status == StoryStatus.IN_REVIEW, Story.publish_at.is_(None))
+                .order_by(Story.updated_at)
+            ).all()
+            scheduled = db.session.scalars(
+                select(Story)
+                .where(Story.status == StoryStatus.IN_REVIEW, Story.publish_at.is_not(None))
+                .order_by(Story.publish_at)
+            ).all()
+            recent = db.session.scalars(select(AuditLog).order_by(AuditLog.at.desc()).limit(15)).all()
+        else:
+            recent = db.session.scalars(
+                select(AuditLog).where(AuditLog.user_id == user.id).order_by(AuditLog.at.desc()).limit(15)
+            ).all()
+        drafts = db.session.scalars(
+            select(Story)
+            .where(Story.author_id == user.id, Story.status == StoryStatus.DRAFT)
+            .order_by(Story.updated_at.desc())
+        ).all()
+        return self.render(
+            "admin/dashboard.html", waiting=waiting, scheduled=scheduled, drafts=drafts, recent=recent
+        )
+
+
+class SecureModelView(Guarded, ModelView):
+    """Every model view: CSRF through FlaskForm, saves and deletes through the services."""
+
+    form_base_class = FlaskForm
+    can_export = False
+    can_view_details = True
+    page_size = 25
+    column_display_pk = False
+    form_excluded_columns = ("created_at", "updated_at")
+    column_default_sort = ("id", True)
+
+    # --- the service path ------------------------------------------------------------
+
+    def form_values(self, form) -> dict:
+        return {name: f.data for name, f in form._fields.items() if name != "csrf_token"}
+
+    def check_form_fields(self) -> None:
+        forbidden = sorted(WORKFLOW_FIELDS & set(request.form))
+        if forbidden:
+            raise ServiceError(
+                f"Không được đặt «{', '.join(forbidden)}» qua biểu mẫu; hãy dùng các nút quy trình."
+            )
+
+    def save(self, record, values: dict, created: bool) -> None:
+        changed = records.apply(record, values)
+        if created:
+            db.session.add(record)
+            audit.record("create", record, by=me())
+        elif changed:
+            audit.record("edit", record, by=me(), fields=sorted(values))
+
+    def create_model(self, form):
+        record = self.build_new_instance()
+        try:
+            self.check_form_fields()
+            self.save(record, self.form_values(form), created=True)
+            db.session.commit()
+        except (ServiceError, ValidationError) as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return False
+        return record
+
+    def update_model(self, form, model) -> bool:
+        try:
+            self.check_form_fields()
+            self.save(model, self.form_values(form), created=False)
+            db.session.commit()
+        except (ServiceError, ValidationError) as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return False
+        return True
+
+    def delete_model(self, model) -> bool:
+        try:
+            self.check_delete(model)
+            audit.record("delete", model, by=me(), label=str(model)[:200])
+            db.session.delete(model)
+            db.session.commit()
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return False
+        return True
+
+    def check_delete(self, model) -> None:
+        """Raise ServiceError when this user may not delete this row."""
+
+    def get_one(self, id):
+        record = db.session.get(self.model, id) if str(id).isdigit() else None
+        if record is None or not self.can_see(record):
+            abort(404)
+        return record
+
+    def can_see(self, record) -> bool:
+        return True
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        if isinstance(exc, ServiceError):
+            flash(str(exc), "error")
+            return True
+        return super().handle_view_exception(exc)
+
+
+class TaxonomyView(SecureModelView):
+    column_searchable_list = ("name", "slug")
+    column_labels = {"slug": "Đường dẫn (slug)", "name": "Tên", "description": "Mô tả"}
+
+    def save(self, record, values, created):
+        if not values.get("slug"):
+            values["slug"] = slugify(values.get("name") or "")
+        super().save(record, values, created)
+
+
+class FieldView(TaxonomyView):
+    column_list = ("name", "slug")
+
+
+class MovementView(TaxonomyView):
+    column_list = ("name", "launched_by", "start_year", "end_year")
+    column_labels = TaxonomyView.column_labels | {
+        "launched_by": "Cơ quan phát động",
+        "start_year": "Năm bắt đầu",
+        "end_year": "Năm kết thúc",
+    }
+
+
+class LocalityView(TaxonomyView):
+    column_list = ("name", "kind", "parent", "replaced_by")
+    column_labels = TaxonomyView.column_labels | {
+        "kind": "Cấp",
+        "parent": "Thuộc",
+        "replaced_by": "Đã sắp xếp vào",
+    }
+    column_formatters = {"kind": lambda v, c, m, n: m.kind.label}
+    form_excluded_columns = ("children", "replaced")
+
+
+class ExemplarView(SecureModelView):
+    column_list = ("name", "kind", "locality", "role", "updated_at")
+    column_searchable_list = ("name", "organisation")
+    column_labels = {
+        "name": "Tên",
+        "kind": "Loại",
+        "locality": "Địa phương",
+        "role": "Chức vụ",
+        "organisation": "Đơn vị",
+        "portrait": "Ảnh chân dung",
+        "bio_md": "Tiểu sử (Markdown)",
+        "updated_at": "Cập nhật",
+        "slug": "Đường dẫn (slug)",
+        "commendations": "Khen thưởng",
+        "stories": "Bài viết",
+    }
+    column_formatters = {"kind": lambda v, c, m, n: m.kind.label}
+    form_columns = ("name", "slug", "kind", "locality", "role", "organisation", "portrait", "bio_md")
+
+    def save(self, record, values, created):
+        if not values.get("slug"):
+            values["slug"] = slugify(values.get("name") or "")
+        super().save(record, values, created)
+
+
+class CommendationView(SecureModelView):
+    column_list = ("decision_no", "decision_date", "form", "level", "exemplar", "revoked_decision_no")
+    column_searchable_list = ("decision_no", "form", "issuer")
+    column_labels = {
+        "decision_no": "Số quyết định",
+        "decision_date": "Ngày quyết định",
+        "form": "Hình thức",
+        "level": "Cấp",
+        "issuer": "Cơ quan quyết định",
+        "exemplar": "Điển hình",
+        "reason": "Lý do",
+        "movement": "Phong trào",
+        "revoked_decision_no": "Thu hồi theo QĐ",
+        "revoked_on": "Ngày thu hồi",
+        "revoked_reason": "Lý do thu hồi",
+    }
+    column_formatters = {"level": lambda v, c, m, n: m.level.label}
+
+
+class StoryView(SecureModelView):
+    roles = STAFF
+    column_list = ("title", "status", "author", "published_at", "publish_at", "featured", "updated_at")
+    column_searchable_list = ("title", "summary")
+    column_filters = ("status", "featured")
+    column_labels = {
+        "title": "Tiêu đề",
+        "status": "Trạng thái",
+        "author": "Tác giả",
+        "published_at": "Ngày đăng",
+        "publish_at": "Hẹn đăng",
+        "featured": "Nổi bật",
+        "updated_at": "Cập nhật",
+        "summary": "Tóm tắt",
+        "body_md": "Nội dung (Markdown)",
+        "exemplars": "Điển hình",
+        "movements": "Phong trào",
+        "field": "Lĩnh vực",
+        "locality": "Địa phương",
+        "byline": "Nguồn",
+        "cover": "Ảnh bìa",
+        "broadcast_summary": "Bản tin 60 giây",
+        "slug": "Đường dẫn (slug)",
+    }
+    column_formatters = {"status": lambda v, c, m, n: m.status.label}
+    form_columns = (
+        "title",
+        "slug",
+        "summary",
+        "body_md",
+        "exemplars",
+        "movements",
+        "field",
+        "locality",
+        "byline",
+        "broadcast_summary",
+        "cover",
+    )
+    edit_template = "admin/story_edit.html"
+    details_template = "admin/story_details.html"
+
+    def get_query(self):
+        query = super().get_query()
+        return query if me().is_editor else query.filter(Story.author_id == me().id)
+
+    def get_count_query(self):
+        query = super().get_count_query()
+        return query if me().is_editor else query.filter(Story.author_id == me().id)
+
+    def can_see(self, record) -> bool:
+        return workflow.can_see(record, me())
+
+    def save(self, record, values, created):
+        values["slug"] = slugify(values.get("slug") or values.get("title") or "")[:120]
+        if not values["slug"]:
+            raise ServiceError("Cần có tiêu đề.")
+        clash = db.session.scalar(select(Story.id).where(Story.slug == values["slug"]))
+        if clash is not None and clash != record.id:
+            raise ServiceError(
+                f"Đường dẫn «{values['slug']}» đã có bài khác dùng; hãy đổi tiêu đề hoặc slug."
+            )
+        if created:
+            record.status, record.author = StoryStatus.DRAFT, me()
+        elif not workflow.can_edit(record, me()):
+            raise ServiceError("Bạn chỉ sửa được bài của mình khi bài còn là bản nháp hoặc đang chờ duyệt.")
+        super().save(record, values, created)
+
+    def check_delete(self, model) -> None:
+        if not me().is_editor and not (model.author_id == me().id and model.status == StoryStatus.DRAFT):
+            raise ServiceError("Bạn chỉ xóa được bản nháp của chính mình.")
+
+    @expose("/edit/", methods=("GET", "POST"))
+    def edit_view(self):
+        story = self.get_one(request.args.get("id", ""))
+        if not workflow.can_edit(story, me()):
+            abort(403)
+        return super().edit_view()
+
+    @expose("/workflow/<int:story_id>/<name>", methods=("POST",))
+    def workflow_view(self, story_id: int, name: str):
+        form = FlaskForm()
+        if not form.validate_on_submit():
+            abort(400, description="Phiên làm việc đã hết hạn; hãy tải lại trang và thử lại.")
+        story = self.get_one(story_id)
+        when = None
+        raw_when = request.form.get("when", "").strip()
+        if raw_when:
+            try:
+                when = from_local(datetime.fromisoformat(raw_when))
+            except ValueError:
+                flash("Thời điểm hẹn đăng không hợp lệ.", "error")
+                return redirect(self._back(story))
+        try:
+            workflow.transition(story, name, by=me(), text=request.form.get("text", ""), when=when)
+            db.session.commit()
+            flash(f"Đã «{workflow.TRANSITIONS[name].label}»: {story.title}", "success")
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        return redirect(self._back(story))
+
+    def _back(self, story: Story) -> str:
+        view = ".edit_view" if workflow.can_edit(story, me()) else ".details_view"
+        return get_redirect_target() or url_for(view, id=story.id)
+
+    def is_action_allowed(self, name: str) -> bool:
+        if name in workflow.TRANSITIONS:
+            return me().is_editor
+        return super().is_action_allowed(name)
+
+    def _bulk(self, ids, name: str) -> None:
+        done, refused = 0, []
+        for story in self.get_query().filter(Story.id.in_(ids)).all():
+            try:
+                workflow.transition(story, name, by=me())
+                done += 1
+            except ServiceError as exc:
+                refused.append(f"{story.title}: {exc}")
+        db.session.commit()
+        flash(f"Đã «{workflow.TRANSITIONS[name].label}» {done} bài.", "success")
+        for message in refused[:10]:
+            flash(message, "error")
+
+    @action("publish", "Duyệt và đăng", "Duyệt và đăng các bài đã chọn?")
+    def action_publish(self, ids):
+        self._bulk(ids, "publish")
+
+    @action("archive", "Gỡ xuống (lưu trữ)", "Gỡ các bài đã chọn khỏi trang công khai?")
+    def action_archive(self, ids):
+        self._bulk(ids, "archive")
+
+
+class MediaView(SecureModelView):
+    roles = STAFF
+    can_create = can_edit = can_delete = False
+    column_list = ("original_name", "width", "height", "alt_text", "credit", "created_at")
+    column_labels = {
+        "original_name": "Tệp",
+        "width": "Rộng",
+        "height": "Cao",
+        "alt_text": "Mô tả ảnh",
+        "credit": "Nguồn ảnh",
+        "created_at": "Ngày tải lên",
+        "caption": "Chú thích",
+        "licence": "Giấy phép",
+    }
+
+
+class CoverageView(SecureModelView):
+    roles = STAFF
+    column_list = ("story", "outlet", "title", "medium", "published_on")
+    column_labels = {
+        "story": "Bài viết",
+        "outlet": "Cơ quan báo chí",
+        "title": "Tiêu đề tin bài",
+        "url": "Đường dẫn",
+        "medium": "Loại hình",
+        "published_on": "Ngày đăng",
+    }
+    form_columns = ("story", "outlet", "title", "url", "medium", "published_on")
+
+    def get_query(self):
+        query = super().get_query()
+        return query if me().is_editor else query.filter(CoverageItem.created_by_id == me().id)
+
+    def get_count_query(self):
+        query = super().get_count_query()
+        return query if me().is_editor else query.filter(CoverageItem.created_by_id == me().id)
+
+    def can_see(self, record) -> bool:
+        return me().is_editor or record.created_by_id == me().id
+
+    def save(self, record, values, created):
+        if created:
+            record.created_by_id = me().id
+        super().save(record, values, created)
+
+
+class UserView(SecureModelView):
+    roles = (ADMIN,)
+    can_create = can_delete = False  # accounts are created with `flask users create`
+    column_list = ("email", "name", "organisation", "role", "active", "last_login_at")
+    column_labels = {
+        "email": "Email",
+        "name": "Tên",
+        "organisation": "Đơn vị",
+        "role": "Vai trò",
+        "active": "Đang hoạt động",
+        "last_login_at": "Đăng nhập gần nhất",
+    }
+    column_formatters = {"role": lambda v, c, m, n: m.role.label}
+    form_columns = ("name", "organisation", "role", "active")
+
+    def save(self, record, values, created):
+        role, active = values.pop("role"), values.pop("active")
+        if record.id == me().id and (role != record.role or not active):
+            raise ServiceError("Không thể tự đổi vai trò hoặc tự khóa tài khoản của mình.")
+        accounts.set_role(record, role.value if hasattr(role, "value") else role, by=me())
+        if not active:
+            accounts.deactivate(record, by=me())
+        elif not record.active:
+            record.active = True
+            audit.record("user_activate", record, by=me())
+        super().save(record, values, created)
+
+
+class AuditLogView(SecureModelView):
+    can_create = can_edit = can_delete = False
+    column_list = ("at", "user_id", "action", "object_type", "object_id", "ip")
+    column_default_sort = ("at", True)
+    column_filters = ("action", "object_type")
+    column_labels = {
+        "at": "Thời điểm",
+        "user_id": "Người dùng",
+        "action": "Thao tác",
+        "object_type": "Đối tượng",
+        "object_id": "Mã",
+        "ip": "Địa chỉ IP",
+        "detail": "Chi tiết",
+    }
+
+
+def register_views(admin) -> None:
+    """Add every view to the Admin object (called inside the factory)."""
+    admin.add_view(StoryView(Story, db, name="Bài viết", endpoint="stories"))
+    admin.add_view(ExemplarView(Exemplar, db, name="Điển hình", endpoint="exemplars"))
+    admin.add_view(CommendationView(Commendation, db, name="Khen thưởng", endpoint="commendations"))
+    admin.add_view(MovementView(Movement, db, name="Phong trào", endpoint="movements", category="Danh mục"))
+    admin.add_view(FieldView(Field, db, name="Lĩnh vực", endpoint="fields", category="Danh mục"))
+    admin.add_view(LocalityView(Locality, db, name="Địa phương", endpoint="localities", category="Danh mục"))
+    admin.add_view(MediaView(MediaAsset, db, name="Ảnh", endpoint="media"))
+    admin.add_view(CoverageView(CoverageItem, db, name="Tin bài đã đăng", endpoint="coverage"))
+    admin.add_view(UserView(User, db, name="Tài khoản", endpoint="users"))
+    admin.add_view(AuditLogView(AuditLog, db, name="Nhật ký", endpoint="audit"))
+
+
+def count_waiting() -> int:
+    return db.session.scalar(select(func.count(Story.id)).where(Story.status == StoryStatus.IN_REVIEW)) or 0

@@ -1,0 +1,127 @@
+"""The editorial workflow: draft → in_review → published → archived, with changes requested,
+scheduling, featuring and retraction. Every transition writes exactly one audit row.
+
+Views, the CLI and the API call `transition`; nothing else changes a story's status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from showcase.extensions import db
+from showcase.markup import nfc
+from showcase.models import Story, StoryStatus, User, utcnow
+from showcase.services import audit
+from showcase.services.errors import ServiceError
+
+S = StoryStatus
+
+
+@dataclass(frozen=True)
+class Transition:
+    label: str  # the button, in Vietnamese
+    sources: frozenset[StoryStatus]
+    editors_only: bool = True
+    needs_text: str = ""  # the text this transition asks for ("" = none)
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "submit": Transition("Gửi duyệt", frozenset({S.DRAFT}), editors_only=False),
+    "request_changes": Transition("Yêu cầu sửa", frozenset({S.IN_REVIEW}), needs_text="Nhận xét cho tác giả"),
+    "publish": Transition("Duyệt và đăng", frozenset({S.IN_REVIEW, S.ARCHIVED})),
+    "schedule": Transition("Hẹn giờ đăng", frozenset({S.IN_REVIEW}), needs_text="Thời điểm đăng"),
+    "feature": Transition("Đưa lên nổi bật", frozenset({S.PUBLISHED})),
+    "unfeature": Transition("Bỏ nổi bật", frozenset({S.PUBLISHED})),
+    "archive": Transition("Gỡ xuống (lưu trữ)", frozenset({S.PUBLISHED})),
+    "retract": Transition(
+        "Thu hồi", frozenset({S.PUBLISHED, S.ARCHIVED}), needs_text="Lý do thu hồi (công khai)"
+    ),
+}
+
+
+def can_edit(story: Story, user: User) -> bool:
+    """Editors edit every story; a partner edits only their own drafts and stories in review."""
+    if user.is_editor:
+        return True
+    return story.author_id == user.id and story.status in (S.DRAFT, S.IN_REVIEW)
+
+
+def can_see(story: Story, user: User) -> bool:
+    return user.is_editor or story.author_id == user.id
+
+
+def allowed(story: Story, user: User) -> list[str]:
+    """The transitions this user may apply to this story now."""
+    names = []
+    for name, t in TRANSITIONS.items():
+        if story.status not in t.sources:
+            continue
+        if t.editors_only and not user.is_editor:
+            continue
+        if not t.editors_only and not can_edit(story, user):
+            continue
+        if name == "feature" and story.featured or name == "unfeature" and not story.featured:
+            continue
+        names.append(name)
+    return names
+
+
+def transition(story: Story, name: str, by: User, text: str = "", when: datetime | None = None) -> None:
+    """Apply one transition or raise ServiceError saying why it is not allowed."""
+    t = TRANSITIONS.get(name)
+    if t is None:
+        raise ServiceError(f"Không có thao tác «{name}».")
+    if name not in allowed(story, by):
+        if t.editors_only and not by.is_editor:
+            raise ServiceError(f"Bạn không có quyền «{t.label}».")
+        raise ServiceError(f"Không thể «{t.label}» một bài đang ở trạng thái «{story.status.label}».")
+    text = nfc(text.strip())
+    detail: dict = {"from": story.status.value}
+    now = utcnow()
+    if name == "submit":
+        story.status = S.IN_REVIEW
+    elif name == "request_changes":
+        if not text:
+            raise ServiceError("Hãy ghi nhận xét để tác giả biết cần sửa gì.")
+        story.status, story.review_comment, story.publish_at = S.DRAFT, text, None
+        detail["comment"] = text
+    elif name == "publish":
+        story.status, story.publish_at, story.review_comment = S.PUBLISHED, None, ""
+        if story.published_at is None or story.published_at > now:
+            story.published_at = now
+    elif name == "schedule":
+        if when is None or when <= now:
+            raise ServiceError("Thời điểm hẹn đăng phải ở tương lai.")
+        story.publish_at = when
+        detail["publish_at"] = when.isoformat()
+    elif name in ("feature", "unfeature"):
+        story.featured = name == "feature"
+    elif name == "archive":
+        story.status, story.featured = S.ARCHIVED, False
+    elif name == "retract":
+        if not text:
+            raise ServiceError("Cần ghi lý do thu hồi: lý do này được công bố.")
+        story.status, story.featured, story.retraction_reason = S.RETRACTED, False, text
+        detail["reason"] = text
+    story.updated_at = now
+    detail["to"] = story.status.value
+    audit.record(name, story, by=by, **detail)
+
+
+def publish_due(now: datetime | None = None) -> list[Story]:
+    """Publish every scheduled story whose time has come (safe to run twice)."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        select(Story).where(
+            Story.status == S.IN_REVIEW, Story.publish_at.is_not(None), Story.publish_at <= now
+        )
+    ).all()
+    for story in due:
+        when = story.publish_at
+        story.status, story.published_at, story.publish_at = S.PUBLISHED, when, None
+        story.updated_at = now
+        audit.record("publish", story, by=None, scheduled=when.isoformat(), to=S.PUBLISHED.value)
+    return list(due)
