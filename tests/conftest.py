@@ -88,7 +88,7 @@ def make_world(ctx):
             launched_by="Thủ tướng Chính phủ",
             start_year=2011,
         )
-        db.session.flush()
+        db.session.commit()
         return {"city": city, "ward": ward, "old": old, "field": field, "movement": movement}
 
     return make

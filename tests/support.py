@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 
 from flask import current_app
+from flask.testing import FlaskClient
 from PIL import Image
 from sqlalchemy import create_engine, text
 
@@ -39,6 +40,18 @@ class Database:
             self.admin.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own application context, as in production.
+
+    Without this, a request made while a test holds an app context reuses it: `g` (and so
+    Flask-Login's cached user) and the database session would leak from one request to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 def build_app(directory: Path, database: Database):
     """Create an app on `database` with every table, media under `directory`."""
     app = create_app(
@@ -49,8 +62,11 @@ def build_app(directory: Path, database: Database):
             "MEDIA_ROOT": str(directory / "media"),
             "SEARCH_INDEX_DIR": str(directory / "search_index"),
             "SERVER_NAME": "localhost",
+            "ARGON2": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},  # fast, still argon2id
+            "LOGIN_LIMITS": "1000 per minute",
         }
     )
+    app.test_client_class = IsolatedClient
     with app.app_context():
         db.create_all()
     app.extensions["search"].rebuild([])  # an empty index, kept in step by every commit

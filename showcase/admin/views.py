@@ -18,8 +18,10 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from slugify import slugify
 from sqlalchemy import func, select
-from wtforms.validators import ValidationError
+from wtforms import StringField
+from wtforms.validators import Length, Optional, ValidationError
 
+from showcase.admin.auth import safe_next
 from showcase.dates import from_local
 from showcase.extensions import db
 from showcase.models import (
@@ -72,6 +74,14 @@ class Guarded:
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         abort(403)
+
+    def _handle_view(self, name, **kwargs):
+        # Flask-Admin accepts "http:evil.example" as a return address (same host, it thinks);
+        # only a path on this site is a valid `url=`.
+        target = request.values.get("url")
+        if target and safe_next(target) is None:
+            abort(400, description="Địa chỉ quay lại không hợp lệ: chỉ được là một trang của trang này.")
+        return super()._handle_view(name, **kwargs)
 
 
 class Dashboard(Guarded, AdminIndexView):
@@ -192,8 +202,18 @@ class SecureModelView(Guarded, ModelView):
         return super().handle_view_exception(exc)
 
 
+def optional_slug() -> StringField:
+    """The slug may be left empty: it is then made from the title or name (đ → d)."""
+    return StringField(
+        "Đường dẫn (slug)",
+        validators=[Optional(), Length(max=120)],
+        description="Để trống để tạo tự động từ tiêu đề.",
+    )
+
+
 class TaxonomyView(SecureModelView):
     column_searchable_list = ("name", "slug")
+    form_extra_fields = {"slug": optional_slug()}
     column_labels = {"slug": "Đường dẫn (slug)", "name": "Tên", "description": "Mô tả"}
 
     def save(self, record, values, created):
@@ -244,6 +264,7 @@ class ExemplarView(SecureModelView):
     }
     column_formatters = {"kind": lambda v, c, m, n: m.kind.label}
     form_columns = ("name", "slug", "kind", "locality", "role", "organisation", "portrait", "bio_md")
+    form_extra_fields = {"slug": optional_slug()}
 
     def save(self, record, values, created):
         if not values.get("slug"):
@@ -308,6 +329,7 @@ class StoryView(SecureModelView):
         "broadcast_summary",
         "cover",
     )
+    form_extra_fields = {"slug": optional_slug()}
     edit_template = "admin/story_edit.html"
     details_template = "admin/story_details.html"
 
@@ -348,8 +370,9 @@ class StoryView(SecureModelView):
             abort(403)
         return super().edit_view()
 
-    @expose("/workflow/<int:story_id>/<name>", methods=("POST",))
-    def workflow_view(self, story_id: int, name: str):
+    @expose("/workflow/<int:story_id>/<step>", methods=("POST",))
+    def workflow_view(self, story_id: int, step: str):
+        name = step
         form = FlaskForm()
         if not form.validate_on_submit():
             abort(400, description="Phiên làm việc đã hết hạn; hãy tải lại trang và thử lại.")

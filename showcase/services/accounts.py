@@ -8,6 +8,7 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 from sqlalchemy import func, select
 
 from showcase.extensions import db
@@ -18,9 +19,20 @@ from showcase.services.errors import ServiceError
 
 MIN_LENGTH = 12
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-hasher = PasswordHasher()
-# A hash to verify against when the account does not exist, so both cases take as long.
-_DUMMY = hasher.hash("không có tài khoản này")
+
+
+def _hashing() -> tuple[PasswordHasher, str]:
+    found = current_app.extensions.get("password_hasher")
+    if found is None:
+        h = PasswordHasher(**current_app.config.get("ARGON2", {}))
+        # verified against when the account does not exist, so both cases take as long
+        found = current_app.extensions["password_hasher"] = (h, h.hash("không có tài khoản này"))
+    return found
+
+
+def hasher() -> PasswordHasher:
+    """The app's argon2 hasher (argon2-cffi defaults unless ARGON2 settings say otherwise)."""
+    return _hashing()[0]
 
 
 @lru_cache(maxsize=1)
@@ -38,9 +50,8 @@ def check_password(password: str, email: str = "", name: str = "") -> None:
     if lowered in common_passwords() or core in common_passwords() or len(set(lowered)) < 4:
         raise ServiceError("Mật khẩu này quá phổ biến hoặc dễ đoán; hãy chọn mật khẩu khác.")
     local = email.split("@")[0].lower()
-    if (local and len(local) >= 4 and local in lowered) or (
-        name and name.lower().replace(" ", "") in lowered
-    ):
+    compact = name.lower().replace(" ", "")
+    if (len(local) >= 4 and local in lowered) or (len(compact) >= 4 and compact in lowered):
         raise ServiceError("Mật khẩu không được chứa tên hoặc địa chỉ email của tài khoản.")
 
 
@@ -78,7 +89,7 @@ def create_user(
         name=name,
         organisation=nfc(organisation.strip()),
         role=parse_role(role),
-        password_hash=hasher.hash(password),
+        password_hash=hasher().hash(password),
         active=True,
     )
     db.session.add(user)
@@ -103,15 +114,15 @@ def authenticate(email: str, password: str) -> User | None:
     """Return the active user with this email and password (rehashing when parameters change)."""
     user = find(email) if email else None
     try:
-        hasher.verify(user.password_hash if user else _DUMMY, password)
+        hasher().verify(user.password_hash if user else _hashing()[1], password)
         ok = user is not None and user.active
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok:
         audit.record("login_failed", user, email=email.strip().lower()[:254])
         return None
-    if hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hasher.hash(password)
+    if hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = hasher().hash(password)
     user.last_login_at = utcnow()
     audit.record("login", user, by=user)
     return user

@@ -1,0 +1,583 @@
+"""The admin panel: login, the roles matrix checked in the database, CSRF, workflow, redirects."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from showcase.extensions import db, limiter
+from showcase.models import AuditLog, Field, Story, StoryStatus, User, utcnow
+from showcase.services import accounts, workflow
+from showcase.services.errors import ServiceError
+
+PASSWORD = "hoa-phuong-do-2026"
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def csrf(client, url: str = "/dang-nhap") -> str:
+    html = client.get(url).get_data(as_text=True)
+    match = TOKEN.search(html)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1) or match.group(2)
+
+
+def login(client, email: str, password: str = PASSWORD, **extra):
+    return client.post(
+        "/dang-nhap", data={"email": email, "password": password, "csrf_token": csrf(client), **extra}
+    )
+
+
+@pytest.fixture
+def people(ctx):
+    made = {}
+    for key, role, org in [
+        ("admin", "admin", ""),
+        ("editor", "editor", "Ban TĐ-KT"),
+        ("a", "partner", "Báo Hải Phòng"),
+        ("b", "partner", "Đài PT-TH Hải Phòng"),
+    ]:
+        made[key] = accounts.create_user(f"{key}@haiphong.test", f"Người {key}", role, PASSWORD, org)
+    db.session.commit()
+    return made
+
+
+@pytest.fixture
+def as_role(app, people):
+    """A logged-in client for a role key (admin, editor, a, b) or None for anonymous."""
+
+    def make(key: str | None):
+        client = app.test_client()
+        if key is not None:
+            response = login(client, people[key].email)
+            assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+
+    return make
+
+
+@pytest.fixture
+def stories(make_story, people, make_world):
+    make_world()
+    sa = make_story(title="Nháp của A", status=StoryStatus.DRAFT, author=people["a"])
+    sb = make_story(title="Nháp của B", status=StoryStatus.DRAFT, author=people["b"])
+    sp = make_story(title="Bài đã đăng", status=StoryStatus.PUBLISHED, author=people["editor"])
+    return {"a": sa, "b": sb, "p": sp}
+
+
+def reload(story: Story) -> Story:
+    db.session.expire_all()
+    return db.session.get(Story, story.id)
+
+
+def story_form(world, **values) -> dict:
+    data = {
+        "title": "Bài mới từ biểu mẫu",
+        "slug": "",
+        "summary": "Tóm tắt",
+        "body_md": "Nội dung **mới**.",
+        "field": str(world["field"].id),
+        "locality": str(world["ward"].id),
+        "movements": [str(world["movement"].id)],
+        "byline": "Báo Hải Phòng",
+        "broadcast_summary": "",
+    }
+    return data | values
+
+
+# --- login ---------------------------------------------------------------------------------
+
+
+def test_login_success_failure_and_audit(app, people):
+    client = app.test_client()
+    bad = login(client, "a@haiphong.test", "sai-mat-khau-roi-nhe")
+    assert bad.status_code == 401 and "Email hoặc mật khẩu không đúng" in bad.get_data(as_text=True)
+    before = client.get_cookie("session")
+    good = login(client, "a@haiphong.test")
+    assert good.status_code == 302 and good.headers["Location"].endswith("/admin/")
+    after = client.get_cookie("session")
+    assert before is None or before.value != after.value  # a new session at login
+    cookie = good.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    actions = [a.action for a in db.session.scalars(db.select(AuditLog).order_by(AuditLog.id))]
+    assert actions[-2:] == ["login_failed", "login"]
+    assert client.get("/admin/").status_code == 200
+
+
+def test_deactivated_account_cannot_log_in(app, people):
+    accounts.deactivate(people["b"])
+    db.session.commit()
+    assert login(app.test_client(), "b@haiphong.test").status_code == 401
+
+
+def test_password_rule():
+    for weak in ("ngan-qua", "password123456", "aaaaaaaaaaaaaaa", "matkhau123456"):
+        with pytest.raises(ServiceError):
+            accounts.check_password(weak)
+    with pytest.raises(ServiceError):
+        accounts.check_password("nguyenvana-2026-hp", email="nguyenvana@haiphong.test")
+    accounts.check_password(PASSWORD)
+
+
+def test_rehash_on_login_when_parameters_change(app, people):
+    old_hash = people["a"].password_hash
+    app.extensions.pop("password_hasher")
+    app.config["ARGON2"] = {"time_cost": 2, "memory_cost": 1024, "parallelism": 1}
+    try:
+        assert login(app.test_client(), "a@haiphong.test").status_code == 302
+        db.session.expire_all()
+        assert db.session.get(User, people["a"].id).password_hash != old_hash
+        assert "t=2" in db.session.get(User, people["a"].id).password_hash
+    finally:
+        app.extensions.pop("password_hasher")
+        app.config["ARGON2"] = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+
+
+def test_login_is_rate_limited(app, people):
+    with app.app_context():
+        limiter.reset()
+    app.config["LOGIN_LIMITS"] = "3 per minute"
+    try:
+        client = app.test_client()
+        codes = [login(client, "a@haiphong.test", "sai-mat-khau-roi-nhe").status_code for _ in range(4)]
+        assert codes == [401, 401, 401, 429]
+        assert "Bạn đã thử quá nhiều lần" in login(client, "a@haiphong.test").get_data(as_text=True)
+    finally:
+        app.config["LOGIN_LIMITS"] = "1000 per minute"
+        limiter.reset()
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/",
+        "http://evil.example/",
+        "https:evil.example",
+        "/\\evil.example",
+        "javascript:alert(1)",
+    ],
+)
+def test_login_next_never_leaves_the_site(app, people, target):
+    response = login(app.test_client(), "a@haiphong.test", next=target)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/admin/")
+
+
+def test_login_next_keeps_a_local_path(app, people):
+    response = login(app.test_client(), "a@haiphong.test", next="/admin/stories/")
+    assert response.headers["Location"].endswith("/admin/stories/")
+
+
+def test_logout_needs_post_with_token(as_role):
+    client = as_role("a")
+    assert client.get("/dang-xuat").status_code == 405
+    assert client.post("/dang-xuat").status_code == 400  # no CSRF token
+    assert client.get("/admin/").status_code == 200
+    client.post("/dang-xuat", data={"csrf_token": csrf(client, "/admin/")})
+    assert client.get("/admin/").status_code == 302
+
+
+# --- the roles matrix -------------------------------------------------------------------------
+
+VIEWS = {  # view -> roles that may open it
+    "/admin/": {"admin", "editor", "a", "b"},
+    "/admin/stories/": {"admin", "editor", "a", "b"},
+    "/admin/exemplars/": {"admin", "editor"},
+    "/admin/commendations/": {"admin", "editor"},
+    "/admin/movements/": {"admin", "editor"},
+    "/admin/fields/": {"admin", "editor"},
+    "/admin/localities/": {"admin", "editor"},
+    "/admin/media/": {"admin", "editor", "a", "b"},
+    "/admin/coverage/": {"admin", "editor", "a", "b"},
+    "/admin/users/": {"admin"},
+    "/admin/audit/": {"admin", "editor"},
+}
+
+
+@pytest.mark.parametrize("url", list(VIEWS))
+@pytest.mark.parametrize("role", [None, "admin", "editor", "a", "b"])
+def test_every_view_by_role(as_role, url, role):
+    response = as_role(role).get(url)
+    if role is None:
+        assert response.status_code == 302 and "/dang-nhap" in response.headers["Location"]
+    elif role in VIEWS[url]:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 403
+        assert "Bạn không có quyền" in response.get_data(as_text=True)
+
+
+def test_partner_lists_only_own_stories(as_role, stories):
+    html = as_role("a").get("/admin/stories/").get_data(as_text=True)
+    assert "Nháp của A" in html and "Nháp của B" not in html and "Bài đã đăng" not in html
+    editor = as_role("editor").get("/admin/stories/").get_data(as_text=True)
+    assert "Nháp của A" in editor and "Nháp của B" in editor
+
+
+@pytest.mark.parametrize("view", ["details", "edit"])
+def test_partner_cannot_open_another_partners_story(as_role, stories, view):
+    sb = stories["b"]
+    assert as_role("a").get(f"/admin/stories/{view}/?id={sb.id}").status_code == 404
+    assert as_role("b").get(f"/admin/stories/{view}/?id={sb.id}").status_code == 200
+    assert as_role("editor").get(f"/admin/stories/{view}/?id={sb.id}").status_code == 200
+
+
+def test_partner_cannot_edit_another_partners_story(as_role, stories, make_world):
+    sb = stories["b"]
+    client = as_role("a")
+    data = story_form(make_world(), title="Chiếm quyền", csrf_token=csrf(client, "/admin/"))
+    assert client.post(f"/admin/stories/edit/?id={sb.id}", data=data).status_code == 404
+    assert reload(sb).title == "Nháp của B"
+
+
+def test_owner_edits_own_draft_and_body_is_rendered(as_role, stories, make_world):
+    sa = stories["a"]
+    client = as_role("a")
+    data = story_form(
+        make_world(),
+        title="Nháp của A đã sửa",
+        body_md="Có **chữ đậm** <script>x</script>",
+        csrf_token=csrf(client, "/admin/"),
+    )
+    response = client.post(f"/admin/stories/edit/?id={sa.id}", data=data)
+    assert response.status_code == 302
+    story = reload(sa)
+    assert story.title == "Nháp của A đã sửa" and "<strong>chữ đậm</strong>" in story.body_html
+    assert "<script>" not in story.body_html
+    edits = db.session.scalars(db.select(AuditLog).where(AuditLog.action == "edit")).all()
+    assert len(edits) == 1 and edits[0].object_id == sa.id
+
+
+def test_partner_cannot_edit_own_published_story(as_role, stories, make_world, people):
+    sp = stories["p"]
+    sp.author = people["a"]
+    db.session.commit()
+    client = as_role("a")
+    assert client.get(f"/admin/stories/edit/?id={sp.id}").status_code == 403
+    assert client.get(f"/admin/stories/details/?id={sp.id}").status_code == 200
+    data = story_form(make_world(), title="Sửa bài đã đăng", csrf_token=csrf(client, "/admin/"))
+    assert client.post(f"/admin/stories/edit/?id={sp.id}", data=data).status_code == 403
+    assert reload(sp).title == "Bài đã đăng"
+
+
+def test_create_story_as_partner_is_own_draft(as_role, people, make_world):
+    client = as_role("a")
+    data = story_form(make_world(), csrf_token=csrf(client, "/admin/stories/new/"))
+    response = client.post("/admin/stories/new/", data=data)
+    assert response.status_code == 302
+    story = db.session.scalar(db.select(Story).filter_by(title="Bài mới từ biểu mẫu"))
+    assert story.status == StoryStatus.DRAFT and story.author_id == people["a"].id
+    assert story.slug == "bai-moi-tu-bieu-mau" and "<strong>mới</strong>" in story.body_html
+    assert db.session.scalar(db.select(AuditLog).filter_by(action="create", object_id=story.id))
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("status", "published"), ("featured", "y"), ("published_at", "2020-01-01 00:00:00"), ("author", "1")],
+)
+def test_workflow_fields_in_a_form_are_refused(as_role, make_world, field, value):
+    client = as_role("a")
+    data = story_form(make_world(), csrf_token=csrf(client, "/admin/stories/new/"), **{field: value})
+    response = client.post("/admin/stories/new/", data=data)
+    assert response.status_code == 200
+    assert "Không được đặt" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Story.id))) == 0
+
+
+def test_partner_cannot_create_taxonomy(as_role):
+    client = as_role("a")
+    token = csrf(client, "/admin/")
+    response = client.post(
+        "/admin/fields/new/", data={"name": "Lĩnh vực lạ", "slug": "", "csrf_token": token}
+    )
+    assert response.status_code == 403
+    assert db.session.scalar(db.select(db.func.count(Field.id))) == 0
+
+
+def test_editor_creates_taxonomy_with_slug(as_role):
+    client = as_role("editor")
+    token = csrf(client, "/admin/fields/new/")
+    response = client.post(
+        "/admin/fields/new/",
+        data={"name": "Đổi mới sáng tạo", "slug": "", "description": "", "csrf_token": token},
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(Field).filter_by(slug="doi-moi-sang-tao")).name == "Đổi mới sáng tạo"
+
+
+@pytest.mark.parametrize("role, allowed", [("a", False), ("b", True), ("editor", True)])
+def test_delete_story_by_role(as_role, stories, role, allowed):
+    story_id = stories["b"].id
+    client = as_role(role)
+    response = client.post(
+        "/admin/stories/delete/", data={"id": story_id, "csrf_token": csrf(client, "/admin/")}
+    )
+    assert response.status_code == (302 if allowed else 404)
+    db.session.expire_all()
+    assert (db.session.get(Story, story_id) is None) == allowed
+
+
+def test_partner_cannot_delete_own_published_story(as_role, stories, people):
+    sp = stories["p"]
+    sp.author = people["a"]
+    db.session.commit()
+    client = as_role("a")
+    client.post("/admin/stories/delete/", data={"id": sp.id, "csrf_token": csrf(client, "/admin/")})
+    db.session.expire_all()
+    assert db.session.get(Story, sp.id) is not None
+
+
+@pytest.mark.parametrize("role, allowed", [("a", False), ("editor", True), ("admin", True)])
+def test_bulk_publish_by_role(as_role, stories, role, allowed):
+    sb, sa = stories["b"], stories["a"]
+    for story in (sa, sb):
+        story.status = StoryStatus.IN_REVIEW
+    db.session.commit()
+    client = as_role(role)
+    client.post(
+        "/admin/stories/action/",
+        data={"action": "publish", "rowid": [sa.id, sb.id], "csrf_token": csrf(client, "/admin/")},
+    )
+    expected = StoryStatus.PUBLISHED if allowed else StoryStatus.IN_REVIEW
+    assert reload(sa).status == expected and reload(sb).status == expected
+
+
+@pytest.mark.parametrize("role", ["a", "editor"])
+def test_inline_edit_and_export_are_off(as_role, stories, role):
+    client = as_role(role)
+    sa = stories["a"]
+    response = client.post(
+        "/admin/stories/ajax/update/",
+        data={"list_form_pk": sa.id, "title": "Đổi nhanh", "csrf_token": csrf(client, "/admin/")},
+    )
+    assert response.status_code in (400, 403, 404, 500) or "Đổi nhanh" not in reload(sa).title
+    assert reload(sa).title == "Nháp của A"
+    export = client.get("/admin/stories/export/csv/")
+    assert export.status_code != 200 or "Nháp của A" not in export.get_data(as_text=True)
+
+
+# --- the workflow -----------------------------------------------------------------------------
+
+
+def transition(client, story, name, **form):
+    return client.post(
+        f"/admin/stories/workflow/{story.id}/{name}", data={"csrf_token": csrf(client, "/admin/"), **form}
+    )
+
+
+def test_full_workflow_with_one_audit_row_each(as_role, stories, client):
+    sa = stories["a"]
+    author, editor = as_role("a"), as_role("editor")
+    transition(author, sa, "submit")
+    assert reload(sa).status == StoryStatus.IN_REVIEW
+    transition(editor, sa, "request_changes", text="Thêm số liệu")
+    assert reload(sa).status == StoryStatus.DRAFT and reload(sa).review_comment == "Thêm số liệu"
+    transition(author, sa, "submit")
+    transition(editor, sa, "publish")
+    assert reload(sa).status == StoryStatus.PUBLISHED
+    assert client.get(f"/bai-viet/{sa.slug}").status_code == 200
+    transition(editor, sa, "feature")
+    assert reload(sa).featured
+    transition(editor, sa, "retract", text="Sai thông tin nhân vật")
+    story = reload(sa)
+    assert story.status == StoryStatus.RETRACTED and story.retraction_reason == "Sai thông tin nhân vật"
+    assert not story.featured
+    assert client.get(f"/bai-viet/{sa.slug}").status_code == 404
+    rows = db.session.scalars(
+        db.select(AuditLog).where(AuditLog.object_id == sa.id, AuditLog.object_type == "Story")
+    ).all()
+    assert [r.action for r in rows] == [
+        "submit",
+        "request_changes",
+        "submit",
+        "publish",
+        "feature",
+        "retract",
+    ]
+
+
+@pytest.mark.parametrize("name", ["publish", "request_changes", "feature", "archive", "retract", "schedule"])
+def test_partner_cannot_apply_editor_transitions(as_role, stories, name):
+    sa = stories["a"]
+    sa.status = StoryStatus.IN_REVIEW
+    db.session.commit()
+    response = transition(as_role("a"), sa, name, text="x", when="2030-01-01T08:00")
+    assert response.status_code == 302
+    assert reload(sa).status == StoryStatus.IN_REVIEW and reload(sa).publish_at is None
+    assert not db.session.scalar(db.select(AuditLog).filter_by(action=name))
+
+
+def test_illegal_transition_is_refused_with_message(as_role, stories):
+    sp = stories["p"]
+    editor = as_role("editor")
+    response = transition(editor, sp, "submit")
+    page = editor.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Không thể «Gửi duyệt» một bài đang ở trạng thái «Đã đăng»" in page
+    assert reload(sp).status == StoryStatus.PUBLISHED
+
+
+def test_transition_without_token_is_refused(as_role, stories):
+    sa = stories["a"]
+    response = as_role("a").post(f"/admin/stories/workflow/{sa.id}/submit")
+    assert response.status_code == 400
+    assert reload(sa).status == StoryStatus.DRAFT
+
+
+def test_schedule_and_publish_due(as_role, stories, runner):
+    sa = stories["a"]
+    sa.status = StoryStatus.IN_REVIEW
+    db.session.commit()
+    future = (utcnow() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    transition(as_role("editor"), sa, "schedule", when=future)
+    assert reload(sa).publish_at is not None and reload(sa).status == StoryStatus.IN_REVIEW
+    db.session.execute(
+        db.update(Story).where(Story.id == sa.id).values(publish_at=utcnow() - timedelta(minutes=1))
+    )
+    db.session.commit()
+    first = runner.invoke(args=["publish-due"])
+    second = runner.invoke(args=["publish-due"])
+    assert "Đã đăng 1 bài" in first.output and "Đã đăng 0 bài" in second.output
+    assert reload(sa).status == StoryStatus.PUBLISHED
+    assert (
+        len(db.session.scalars(db.select(AuditLog).filter_by(action="publish", object_id=sa.id)).all()) == 1
+    )
+
+
+def test_workflow_service_refuses_unknown_and_past_schedule(stories, people):
+    sa = stories["a"]
+    with pytest.raises(ServiceError):
+        workflow.transition(sa, "launch", by=people["editor"])
+    sa.status = StoryStatus.IN_REVIEW
+    with pytest.raises(ServiceError, match="tương lai"):
+        workflow.transition(sa, "schedule", by=people["editor"], when=utcnow() - timedelta(hours=1))
+
+
+# --- CSRF, redirects, escaping ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("token", [None, "sai-ma"])
+def test_posts_without_a_valid_token_are_refused(as_role, make_world, stories, token):
+    client = as_role("editor")
+    world = make_world()
+    extra = {} if token is None else {"csrf_token": token}
+    posts = [
+        ("/admin/stories/new/", story_form(world)),
+        (f"/admin/stories/edit/?id={stories['a'].id}", story_form(world, title="Đổi")),
+        ("/admin/stories/delete/", {"id": stories["a"].id}),
+        ("/admin/stories/action/", {"action": "archive", "rowid": [stories["p"].id]}),
+        (f"/admin/stories/workflow/{stories['p'].id}/archive", {}),
+        ("/admin/fields/new/", {"name": "X"}),
+    ]
+    for url, data in posts:
+        assert client.post(url, data=data | extra).status_code == 400, url
+    assert reload(stories["a"]).title == "Nháp của A"
+    assert reload(stories["p"]).status == StoryStatus.PUBLISHED
+    assert db.session.scalar(db.select(db.func.count(Field.id))) == 1  # only make_world's
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["http://evil.example/", "http:evil.example", "//evil.example", "https:/evil.example", "/\\evil.example"],
+)
+def test_admin_return_url_stays_on_site(as_role, stories, make_world, target):
+    client = as_role("editor")
+    sa = stories["a"]
+    data = story_form(make_world(), title="Đổi tiêu đề", csrf_token=csrf(client, "/admin/"))
+    response = client.post("/admin/stories/edit/", query_string={"id": sa.id, "url": target}, data=data)
+    assert response.status_code == 400
+    assert "Địa chỉ quay lại không hợp lệ" in response.get_data(as_text=True)
+    assert reload(sa).title == "Nháp của A"
+    ok = client.post(f"/admin/stories/edit/?id={sa.id}&url=/admin/stories/", data=data)
+    assert ok.status_code == 302 and ok.headers["Location"].endswith("/admin/stories/")
+
+
+def test_behind_a_tls_proxy(tmp_path):
+    """With PROXY_FIX set, the forwarded host and scheme are the request's: redirects stay on it."""
+    from tests.support import Database, build_app
+
+    database = Database(tmp_path)
+    try:
+        app = build_app(tmp_path, database)
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)
+        with app.app_context():
+            accounts.create_user("p@haiphong.test", "Proxy Editor", "editor", PASSWORD)
+            db.session.commit()
+        client = app.test_client()
+        headers = {
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-Host": "guongsang.example",
+            "Referer": "https://guongsang.example/dang-nhap",
+        }
+        page = client.get("/dang-nhap", headers=headers)
+        token = TOKEN.search(page.get_data(as_text=True))
+        response = client.post(
+            "/dang-nhap",
+            headers=headers,
+            data={
+                "email": "p@haiphong.test",
+                "password": PASSWORD,
+                "next": "//evil.example/",
+                "csrf_token": token.group(1) or token.group(2),
+            },
+        )
+        assert response.status_code == 302
+        assert response.headers["Location"] in ("/admin/", "https://guongsang.example/admin/")
+        evil = client.get("/admin/stories/?url=https://evil.example/", headers=headers)
+        assert evil.status_code == 400
+        with app.app_context():
+            db.engine.dispose()
+    finally:
+        database.drop()
+
+
+def test_xss_is_escaped_in_admin_lists(as_role, make_story, people):
+    evil = '<script>alert("x")</script>'
+    make_story(title=f"Tiêu đề {evil}", author=people["editor"], status=StoryStatus.DRAFT)
+    html = as_role("editor").get("/admin/stories/").get_data(as_text=True)
+    assert evil not in html and "&lt;script&gt;" in html
+
+
+def test_admin_pages_are_not_cached_and_use_a_nonce(as_role):
+    response = as_role("editor").get("/admin/stories/")
+    assert response.headers["Cache-Control"] == "no-store"
+    csp = response.headers["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
+    assert f'nonce="{nonce}"' in response.get_data(as_text=True)
+
+
+# --- the users command -----------------------------------------------------------------------------
+
+
+def test_users_commands(runner, ctx):
+    ok = runner.invoke(
+        args=["users", "create", "bientap@haiphong.test", "--role", "editor", "--name", "Biên Tập"],
+        input=PASSWORD + "\n",
+    )
+    assert ok.exit_code == 0 and "Đã tạo tài khoản bientap@haiphong.test" in ok.output
+    weak = runner.invoke(
+        args=["users", "create", "x@haiphong.test", "--role", "editor", "--name", "X"], input="123456789012\n"
+    )
+    assert (
+        weak.exit_code == 1
+        and weak.output.strip().startswith("Lỗi:")
+        and len(weak.output.strip().splitlines()) == 1
+    )
+    again = runner.invoke(
+        args=["users", "create", "bientap@haiphong.test", "--role", "editor", "--name", "B"],
+        input=PASSWORD + "\n",
+    )
+    assert again.exit_code == 1 and "Đã có tài khoản" in again.output
+    assert runner.invoke(args=["users", "set-role", "bientap@haiphong.test", "admin"]).exit_code == 0
+    assert runner.invoke(args=["users", "deactivate", "bientap@haiphong.test"]).exit_code == 0
+    listing = runner.invoke(args=["users", "list"]).output
+    assert "bientap@haiphong.test\tadmin\tđã khóa" in listing
+    assert runner.invoke(args=["users", "deactivate", "khong@co.ai"]).exit_code == 1
+    actions = [a.action for a in db.session.scalars(db.select(AuditLog).order_by(AuditLog.id))]
+    assert actions == ["user_create", "role_change", "user_deactivate"]
+
+
+def test_no_account_exists_by_default(ctx):
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 0
