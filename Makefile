@@ -26,6 +26,8 @@ db: $(VENV)/.installed
 	$(BIN)/flask search catch-up
 
 run: db
+	@echo "Trang quản trị: http://$(HOST):$(PORT)/admin — không có tài khoản mặc định. Tạo tài khoản đầu tiên:"
+	@echo "  $(BIN)/flask --app showcase users create you@example.vn --role admin --name 'Tên của bạn'"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-dev

@@ -207,6 +207,9 @@ class MediaAsset(db.Model):
     licence: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
+    def __str__(self) -> str:
+        return self.original_name or self.alt_text or f"Ảnh {self.id}"
+
 
 class Exemplar(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)

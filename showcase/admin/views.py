@@ -17,7 +17,7 @@ from flask_admin.helpers import get_redirect_target
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from slugify import slugify
-from sqlalchemy import func, select
+from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import Length, Optional, ValidationError
 
@@ -112,8 +112,17 @@ class Dashboard(Guarded, AdminIndexView):
             .where(Story.author_id == user.id, Story.status == StoryStatus.DRAFT)
             .order_by(Story.updated_at.desc())
         ).all()
+        ids = {a.user_id for a in recent if a.user_id}
+        names = (
+            dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
+        )
         return self.render(
-            "admin/dashboard.html", waiting=waiting, scheduled=scheduled, drafts=drafts, recent=recent
+            "admin/dashboard.html",
+            waiting=waiting,
+            scheduled=scheduled,
+            drafts=drafts,
+            recent=recent,
+            names=names,
         )
 
 
@@ -187,7 +196,7 @@ class SecureModelView(Guarded, ModelView):
         """Raise ServiceError when this user may not delete this row."""
 
     def get_one(self, id):
-        record = db.session.get(self.model, id) if str(id).isdigit() else None
+        record = db.session.get(self.model, int(id)) if str(id).isdigit() else None
         if record is None or not self.can_see(record):
             abort(404)
         return record
@@ -330,6 +339,7 @@ class StoryView(SecureModelView):
         "cover",
     )
     form_extra_fields = {"slug": optional_slug()}
+    form_widget_args = {"body_md": {"rows": 18}, "summary": {"rows": 3}, "broadcast_summary": {"rows": 5}}
     edit_template = "admin/story_edit.html"
     details_template = "admin/story_details.html"
 
@@ -405,6 +415,7 @@ class StoryView(SecureModelView):
 
     def _bulk(self, ids, name: str) -> None:
         done, refused = 0, []
+        ids = [int(i) for i in ids if str(i).isdigit()]
         for story in self.get_query().filter(Story.id.in_(ids)).all():
             try:
                 workflow.transition(story, name, by=me())
@@ -527,7 +538,3 @@ def register_views(admin) -> None:
     admin.add_view(CoverageView(CoverageItem, db, name="Tin bài đã đăng", endpoint="coverage"))
     admin.add_view(UserView(User, db, name="Tài khoản", endpoint="users"))
     admin.add_view(AuditLogView(AuditLog, db, name="Nhật ký", endpoint="audit"))
-
-
-def count_waiting() -> int:
-    return db.session.scalar(select(func.count(Story.id)).where(Story.status == StoryStatus.IN_REVIEW)) or 0

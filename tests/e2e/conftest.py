@@ -36,16 +36,22 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """Serve the app with content/ imported, on a free port; yield its base URL."""
+def live_env(tmp_path_factory) -> dict:
+    """The environment of the live server (and of commands run against its database)."""
     directory = tmp_path_factory.mktemp("live")
-    env = os.environ | {
+    return os.environ | {
         "FLASK_APP": "showcase",
         "DATABASE_URL": f"sqlite:///{directory / 'live.sqlite3'}",
         "MEDIA_ROOT": str(directory / "media"),
         "SEARCH_INDEX_DIR": str(directory / "search_index"),
         "SECRET_KEY": "e2e-only",
     }
+
+
+@pytest.fixture(scope="session")
+def live_server(live_env):
+    """Serve the app with content/ imported, on a free port; yield its base URL."""
+    env = live_env
     flask = [sys.executable, "-m", "flask"]
     for args in (["db", "upgrade"], ["content", "import", "content"], ["search", "rebuild"]):
         subprocess.run(flask + args, cwd=ROOT, env=env, check=True, capture_output=True)
