@@ -31,13 +31,14 @@ def secret_key(instance_path: Path) -> str:
     return key
 
 
-def _seconds(raw: str, name: str) -> float:
+def _number(raw: str, name: str, high: float, unit: str) -> float:
+    """Read a number setting; a bad one stops start-up with one Vietnamese line."""
     try:
         value = float(raw)
     except ValueError:
         value = -1.0
-    if not 0 <= value <= 3600:
-        raise SystemExit(f"Lỗi: {name} phải là số giây từ 0 đến 3600 (đang là «{raw}»).")
+    if not 0 <= value <= high:
+        raise SystemExit(f"Lỗi: {name} phải là {unit} từ 0 đến {high:g} (đang là «{raw}»).")
     return value
 
 
@@ -50,7 +51,7 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "SEARCH_INDEX_DIR": env.get("SEARCH_INDEX_DIR", str(PROJECT_ROOT / "search_index")),
         "MEDIA_ROOT": env.get("MEDIA_ROOT", str(instance_path / "media")),
         "SITE_URL": env.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/"),
-        "SEARCH_WRITE_TIMEOUT": _seconds(env.get("SEARCH_WRITE_TIMEOUT", "10"), "SEARCH_WRITE_TIMEOUT"),
+        "SEARCH_WRITE_TIMEOUT": _number(env.get("SEARCH_WRITE_TIMEOUT", "10"), "SEARCH_WRITE_TIMEOUT", 3600, "số giây"),
         "PER_PAGE": 12,
         "REGISTER_PER_PAGE": 25,
     }
@@ -63,7 +64,7 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
             "RATELIMIT_STORAGE_URI": redis_url or "memory://",
             "RATELIMIT_HEADERS_ENABLED": True,
             "LOGIN_LIMITS": env.get("LOGIN_LIMITS", "10 per minute; 50 per hour"),
-            "PROXY_FIX": int(_seconds(env.get("PROXY_FIX", "0"), "PROXY_FIX")),
+            "PROXY_FIX": int(_number(env.get("PROXY_FIX", "0"), "PROXY_FIX", 5, "số lớp proxy")),
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": site_https,
