@@ -51,7 +51,9 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "SEARCH_INDEX_DIR": env.get("SEARCH_INDEX_DIR", str(PROJECT_ROOT / "search_index")),
         "MEDIA_ROOT": env.get("MEDIA_ROOT", str(instance_path / "media")),
         "SITE_URL": env.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/"),
-        "SEARCH_WRITE_TIMEOUT": _number(env.get("SEARCH_WRITE_TIMEOUT", "10"), "SEARCH_WRITE_TIMEOUT", 3600, "số giây"),
+        "SEARCH_WRITE_TIMEOUT": _number(
+            env.get("SEARCH_WRITE_TIMEOUT", "10"), "SEARCH_WRITE_TIMEOUT", 3600, "số giây"
+        ),
         "PER_PAGE": 12,
         "REGISTER_PER_PAGE": 25,
     }

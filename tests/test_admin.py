@@ -581,3 +581,39 @@ def test_users_commands(runner, ctx):
 
 def test_no_account_exists_by_default(ctx):
     assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+
+
+# --- preview ----------------------------------------------------------------------------------
+
+
+def test_preview_for_editor_and_author_only(as_role, stories):
+    sa = stories["a"]
+    for role, code in [(None, 302), ("b", 404), ("a", 200), ("editor", 200)]:
+        response = as_role(role).get(f"/admin/stories/preview/{sa.id}")
+        assert response.status_code == code, role
+    page = as_role("a").get(f"/admin/stories/preview/{sa.id}")
+    assert "<h1>Nháp của A</h1>" in page.get_data(as_text=True) and "Bản xem trước" in page.get_data(
+        as_text=True
+    )
+    assert page.headers["X-Robots-Tag"] == "noindex, nofollow" and page.headers["Cache-Control"] == "no-store"
+
+
+def test_signed_preview_link_works_without_account_and_expires(app, client, stories, as_role):
+    sa = stories["a"]
+    edit = as_role("editor").get(f"/admin/stories/edit/?id={sa.id}").get_data(as_text=True)
+    link = re.search(r'value="(http://localhost/xem-truoc/[^"]+)"', edit).group(1)
+    response = client.get(link.replace("http://localhost", ""))
+    assert response.status_code == 200 and "<h1>Nháp của A</h1>" in response.get_data(as_text=True)
+    assert response.headers["X-Robots-Tag"] == "noindex, nofollow"
+    assert client.get(f"/bai-viet/{sa.slug}").status_code == 404  # still not public
+    token = link.rsplit("/", 1)[1]
+    assert client.get("/xem-truoc/" + token[:-2] + "xx").status_code == 404  # tampered
+    from showcase.services import preview
+
+    with app.test_request_context():
+        old = preview.MAX_AGE
+        preview.MAX_AGE = -1
+        try:
+            assert preview.read_token(token) is None  # expired
+        finally:
+            preview.MAX_AGE = old

@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError
 
 from showcase.extensions import babel, csrf, db, limiter, login_manager
 from showcase.models import User
-from showcase.services import workflow
+from showcase.services import preview, workflow
 
 
 def init_admin(app: Flask) -> None:
@@ -43,6 +43,7 @@ def init_admin(app: Flask) -> None:
     @app.context_processor
     def workflow_helpers() -> dict:
         return {
+            "preview_token": preview.make_token,
             "workflow_transitions": workflow.TRANSITIONS,
             "workflow_allowed": lambda story: workflow.allowed(story, current_user._get_current_object()),
         }

@@ -404,6 +404,13 @@ class StoryView(SecureModelView):
             flash(str(exc), "error")
         return redirect(self._back(story))
 
+    @expose("/preview/<int:story_id>")
+    def preview_view(self, story_id: int):
+        """The story as the public page will show it (editors and the author)."""
+        from showcase.site.views import preview_response
+
+        return preview_response(self.get_one(story_id))
+
     def _back(self, story: Story) -> str:
         view = ".edit_view" if workflow.can_edit(story, me()) else ".details_view"
         return get_redirect_target() or url_for(view, id=story.id)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from showcase import search as search_engine
 from showcase.extensions import db
 from showcase.models import Exemplar, Field, Locality, Movement, Story, story_movements
+from showcase.services import preview as preview_links
 from showcase.site import queries, register, search_view
 
 bp = Blueprint("site", __name__, template_folder="templates")
@@ -64,6 +65,26 @@ def story(slug: str):
     return render_template(
         "site/story.html", story=item, related=queries.related_stories(item), public_exemplars=public
     )
+
+
+@bp.get("/xem-truoc/<token>")
+def preview(token: str):
+    """A draft exactly as its public page will look, for whoever holds a signed link."""
+    story_id = preview_links.read_token(token)
+    item = db.session.get(Story, story_id) if story_id else None
+    if item is None:
+        abort(404)
+    return preview_response(item)
+
+
+def preview_response(item: Story) -> Response:
+    """Render the public story page for a story that is not (yet) public: noindex, no-store."""
+    public = queries.public_exemplar_ids(e.id for e in item.exemplars)
+    html = render_template("site/story.html", story=item, related=[], public_exemplars=public, preview=True)
+    response = Response(html)
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/dien-hinh")
