@@ -617,3 +617,63 @@ def test_signed_preview_link_works_without_account_and_expires(app, client, stor
             assert preview.read_token(token) is None  # expired
         finally:
             preview.MAX_AGE = old
+
+
+# --- nothing is lost: revisions, restore, stale edits -------------------------------------------------
+
+
+def edit_story(client, story, world, **values):
+    page = client.get(f"/admin/stories/edit/?id={story.id}").get_data(as_text=True)
+    seen = re.search(
+        r'id="seen" name="seen" type="hidden" value="([^"]*)"|name="seen" type="hidden" value="([^"]*)"', page
+    )
+    data = story_form(world, csrf_token=csrf(client, "/admin/"), **values)
+    if seen:
+        data["seen"] = seen.group(1) or seen.group(2)
+    return data
+
+
+def test_revisions_diff_and_restore(as_role, stories, make_world):
+    sa = stories["a"]
+    world = make_world()
+    client = as_role("editor")
+    for title in ("Phiên bản hai", "Phiên bản ba"):
+        client.post(f"/admin/stories/edit/?id={sa.id}", data=edit_story(client, sa, world, title=title))
+    assert reload(sa).title == "Phiên bản ba"
+    history = client.get(f"/admin/stories/history/{sa.id}").get_data(as_text=True)
+    ids = [int(i) for i in re.findall(r"<td>#(\d+)", history)]
+    assert len(ids) == 2 and "Khôi phục phiên bản này" in history
+    diff = client.get(f"/admin/stories/history/{sa.id}/diff?a={ids[1]}&b={ids[0]}").get_data(as_text=True)
+    assert "Phiên bản hai" in diff and "Phiên bản ba" in diff
+    response = client.post(
+        f"/admin/stories/history/{sa.id}/restore/{ids[1]}", data={"csrf_token": csrf(client, "/admin/")}
+    )
+    assert response.status_code == 302
+    assert reload(sa).title == "Phiên bản hai"
+    again = client.get(f"/admin/stories/history/{sa.id}").get_data(as_text=True)
+    assert len(re.findall(r"<td>#(\d+)", again)) == 3  # restoring made a new revision
+    assert db.session.scalar(db.select(AuditLog).filter_by(action="restore", object_id=sa.id))
+
+
+def test_history_is_for_editors(as_role, stories):
+    sa = stories["a"]
+    assert as_role("a").get(f"/admin/stories/history/{sa.id}").status_code == 403
+    assert as_role("editor").get(f"/admin/stories/history/{sa.id}").status_code == 200
+    assert as_role("editor").get(f"/admin/stories/history/{sa.id}/diff?a=1&b=x").status_code == 400
+
+
+def test_second_save_is_refused_and_text_kept(as_role, stories, make_world):
+    sa = stories["a"]
+    world = make_world()
+    first, second = as_role("editor"), as_role("admin")
+    form_first = edit_story(first, sa, world, title="Bản của người thứ nhất")
+    form_second = edit_story(second, sa, world, title="Bản của người thứ hai", body_md="Đoạn viết công phu.")
+    assert first.post(f"/admin/stories/edit/?id={sa.id}", data=form_first).status_code == 302
+    stale = second.post(f"/admin/stories/edit/?id={sa.id}", data=form_second)
+    html = stale.get_data(as_text=True)
+    assert stale.status_code == 200 and "Người khác đã lưu bản ghi này" in html
+    assert "Đoạn viết công phu." in html  # their text is shown back
+    assert reload(sa).title == "Bản của người thứ nhất"
+    fresh = re.search(r'name="seen" type="hidden" value="([^"]*)"', html).group(1)
+    again = second.post(f"/admin/stories/edit/?id={sa.id}", data=form_second | {"seen": fresh})
+    assert again.status_code == 302 and reload(sa).title == "Bản của người thứ hai"

@@ -18,11 +18,11 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from slugify import slugify
 from sqlalchemy import select
-from wtforms import StringField
+from wtforms import HiddenField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from showcase.admin.auth import safe_next
-from showcase.dates import from_local
+from showcase.dates import format_datetime, from_local
 from showcase.extensions import db
 from showcase.models import (
     AuditLog,
@@ -33,12 +33,13 @@ from showcase.models import (
     Locality,
     MediaAsset,
     Movement,
+    Revision,
     Story,
     StoryStatus,
     User,
     UserRole,
 )
-from showcase.services import accounts, audit, records, workflow
+from showcase.services import accounts, audit, records, revisions, workflow
 from showcase.services.errors import ServiceError
 
 ADMIN, EDITOR, PARTNER = UserRole.ADMIN, UserRole.EDITOR, UserRole.PARTNER
@@ -140,7 +141,32 @@ class SecureModelView(Guarded, ModelView):
     # --- the service path ------------------------------------------------------------
 
     def form_values(self, form) -> dict:
-        return {name: f.data for name, f in form._fields.items() if name != "csrf_token"}
+        return {name: f.data for name, f in form._fields.items() if name not in ("csrf_token", "seen")}
+
+    # --- two people editing at once: the second save is refused, their text shown back ---
+
+    def scaffold_form(self):
+        form_class = super().scaffold_form()
+        if hasattr(self.model, "updated_at"):
+            form_class.seen = HiddenField()
+        return form_class
+
+    def on_form_prefill(self, form, id) -> None:
+        if hasattr(form, "seen"):
+            form.seen.data = self.get_one(id).updated_at.isoformat()
+
+    def check_not_stale(self, form, model) -> None:
+        seen = getattr(form, "seen", None)
+        if seen is None or not seen.data:
+            return
+        current = model.updated_at.isoformat()
+        if seen.data != current:
+            seen.data = current  # saving again, on purpose, overwrites
+            raise ServiceError(
+                f"Người khác đã lưu bản ghi này lúc {format_datetime(model.updated_at)}, sau khi bạn mở nó. "
+                "Nội dung bạn vừa viết vẫn ở dưới đây: hãy đối chiếu (xem «Lịch sử sửa đổi») "
+                "rồi bấm Lưu lần nữa."
+            )
 
     def check_form_fields(self) -> None:
         forbidden = sorted(WORKFLOW_FIELDS & set(request.form))
@@ -150,12 +176,7 @@ class SecureModelView(Guarded, ModelView):
             )
 
     def save(self, record, values: dict, created: bool) -> None:
-        changed = records.apply(record, values)
-        if created:
-            db.session.add(record)
-            audit.record("create", record, by=me())
-        elif changed:
-            audit.record("edit", record, by=me(), fields=sorted(values))
+        records.save(record, values, by=me(), created=created)
 
     def create_model(self, form):
         record = self.build_new_instance()
@@ -172,6 +193,7 @@ class SecureModelView(Guarded, ModelView):
     def update_model(self, form, model) -> bool:
         try:
             self.check_form_fields()
+            self.check_not_stale(form, model)
             self.save(model, self.form_values(form), created=False)
             db.session.commit()
         except (ServiceError, ValidationError) as exc:
@@ -220,6 +242,55 @@ def optional_slug() -> StringField:
     )
 
 
+class HistoryMixin:
+    """History, comparison and restore of a record's revisions (editors and admins)."""
+
+    edit_template = "admin/record_edit.html"
+
+    def _editor_record(self, record_id: int):
+        if not me().is_editor:
+            abort(403)
+        return self.get_one(record_id)
+
+    @expose("/history/<int:record_id>")
+    def history_view(self, record_id: int):
+        record = self._editor_record(record_id)
+        items = revisions.history(record)
+        names = dict(db.session.execute(select(User.id, User.name)).all())
+        return self.render("admin/history.html", record=record, revisions=items, names=names)
+
+    @expose("/history/<int:record_id>/diff")
+    def diff_view(self, record_id: int):
+        record = self._editor_record(record_id)
+        found = {r.id: r for r in revisions.history(record)}
+        try:
+            a, b = found[int(request.args.get("a", ""))], found[int(request.args.get("b", ""))]
+        except (KeyError, ValueError):
+            abort(400, description="Hãy chọn hai phiên bản của chính bản ghi này để so sánh.")
+        if a.id > b.id:
+            a, b = b, a
+        return self.render(
+            "admin/diff.html", record=record, a=a, b=b, changes=revisions.changes(a.data, b.data)
+        )
+
+    @expose("/history/<int:record_id>/restore/<int:revision_id>", methods=("POST",))
+    def restore_view(self, record_id: int, revision_id: int):
+        record = self._editor_record(record_id)
+        if not FlaskForm().validate_on_submit():
+            abort(400, description="Phiên làm việc đã hết hạn; hãy tải lại trang và thử lại.")
+        revision = db.session.get(Revision, revision_id)
+        try:
+            if revision is None:
+                raise ServiceError("Không có phiên bản này.")
+            revisions.restore(record, revision, by=me())
+            db.session.commit()
+            flash(f"Đã khôi phục phiên bản #{revision.id}.", "success")
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        return redirect(url_for(".history_view", record_id=record_id))
+
+
 class TaxonomyView(SecureModelView):
     column_searchable_list = ("name", "slug")
     form_extra_fields = {"slug": optional_slug()}
@@ -255,7 +326,7 @@ class LocalityView(TaxonomyView):
     form_excluded_columns = ("children", "replaced")
 
 
-class ExemplarView(SecureModelView):
+class ExemplarView(HistoryMixin, SecureModelView):
     column_list = ("name", "kind", "locality", "role", "updated_at")
     column_searchable_list = ("name", "organisation")
     column_labels = {
@@ -281,7 +352,7 @@ class ExemplarView(SecureModelView):
         super().save(record, values, created)
 
 
-class CommendationView(SecureModelView):
+class CommendationView(HistoryMixin, SecureModelView):
     column_list = ("decision_no", "decision_date", "form", "level", "exemplar", "revoked_decision_no")
     column_searchable_list = ("decision_no", "form", "issuer")
     column_labels = {
@@ -300,7 +371,7 @@ class CommendationView(SecureModelView):
     column_formatters = {"level": lambda v, c, m, n: m.level.label}
 
 
-class StoryView(SecureModelView):
+class StoryView(HistoryMixin, SecureModelView):
     roles = STAFF
     column_list = ("title", "status", "author", "published_at", "publish_at", "featured", "updated_at")
     column_searchable_list = ("title", "summary")

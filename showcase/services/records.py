@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from showcase.extensions import db
 from showcase.markup import nfc, render_markdown
 from showcase.models import Commendation, utcnow
 
@@ -34,6 +35,22 @@ def apply(record: Any, values: dict[str, Any]) -> bool:
                 setattr(record, RENDERED[name], render_markdown(value))
     if changed and hasattr(record, "updated_at"):
         record.updated_at = utcnow()
+    return changed
+
+
+def save(record: Any, values: dict[str, Any], by: Any, created: bool) -> bool:
+    """Apply values to a record, log it, and keep a revision of stories, exemplars and
+    commendations; the caller commits. Return whether anything changed."""
+    from showcase.services import audit, revisions  # they build on this module
+
+    changed = apply(record, values)
+    if created:
+        db.session.add(record)
+        audit.record("create", record, by=by)
+    elif changed:
+        audit.record("edit", record, by=by, fields=sorted(values))
+    if (created or changed) and type(record) in revisions.TRACKED:
+        revisions.store(record, by)
     return changed
 
 

@@ -1,0 +1,191 @@
+"""Nothing is lost: every save of a story, exemplar or commendation keeps a full revision;
+editors compare any two and restore one (restoring is itself a new revision)."""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from showcase.extensions import db
+from showcase.models import (
+    Commendation,
+    Exemplar,
+    Field,
+    Locality,
+    MediaAsset,
+    Movement,
+    Revision,
+    Story,
+    User,
+)
+from showcase.services import audit, records
+from showcase.services.errors import ServiceError
+
+# What a revision keeps of each kind of record, and how each value is written down.
+TRACKED: dict[type, list[str]] = {
+    Story: [
+        "title",
+        "slug",
+        "summary",
+        "body_md",
+        "byline",
+        "broadcast_summary",
+        "field",
+        "locality",
+        "exemplars",
+        "movements",
+        "cover",
+    ],
+    Exemplar: ["name", "slug", "kind", "locality", "role", "organisation", "bio_md", "portrait"],
+    Commendation: [
+        "exemplar",
+        "form",
+        "level",
+        "issuer",
+        "decision_no",
+        "decision_date",
+        "reason",
+        "movement",
+        "revoked_decision_no",
+        "revoked_on",
+        "revoked_reason",
+    ],
+}
+LABELS = {
+    "title": "Tiêu đề",
+    "slug": "Đường dẫn",
+    "summary": "Tóm tắt",
+    "body_md": "Nội dung",
+    "byline": "Nguồn",
+    "broadcast_summary": "Bản tin 60 giây",
+    "field": "Lĩnh vực",
+    "locality": "Địa phương",
+    "exemplars": "Điển hình",
+    "movements": "Phong trào",
+    "cover": "Ảnh bìa",
+    "name": "Tên",
+    "kind": "Loại",
+    "role": "Chức vụ",
+    "organisation": "Đơn vị",
+    "bio_md": "Tiểu sử",
+    "portrait": "Ảnh chân dung",
+    "exemplar": "Điển hình",
+    "form": "Hình thức",
+    "level": "Cấp",
+    "issuer": "Cơ quan",
+    "decision_no": "Số QĐ",
+    "decision_date": "Ngày QĐ",
+    "reason": "Lý do",
+    "movement": "Phong trào",
+    "revoked_decision_no": "QĐ thu hồi",
+    "revoked_on": "Ngày thu hồi",
+    "revoked_reason": "Lý do thu hồi",
+}
+# Related records are kept by slug (or id for images), and found again on restore.
+RELATED = {
+    "field": Field,
+    "locality": Locality,
+    "exemplars": Exemplar,
+    "movements": Movement,
+    "exemplar": Exemplar,
+    "movement": Movement,
+    "cover": MediaAsset,
+    "portrait": MediaAsset,
+}
+
+
+def _write(value: Any) -> Any:
+    if isinstance(value, list):
+        return sorted(_write(v) for v in value)
+    if isinstance(value, MediaAsset):
+        return value.id
+    if hasattr(value, "slug"):
+        return value.slug
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if hasattr(value, "value"):  # enums
+        return value.value
+    return value
+
+
+def snapshot(record: Any) -> dict[str, Any]:
+    """The tracked fields of a record, as plain JSON values."""
+    return {name: _write(getattr(record, name)) for name in TRACKED[type(record)]}
+
+
+def store(record: Any, by: User | None) -> Revision:
+    """Keep a revision of the record as it is now (call after the change is applied)."""
+    if record.id is None:
+        db.session.flush()
+    revision = Revision(
+        object_type=type(record).__name__,
+        object_id=record.id,
+        user_id=by.id if by else None,
+        data=snapshot(record),
+    )
+    db.session.add(revision)
+    return revision
+
+
+def history(record: Any) -> list[Revision]:
+    return list(
+        db.session.scalars(
+            select(Revision)
+            .where(Revision.object_type == type(record).__name__, Revision.object_id == record.id)
+            .order_by(Revision.id.desc())
+        )
+    )
+
+
+def changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
+    """Field by field, what differs between two snapshots; long texts as line diffs."""
+    out = []
+    for name in new:
+        a, b = old.get(name), new.get(name)
+        if a == b:
+            continue
+        item = {"field": name, "label": LABELS.get(name, name), "old": a, "new": b, "lines": None}
+        if isinstance(a, str) and isinstance(b, str) and ("\n" in a or "\n" in b or len(a) > 120):
+            item["lines"] = [
+                line
+                for line in difflib.unified_diff(a.splitlines(), b.splitlines(), lineterm="", n=1)
+                if not line.startswith(("---", "+++"))
+            ]
+        out.append(item)
+    return out
+
+
+def _read(record_type: type, name: str, value: Any) -> Any:
+    model = RELATED.get(name)
+    if model is None:
+        column = getattr(record_type, name).property.columns[0]
+        python_type = getattr(column.type, "enum_class", None)
+        if python_type is not None and value is not None:
+            return python_type(value)
+        if isinstance(value, str) and column.type.python_type in (date, datetime):
+            return column.type.python_type.fromisoformat(value)
+        return value
+    key = "id" if model is MediaAsset else "slug"
+    if isinstance(value, list):
+        found = db.session.scalars(select(model).where(getattr(model, key).in_(value))).all()
+        return list(found)
+    if value is None:
+        return None
+    return db.session.scalar(select(model).where(getattr(model, key) == value))
+
+
+def restore(record: Any, revision: Revision, by: User) -> None:
+    """Put the record back as it was in `revision` (its workflow status is left alone)."""
+    if revision.object_type != type(record).__name__ or revision.object_id != record.id:
+        raise ServiceError("Phiên bản này không thuộc về bản ghi đang mở.")
+    values = {
+        name: _read(type(record), name, revision.data.get(name))
+        for name in TRACKED[type(record)]
+        if name in revision.data
+    }
+    records.apply(record, values)
+    store(record, by)
+    audit.record("restore", record, by=by, revision=revision.id)
