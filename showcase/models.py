@@ -344,6 +344,21 @@ class Revision(db.Model):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class TrashItem(db.Model):
+    """A deleted record, kept whole until an admin purges it (editors can restore it)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(300), default="")
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    deleted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class AuditLog(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

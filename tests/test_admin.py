@@ -191,6 +191,7 @@ VIEWS = {  # view -> roles that may open it
     "/admin/media/": {"admin", "editor", "a", "b"},
     "/admin/coverage/": {"admin", "editor", "a", "b"},
     "/admin/users/": {"admin"},
+    "/admin/trash/": {"admin", "editor"},
     "/admin/audit/": {"admin", "editor"},
 }
 
@@ -677,3 +678,39 @@ def test_second_save_is_refused_and_text_kept(as_role, stories, make_world):
     fresh = re.search(r'name="seen" type="hidden" value="([^"]*)"', html).group(1)
     again = second.post(f"/admin/stories/edit/?id={sa.id}", data=form_second | {"seen": fresh})
     assert again.status_code == 302 and reload(sa).title == "Bản của người thứ hai"
+
+
+def test_delete_goes_to_trash_editor_restores_admin_purges(as_role, stories, client):
+    from showcase.models import TrashItem
+
+    sp = stories["p"]
+    story_id, slug = sp.id, sp.slug
+    editor = as_role("editor")
+    editor.post("/admin/stories/delete/", data={"id": story_id, "csrf_token": csrf(editor, "/admin/")})
+    db.session.expire_all()
+    assert db.session.get(Story, story_id) is None
+    assert client.get(f"/bai-viet/{slug}").status_code == 404
+    item = db.session.scalar(db.select(TrashItem))
+    assert item.object_id == story_id and item.label == "Bài đã đăng"
+    assert "Khôi phục" in editor.get("/admin/trash/").get_data(as_text=True)
+    # an editor cannot purge
+    editor.post("/admin/trash/delete/", data={"id": item.id, "csrf_token": csrf(editor, "/admin/")})
+    db.session.expire_all()
+    assert db.session.get(TrashItem, item.id) is not None
+    editor.post(f"/admin/trash/restore/{item.id}", data={"csrf_token": csrf(editor, "/admin/")})
+    db.session.expire_all()
+    restored = db.session.get(Story, story_id)
+    assert restored is not None and restored.status == StoryStatus.PUBLISHED and restored.slug == slug
+    assert client.get(f"/bai-viet/{slug}").status_code == 200
+    assert db.session.scalar(db.select(db.func.count(TrashItem.id))) == 0
+    # delete again, and the admin purges it for good
+    editor.post("/admin/stories/delete/", data={"id": story_id, "csrf_token": csrf(editor, "/admin/")})
+    admin = as_role("admin")
+    item = db.session.scalar(db.select(TrashItem))
+    admin.post("/admin/trash/delete/", data={"id": item.id, "csrf_token": csrf(admin, "/admin/")})
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count(TrashItem.id))) == 0
+    actions = [
+        a.action for a in db.session.scalars(db.select(AuditLog).order_by(AuditLog.id)) if a.action != "login"
+    ]
+    assert actions[-4:] == ["delete", "restore", "delete", "purge"]

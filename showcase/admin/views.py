@@ -36,10 +36,11 @@ from showcase.models import (
     Revision,
     Story,
     StoryStatus,
+    TrashItem,
     User,
     UserRole,
 )
-from showcase.services import accounts, audit, records, revisions, workflow
+from showcase.services import accounts, audit, records, revisions, trash, workflow
 from showcase.services.errors import ServiceError
 
 ADMIN, EDITOR, PARTNER = UserRole.ADMIN, UserRole.EDITOR, UserRole.PARTNER
@@ -444,6 +445,18 @@ class StoryView(HistoryMixin, SecureModelView):
         if not me().is_editor and not (model.author_id == me().id and model.status == StoryStatus.DRAFT):
             raise ServiceError("Bạn chỉ xóa được bản nháp của chính mình.")
 
+    def delete_model(self, model) -> bool:
+        try:
+            self.check_delete(model)
+            trash.discard(model, by=me())
+            db.session.commit()
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return False
+        flash("Đã chuyển bài vào thùng rác; biên tập viên có thể khôi phục.", "success")
+        return True
+
     @expose("/edit/", methods=("GET", "POST"))
     def edit_view(self):
         story = self.get_one(request.args.get("id", ""))
@@ -588,6 +601,52 @@ class UserView(SecureModelView):
         super().save(record, values, created)
 
 
+class TrashView(SecureModelView):
+    """Deleted stories: editors restore them; only an admin purges (deletes for good)."""
+
+    can_create = can_edit = False
+    column_list = ("label", "object_type", "deleted_at", "deleted_by_id")
+    column_default_sort = ("deleted_at", True)
+    column_labels = {
+        "label": "Tiêu đề",
+        "object_type": "Loại",
+        "deleted_at": "Xóa lúc",
+        "deleted_by_id": "Người xóa",
+    }
+    list_template = "admin/trash_list.html"
+
+    @property
+    def can_delete(self) -> bool:
+        return current_user.is_authenticated and current_user.has_role(ADMIN)
+
+    def delete_model(self, model) -> bool:
+        try:
+            trash.purge(model, by=me())
+            db.session.commit()
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return False
+        return True
+
+    def is_action_allowed(self, name: str) -> bool:
+        return name == "delete" and self.can_delete
+
+    @expose("/restore/<int:item_id>", methods=("POST",))
+    def restore_view(self, item_id: int):
+        if not FlaskForm().validate_on_submit():
+            abort(400, description="Phiên làm việc đã hết hạn; hãy tải lại trang và thử lại.")
+        item = self.get_one(item_id)
+        try:
+            story = trash.restore(item, by=me())
+            db.session.commit()
+            flash(f"Đã khôi phục «{story.title}».", "success")
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        return redirect(url_for(".index_view"))
+
+
 class AuditLogView(SecureModelView):
     can_create = can_edit = can_delete = False
     column_list = ("at", "user_id", "action", "object_type", "object_id", "ip")
@@ -615,4 +674,5 @@ def register_views(admin) -> None:
     admin.add_view(MediaView(MediaAsset, db, name="Ảnh", endpoint="media"))
     admin.add_view(CoverageView(CoverageItem, db, name="Tin bài đã đăng", endpoint="coverage"))
     admin.add_view(UserView(User, db, name="Tài khoản", endpoint="users"))
+    admin.add_view(TrashView(TrashItem, db, name="Thùng rác", endpoint="trash"))
     admin.add_view(AuditLogView(AuditLog, db, name="Nhật ký", endpoint="audit"))
