@@ -386,7 +386,9 @@ def test_full_workflow_with_one_audit_row_each(as_role, stories, client):
     assert not story.featured
     assert client.get(f"/bai-viet/{sa.slug}").status_code == 404
     rows = db.session.scalars(
-        db.select(AuditLog).where(AuditLog.object_id == sa.id, AuditLog.object_type == "Story")
+        db.select(AuditLog)
+        .where(AuditLog.object_id == sa.id, AuditLog.object_type == "Story")
+        .order_by(AuditLog.id)
     ).all()
     assert [r.action for r in rows] == [
         "submit",
@@ -714,3 +716,26 @@ def test_delete_goes_to_trash_editor_restores_admin_purges(as_role, stories, cli
         a.action for a in db.session.scalars(db.select(AuditLog).order_by(AuditLog.id)) if a.action != "login"
     ]
     assert actions[-4:] == ["delete", "restore", "delete", "purge"]
+
+
+def test_exemplar_with_commendations_comes_back_from_trash(
+    as_role, make_story, make_exemplar, make_commendation, client
+):
+    from showcase.models import Commendation, Exemplar, TrashItem
+
+    person = make_exemplar(name="Bà Mẹ Việt Nam Anh Hùng Thử")
+    story = make_story(exemplars=[person])
+    make_commendation(exemplar=person, decision_no="55/QĐ-CTN")
+    person_id, slug = person.id, person.slug
+    editor = as_role("editor")
+    editor.post("/admin/exemplars/delete/", data={"id": person_id, "csrf_token": csrf(editor, "/admin/")})
+    db.session.expire_all()
+    assert db.session.get(Exemplar, person_id) is None
+    assert db.session.scalar(db.select(db.func.count(Commendation.id))) == 0
+    item = db.session.scalar(db.select(TrashItem))
+    editor.post(f"/admin/trash/restore/{item.id}", data={"csrf_token": csrf(editor, "/admin/")})
+    db.session.expire_all()
+    back = db.session.get(Exemplar, person_id)
+    assert back.slug == slug and [c.decision_no for c in back.commendations] == ["55/QĐ-CTN"]
+    assert back in db.session.get(Story, story.id).exemplars
+    assert client.get(f"/dien-hinh/{slug}").status_code == 200

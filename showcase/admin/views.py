@@ -206,8 +206,11 @@ class SecureModelView(Guarded, ModelView):
     def delete_model(self, model) -> bool:
         try:
             self.check_delete(model)
-            audit.record("delete", model, by=me(), label=str(model)[:200])
-            db.session.delete(model)
+            if type(model).__name__ in trash.MODELS:  # stories, exemplars, commendations
+                trash.discard(model, by=me())
+            else:
+                audit.record("delete", model, by=me(), label=str(model)[:200])
+                db.session.delete(model)
             db.session.commit()
         except ServiceError as exc:
             db.session.rollback()
@@ -445,18 +448,6 @@ class StoryView(HistoryMixin, SecureModelView):
         if not me().is_editor and not (model.author_id == me().id and model.status == StoryStatus.DRAFT):
             raise ServiceError("Bạn chỉ xóa được bản nháp của chính mình.")
 
-    def delete_model(self, model) -> bool:
-        try:
-            self.check_delete(model)
-            trash.discard(model, by=me())
-            db.session.commit()
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            return False
-        flash("Đã chuyển bài vào thùng rác; biên tập viên có thể khôi phục.", "success")
-        return True
-
     @expose("/edit/", methods=("GET", "POST"))
     def edit_view(self):
         story = self.get_one(request.args.get("id", ""))
@@ -602,7 +593,7 @@ class UserView(SecureModelView):
 
 
 class TrashView(SecureModelView):
-    """Deleted stories: editors restore them; only an admin purges (deletes for good)."""
+    """Deleted stories, exemplars and commendations: editors restore; only an admin purges."""
 
     can_create = can_edit = False
     column_list = ("label", "object_type", "deleted_at", "deleted_by_id")
@@ -638,9 +629,10 @@ class TrashView(SecureModelView):
             abort(400, description="Phiên làm việc đã hết hạn; hãy tải lại trang và thử lại.")
         item = self.get_one(item_id)
         try:
-            story = trash.restore(item, by=me())
+            label = item.label
+            trash.restore(item, by=me())
             db.session.commit()
-            flash(f"Đã khôi phục «{story.title}».", "success")
+            flash(f"Đã khôi phục «{label}».", "success")
         except ServiceError as exc:
             db.session.rollback()
             flash(str(exc), "error")

@@ -1,74 +1,123 @@
-"""Deleting a story moves it to the trash: editors restore it, only an admin purges it."""
+"""Deleting a story, exemplar or commendation moves it to the trash: editors restore it
+(with its id, links and, for an exemplar, its commendations); only an admin purges it."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 
 from showcase.extensions import db
-from showcase.models import Story, StoryStatus, TrashItem, User, UserRole
-from showcase.services import audit, revisions
+from showcase.models import Commendation, Exemplar, Story, StoryStatus, TrashItem, User, UserRole
+from showcase.services import audit, records, revisions
 from showcase.services.errors import ServiceError
 
-WORKFLOW = [
-    "status",
-    "published_at",
-    "publish_at",
-    "featured",
-    "author_id",
-    "review_comment",
-    "retraction_reason",
-    "created_at",
-]
+# Fields a revision does not keep but a restored record needs.
+EXTRA: dict[type, list[str]] = {
+    Story: [
+        "status",
+        "published_at",
+        "publish_at",
+        "featured",
+        "author_id",
+        "review_comment",
+        "retraction_reason",
+        "created_at",
+    ],
+    Exemplar: ["created_at"],
+    Commendation: [],
+}
+MODELS = {model.__name__: model for model in EXTRA}
 
 
-def discard(story: Story, by: User) -> TrashItem:
-    """Move a story to the trash (the row goes; everything needed to bring it back stays)."""
-    data = revisions.snapshot(story)
-    for name in WORKFLOW:
-        value = getattr(story, name)
-        data[name] = value.isoformat() if isinstance(value, datetime) else getattr(value, "value", value)
+def _plain(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return getattr(value, "value", value)
+
+
+def _dump(record: Any) -> dict[str, Any]:
+    data = revisions.snapshot(record)
+    data.update({name: _plain(getattr(record, name)) for name in EXTRA[type(record)]})
+    if isinstance(record, Exemplar):
+        data["_commendations"] = [_dump(c) for c in record.commendations]
+        data["_stories"] = sorted(s.slug for s in record.stories)
+    return data
+
+
+def discard(record: Any, by: User) -> TrashItem:
+    """Move a record to the trash: the row goes, everything needed to bring it back stays."""
+    label = str(
+        getattr(record, "title", "") or getattr(record, "name", "") or getattr(record, "decision_no", "")
+    )
     item = TrashItem(
-        object_type="Story", object_id=story.id, label=story.title[:300], data=data, deleted_by_id=by.id
+        object_type=type(record).__name__,
+        object_id=record.id,
+        label=label[:300],
+        data=_dump(record),
+        deleted_by_id=by.id,
     )
     db.session.add(item)
-    audit.record("delete", story, by=by, label=story.title[:200], trash=True)
-    db.session.delete(story)
+    audit.record("delete", record, by=by, label=label[:200], trash=True)
+    db.session.delete(record)
     return item
 
 
-def restore(item: TrashItem, by: User) -> Story:
-    """Bring a story back from the trash, with its id, slug, status and links."""
-    if not by.is_editor:
-        raise ServiceError("Chỉ biên tập viên khôi phục được bài trong thùng rác.")
-    data = dict(item.data)
-    if db.session.scalar(select(Story.id).where(Story.slug == data["slug"])) is not None:
-        raise ServiceError(f"Đã có bài khác dùng đường dẫn «{data['slug']}»; hãy đổi đường dẫn bài đó trước.")
-    taken = db.session.get(Story, item.object_id) is not None
-    story = Story(id=None if taken else item.object_id, slug=data["slug"])
-    values = {name: revisions._read(Story, name, data.get(name)) for name in revisions.TRACKED[Story]}
-    for name in WORKFLOW:
+def _build(model: type, object_id: int | None, data: dict[str, Any]) -> Any:
+    values = {
+        name: revisions._read(model, name, data.get(name))
+        for name in revisions.TRACKED[model]
+        if name in data
+    }
+    for name in EXTRA[model]:
         value = data.get(name)
         if name in ("published_at", "publish_at", "created_at") and value:
             value = datetime.fromisoformat(value)
-        elif name == "status":
+        elif name == "status" and value:
             value = StoryStatus(value)
         values[name] = value
-    from showcase.services import records
+    record = model(id=None if object_id is None or db.session.get(model, object_id) else object_id)
+    records.apply(record, values)
+    db.session.add(record)
+    return record
 
-    records.apply(story, values)
-    db.session.add(story)
+
+def restore(item: TrashItem, by: User) -> Any:
+    """Bring a record back from the trash."""
+    if not by.is_editor:
+        raise ServiceError("Chỉ biên tập viên khôi phục được mục trong thùng rác.")
+    model, data = MODELS.get(item.object_type), dict(item.data)
+    if model is None:
+        raise ServiceError("Không khôi phục được loại mục này.")
+    slug = data.get("slug")
+    if slug and db.session.scalar(select(model.id).where(model.slug == slug)) is not None:
+        raise ServiceError(f"Đã có bản ghi khác dùng đường dẫn «{slug}»; hãy đổi đường dẫn bản ghi đó trước.")
+    if (
+        model is Commendation
+        and data.get("exemplar")
+        and revisions._read(Commendation, "exemplar", data["exemplar"]) is None
+    ):
+        raise ServiceError("Điển hình của khen thưởng này không còn; hãy khôi phục điển hình trước.")
+    record = _build(model, item.object_id, data)
+    if model is Exemplar:
+        db.session.flush()
+        for commendation in data.get("_commendations", []):
+            commendation = dict(commendation, exemplar=record.slug)
+            _build(Commendation, None, commendation)
+        stories = db.session.scalars(select(Story).where(Story.slug.in_(data.get("_stories", [])))).all()
+        for story in stories:
+            story.exemplars.append(record)
     db.session.delete(item)
     db.session.flush()
-    audit.record("restore", story, by=by, from_trash=item.id)
-    revisions.store(story, by)
-    return story
+    audit.record("restore", record, by=by, from_trash=item.id)
+    revisions.store(record, by)
+    return record
 
 
 def purge(item: TrashItem, by: User) -> None:
-    """Delete a trashed story for good (admins only)."""
+    """Delete a trashed record for good (admins only)."""
     if not by.has_role(UserRole.ADMIN):
         raise ServiceError("Chỉ quản trị viên được xóa hẳn khỏi thùng rác.")
-    audit.record("purge", item, by=by, label=item.label, story=item.object_id)
+    audit.record("purge", item, by=by, label=item.label, object=f"{item.object_type}:{item.object_id}")
     db.session.delete(item)
