@@ -221,6 +221,21 @@ class SecureModelView(Guarded, ModelView):
     def check_delete(self, model) -> None:
         """Raise ServiceError when this user may not delete this row."""
 
+    # --- per-row rules: the same in the list query and in get_one ----------------------
+
+    owner: str | None = None  # the column naming a row's owner: partners see only their rows
+
+    def _own_rows(self, query):
+        if self.owner is None or me().is_editor:
+            return query
+        return query.filter(getattr(self.model, self.owner) == me().id)
+
+    def get_query(self):
+        return self._own_rows(super().get_query())
+
+    def get_count_query(self):
+        return self._own_rows(super().get_count_query())
+
     def get_one(self, id):
         record = db.session.get(self.model, int(id)) if str(id).isdigit() else None
         if record is None or not self.can_see(record):
@@ -228,7 +243,7 @@ class SecureModelView(Guarded, ModelView):
         return record
 
     def can_see(self, record) -> bool:
-        return True
+        return self.owner is None or me().is_editor or getattr(record, self.owner) == me().id
 
     def handle_view_exception(self, exc: Exception) -> bool:
         if isinstance(exc, ServiceError):
@@ -377,6 +392,7 @@ class CommendationView(HistoryMixin, SecureModelView):
 
 class StoryView(HistoryMixin, SecureModelView):
     roles = STAFF
+    owner = "author_id"
     column_list = ("title", "status", "author", "published_at", "publish_at", "featured", "updated_at")
     column_searchable_list = ("title", "summary")
     column_filters = ("status", "featured")
@@ -417,17 +433,6 @@ class StoryView(HistoryMixin, SecureModelView):
     form_widget_args = {"body_md": {"rows": 18}, "summary": {"rows": 3}, "broadcast_summary": {"rows": 5}}
     edit_template = "admin/story_edit.html"
     details_template = "admin/story_details.html"
-
-    def get_query(self):
-        query = super().get_query()
-        return query if me().is_editor else query.filter(Story.author_id == me().id)
-
-    def get_count_query(self):
-        query = super().get_count_query()
-        return query if me().is_editor else query.filter(Story.author_id == me().id)
-
-    def can_see(self, record) -> bool:
-        return workflow.can_see(record, me())
 
     def save(self, record, values, created):
         values["slug"] = slugify(values.get("slug") or values.get("title") or "")[:120]
@@ -536,6 +541,7 @@ class MediaView(SecureModelView):
 
 class CoverageView(SecureModelView):
     roles = STAFF
+    owner = "created_by_id"
     column_list = ("story", "outlet", "title", "medium", "published_on")
     column_labels = {
         "story": "Bài viết",
@@ -546,17 +552,6 @@ class CoverageView(SecureModelView):
         "published_on": "Ngày đăng",
     }
     form_columns = ("story", "outlet", "title", "url", "medium", "published_on")
-
-    def get_query(self):
-        query = super().get_query()
-        return query if me().is_editor else query.filter(CoverageItem.created_by_id == me().id)
-
-    def get_count_query(self):
-        query = super().get_count_query()
-        return query if me().is_editor else query.filter(CoverageItem.created_by_id == me().id)
-
-    def can_see(self, record) -> bool:
-        return me().is_editor or record.created_by_id == me().id
 
     def save(self, record, values, created):
         if created:

@@ -49,10 +49,6 @@ def can_edit(story: Story, user: User) -> bool:
     return story.author_id == user.id and story.status in (S.DRAFT, S.IN_REVIEW)
 
 
-def can_see(story: Story, user: User) -> bool:
-    return user.is_editor or story.author_id == user.id
-
-
 def allowed(story: Story, user: User) -> list[str]:
     """The transitions this user may apply to this story now."""
     names = []
