@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, flash, redirect, render_template, request, url_for
+from flask import Flask, render_template
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
@@ -85,6 +85,3 @@ def _nonce() -> str:
     from flask import g
 
     return g.csp_nonce
-
-
-__all__ = ["init_admin", "flash", "redirect", "request", "url_for"]

@@ -17,7 +17,6 @@ from pathlib import Path
 from whoosh import index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
-from whoosh.query import Term
 from whoosh.searching import Searcher
 
 from showcase.search.schema import build_schema
@@ -169,6 +168,3 @@ class WhooshBackend:
     def contains(self, doc_id: str) -> bool:
         with self._lock:
             return self.searcher().document_number(id=doc_id) is not None
-
-    def term_query(self, field: str, value: str) -> Term:
-        return Term(field, value)

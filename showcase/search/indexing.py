@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from showcase.extensions import db
 from showcase.models import Commendation, Exemplar, Field, Locality, Movement, Story, story_exemplars
 from showcase.search.schema import exemplar_document, story_document
-from showcase.site.queries import has_published_story, is_published
+from showcase.visibility import has_published_story, is_published, story_is_public
 
 log = logging.getLogger(__name__)
 PENDING = "search_pending"
@@ -43,17 +43,8 @@ def _exemplar_options():
     )
 
 
-def _public_stories_of(exemplar: Exemplar, public_ids: set[int] | None = None) -> list[Story]:
-    from showcase.models import StoryStatus, utcnow
-
-    now = utcnow()
-    return [
-        s
-        for s in exemplar.stories
-        if (s.id in public_ids if public_ids is not None else s.status == StoryStatus.PUBLISHED)
-        and s.published_at is not None
-        and s.published_at <= now
-    ]
+def _public_stories_of(exemplar: Exemplar) -> list[Story]:
+    return [s for s in exemplar.stories if story_is_public(s)]
 
 
 def documents_for(
@@ -92,7 +83,6 @@ def documents_for(
 def all_documents(session: Session) -> Iterator[dict]:
     """Every document the index should hold, built in batches."""
     ids = session.scalars(select(Story.id).where(is_published()).order_by(Story.id)).all()
-    public = set(ids)
     for start in range(0, len(ids), BATCH):
         batch = session.scalars(
             select(Story).where(Story.id.in_(ids[start : start + BATCH])).options(*_story_options())
@@ -104,7 +94,7 @@ def all_documents(session: Session) -> Iterator[dict]:
         batch = session.scalars(
             select(Exemplar).where(Exemplar.id.in_(ids[start : start + BATCH])).options(*_exemplar_options())
         ).all()
-        yield from (exemplar_document(e, _public_stories_of(e, public)) for e in batch)
+        yield from (exemplar_document(e, _public_stories_of(e)) for e in batch)
         session.expunge_all()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import Select, exists, func, select
 
 from showcase.extensions import db
 from showcase.models import (
@@ -14,16 +14,10 @@ from showcase.models import (
     Locality,
     Movement,
     Story,
-    StoryStatus,
     story_exemplars,
     story_movements,
-    utcnow,
 )
-
-
-def is_published():
-    """The SQL condition for a story a reader may see."""
-    return and_(Story.status == StoryStatus.PUBLISHED, Story.published_at <= utcnow())
+from showcase.visibility import has_published_story, is_published
 
 
 def published_stories() -> Select:
@@ -33,15 +27,6 @@ def published_stories() -> Select:
 
 def story_by_slug(slug: str) -> Story | None:
     return db.session.scalar(select(Story).where(Story.slug == slug, is_published()))
-
-
-def has_published_story():
-    """The SQL condition for an exemplar with at least one published story (a public one)."""
-    return exists(
-        select(story_exemplars.c.story_id)
-        .join(Story, Story.id == story_exemplars.c.story_id)
-        .where(story_exemplars.c.exemplar_id == Exemplar.id, is_published())
-    )
 
 
 def public_exemplars() -> Select:

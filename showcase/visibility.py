@@ -1,0 +1,30 @@
+"""What the public may see, as SQL conditions: used by the public site and by the search index."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, exists, select
+
+from showcase.models import Exemplar, Story, StoryStatus, story_exemplars, utcnow
+
+
+def is_published():
+    """The SQL condition for a story a reader may see: published, and its time has come."""
+    return and_(Story.status == StoryStatus.PUBLISHED, Story.published_at <= utcnow())
+
+
+def has_published_story():
+    """The SQL condition for an exemplar with at least one published story (a public one)."""
+    return exists(
+        select(story_exemplars.c.story_id)
+        .join(Story, Story.id == story_exemplars.c.story_id)
+        .where(story_exemplars.c.exemplar_id == Exemplar.id, is_published())
+    )
+
+
+def story_is_public(story: Story) -> bool:
+    """The same rule for a loaded story."""
+    return (
+        story.status == StoryStatus.PUBLISHED
+        and story.published_at is not None
+        and story.published_at <= utcnow()
+    )
