@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from showcase import content_io
 from showcase.extensions import db
-from showcase.models import User, UserRole
+from showcase.media import images
+from showcase.models import MediaAsset, User, UserRole
 from showcase.search import indexing
 from showcase.services import accounts, workflow
 from showcase.services.errors import ServiceError
@@ -164,9 +165,27 @@ def publish_due_command() -> None:
     click.echo(f"Đã đăng {len(due)} bài đến hạn.")
 
 
+media = AppGroup("media", help="Ảnh và các bản thu nhỏ.")
+
+
+@media.command("rebuild")
+def media_rebuild() -> None:
+    """Làm lại mọi bản thu nhỏ của ảnh từ ảnh gốc đã lưu."""
+    count = 0
+    for asset in db.session.scalars(select(MediaAsset).order_by(MediaAsset.id)):
+        try:
+            images.rebuild_renditions(asset)
+            count += 1
+        except images.ImageRejected as exc:
+            click.echo(f"Bỏ qua ảnh {asset.id} ({asset.original_name}): {exc}", err=True)
+    db.session.commit()
+    click.echo(f"Đã làm lại bản thu nhỏ của {count} ảnh.")
+
+
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
     app.cli.add_command(content)
     app.cli.add_command(search)
     app.cli.add_command(users)
     app.cli.add_command(publish_due_command)
+    app.cli.add_command(media)

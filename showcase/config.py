@@ -66,6 +66,13 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
             "RATELIMIT_STORAGE_URI": redis_url or "memory://",
             "RATELIMIT_HEADERS_ENABLED": True,
             "LOGIN_LIMITS": env.get("LOGIN_LIMITS", "10 per minute; 50 per hour"),
+            "MAX_UPLOAD_BYTES": int(
+                _number(env.get("MAX_UPLOAD_MB", "25"), "MAX_UPLOAD_MB", 500, "số MB") * 1048576
+            ),
+            "MAX_IMAGE_PIXELS": int(
+                _number(env.get("MAX_IMAGE_MEGAPIXELS", "60"), "MAX_IMAGE_MEGAPIXELS", 500, "số megapixel")
+                * 1e6
+            ),
             "PROXY_FIX": int(_number(env.get("PROXY_FIX", "0"), "PROXY_FIX", 5, "số lớp proxy")),
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
@@ -81,6 +88,7 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         }
     )
     settings.update(overrides)
+    settings.setdefault("MAX_CONTENT_LENGTH", settings["MAX_UPLOAD_BYTES"] + 1024 * 1024)  # 413 beyond it
     if not settings.get("SECRET_KEY"):
         settings["SECRET_KEY"] = env.get("SECRET_KEY") or secret_key(instance_path)
     return settings

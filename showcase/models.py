@@ -205,6 +205,8 @@ class MediaAsset(db.Model):
     alt_text: Mapped[str] = mapped_column(Text, default="")
     credit: Mapped[str] = mapped_column(String(300), default="")
     licence: Mapped[str] = mapped_column(String(300), default="")
+    # [{"width": 640, "height": 360, "jpeg": key, "webp": key}, …], made at upload
+    renditions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     def __str__(self) -> str:

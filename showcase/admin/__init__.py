@@ -58,6 +58,12 @@ def init_admin(app: Flask) -> None:
         message = "Bạn đã thử quá nhiều lần; hãy đợi một lúc rồi thử lại."
         return render_template("site/error.html", code=429, message=message), 429
 
+    @app.errorhandler(413)
+    def too_large(_error):
+        limit = app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)
+        message = f"Tệp gửi lên lớn quá: tối đa {limit} MB."
+        return render_template("site/error.html", code=413, message=message), 413
+
     @app.errorhandler(403)
     def forbidden(_error):
         return render_template("site/error.html", code=403), 403

@@ -1,0 +1,139 @@
+"""Uploads that cannot hurt the site: refusals, stripped metadata, orientation, renditions."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from PIL import Image
+
+from showcase.extensions import db
+from showcase.media.images import WIDTHS, ImageRejected, add_image
+from showcase.models import MediaAsset
+from tests.support import image_bytes
+
+
+def files(app) -> set[str]:
+    root = app.extensions["storage"].root
+    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+
+
+def with_exif(width=2000, height=1000, orientation=1, gps=True) -> bytes:
+    image = Image.new("RGB", (width, height), (200, 30, 30))
+    image.paste((20, 20, 200), (0, 0, width // 4, height // 4))  # a marker in the top-left corner
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    if gps:
+        exif[0x8825] = {1: "N", 2: (20.0, 51.0, 0.0), 3: "E", 4: (106.0, 41.0, 0.0)}
+    exif[0x010F] = "Máy ảnh riêng tư"
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", exif=exif, quality=90)
+    return buf.getvalue()
+
+
+REFUSED = {
+    "svg": b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+    "html": b"<!doctype html><script>alert(1)</script>",
+    "gif": image_bytes(20, 20, "GIF"),
+    "tiff": image_bytes(20, 20, "TIFF"),
+    "truncated": image_bytes(400, 300, "PNG")[:300],
+    "corrupt": b"\xff\xd8\xff\xe0" + b"\x00" * 500,
+    "polyglot": b"GIF89a<script>alert(1)</script>" + image_bytes(10, 10, "GIF"),
+    "renamed": b"%PDF-1.4 not an image at all",
+}
+
+
+@pytest.mark.parametrize("kind", list(REFUSED))
+def test_bad_files_are_refused_and_leave_nothing(app, ctx, kind):
+    before = files(app)
+    with pytest.raises(ImageRejected):
+        add_image(REFUSED[kind], f"anh.{kind}")
+    db.session.rollback()
+    assert files(app) == before
+    assert db.session.scalar(db.select(db.func.count(MediaAsset.id))) == 0
+
+
+def test_pixel_limit_checked_before_decoding(app, ctx):
+    app.config["MAX_IMAGE_PIXELS"] = 1_000_000
+    try:
+        with pytest.raises(ImageRejected, match="vượt giới hạn"):
+            add_image(image_bytes(2000, 1000, "PNG"))
+    finally:
+        app.config["MAX_IMAGE_PIXELS"] = 60_000_000
+
+
+def test_decompression_bomb_refused(app, ctx):
+    # a PNG whose header claims far more pixels than Pillow's own limit
+    app.config["MAX_IMAGE_PIXELS"] = 10**12
+    try:
+        bomb = Image.new("1", (20000, 20000))
+        buf = io.BytesIO()
+        bomb.save(buf, "PNG")
+        with pytest.raises(ImageRejected):
+            add_image(buf.getvalue())
+    finally:
+        app.config["MAX_IMAGE_PIXELS"] = 60_000_000
+
+
+def test_byte_limit(app, ctx):
+    app.config["MAX_UPLOAD_BYTES"] = 100
+    try:
+        with pytest.raises(ImageRejected, match="lớn quá"):
+            add_image(image_bytes(200, 200, "PNG"))
+    finally:
+        app.config["MAX_UPLOAD_BYTES"] = 25 * 1024 * 1024
+
+
+def test_gps_stripped_and_orientation_applied_everywhere(app, ctx):
+    asset = add_image(with_exif(orientation=6), "dien-thoai.jpg")  # 6: rotate 90° clockwise
+    db.session.commit()
+    assert (asset.width, asset.height) == (1000, 2000)
+    storage = app.extensions["storage"]
+    for key in [asset.file] + [r[k] for r in asset.renditions for k in ("jpeg", "webp")]:
+        data = storage.read(key)
+        assert b"Exif" not in data[:5000] and "riêng tư".encode() not in data
+        with Image.open(io.BytesIO(data)) as im:
+            assert not im.getexif(), key
+            assert im.height > im.width  # portrait after rotation
+
+
+def test_renditions_widths_never_upscaled(app, ctx):
+    asset = add_image(image_bytes(1200, 600, "JPEG"), "rong.jpg")
+    assert [r["width"] for r in asset.renditions] == [w for w in WIDTHS if w < 1200] == [320, 640, 1024]
+    assert [r["height"] for r in asset.renditions] == [160, 320, 512]
+    small = add_image(image_bytes(200, 100, "PNG"), "nho.png")
+    assert [r["width"] for r in small.renditions] == [200]
+
+
+def test_same_image_stored_once(app, ctx):
+    data = image_bytes(500, 300)
+    first, second = add_image(data), add_image(data)
+    db.session.commit()
+    assert first.id == second.id
+    assert db.session.scalar(db.select(db.func.count(MediaAsset.id))) == 1
+
+
+def test_story_page_uses_srcset_and_served_media_is_safe(client, make_story, ctx):
+    cover = add_image(image_bytes(1600, 900), "bia.jpg")
+    cover.alt_text = "Bến tàu"
+    story = make_story(cover=cover)
+    db.session.commit()
+    html = client.get(f"/bai-viet/{story.slug}").get_data(as_text=True)
+    assert '<source type="image/webp" srcset="' in html and " 320w, " in html and " 1024w" in html
+    assert 'width="1600" height="900"' in html and 'sizes="' in html
+    url = re.search(r'<img src="(/media/[^"]+)"', html).group(1)
+    with client.get(url) as response:
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "immutable" in response.headers["Cache-Control"]
+        assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
+
+
+def test_media_rebuild_command(app, runner, ctx):
+    asset = add_image(image_bytes(700, 350), "lai.jpg")
+    asset.renditions = []
+    db.session.commit()
+    result = runner.invoke(args=["media", "rebuild"])
+    assert result.exit_code == 0 and "1 ảnh" in result.output
+    db.session.expire_all()
+    assert [r["width"] for r in db.session.get(MediaAsset, asset.id).renditions] == [320, 640]
