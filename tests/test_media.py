@@ -137,3 +137,70 @@ def test_media_rebuild_command(app, runner, ctx):
     assert result.exit_code == 0 and "1 ảnh" in result.output
     db.session.expire_all()
     assert [r["width"] for r in db.session.get(MediaAsset, asset.id).renditions] == [320, 640]
+
+
+def test_upload_in_admin_and_publish_needs_alt_text(app, ctx, make_story):
+    from showcase.models import StoryStatus, User
+    from showcase.services import accounts
+    from tests.test_admin import PASSWORD, csrf, login
+
+    accounts.create_user("anh@haiphong.test", "Biên Tập Ảnh", "editor", PASSWORD)
+    db.session.commit()
+    client = app.test_client()
+    login(client, "anh@haiphong.test")
+    token = csrf(client, "/admin/media/new/")
+    before = files(app)
+    bad = client.post(
+        "/admin/media/new/",
+        data={"upload": (io.BytesIO(REFUSED["svg"]), "anh.jpg"), "alt_text": "x", "csrf_token": token},
+        content_type="multipart/form-data",
+    )
+    assert bad.status_code == 200 and "Không nhận ảnh này" in bad.get_data(as_text=True)
+    assert files(app) == before
+    ok = client.post(
+        "/admin/media/new/",
+        data={
+            "upload": (io.BytesIO(with_exif(1600, 1200)), "bien.jpg"),
+            "alt_text": "",
+            "caption": "Biển Đồ Sơn",
+            "credit": "Ảnh: Báo HP",
+            "licence": "CC BY 4.0",
+            "csrf_token": token,
+        },
+        content_type="multipart/form-data",
+    )
+    assert ok.status_code == 302
+    asset = db.session.scalar(db.select(MediaAsset))
+    assert asset.caption == "Biển Đồ Sơn" and asset.original_name == "bien.jpg" and len(asset.renditions) == 3
+    story = make_story(cover=asset, status=StoryStatus.IN_REVIEW)
+    from showcase.services import workflow
+    from showcase.services.errors import ServiceError
+
+    editor = db.session.scalar(db.select(User))
+    with pytest.raises(ServiceError, match="alt text"):
+        workflow.transition(story, "publish", by=editor)
+    asset.alt_text = "Sóng vỗ bờ biển Đồ Sơn lúc hoàng hôn"
+    workflow.transition(story, "publish", by=editor)
+    assert story.status == StoryStatus.PUBLISHED
+
+
+def test_upload_over_the_byte_limit_is_413(app, ctx):
+    from showcase.services import accounts
+    from tests.test_admin import PASSWORD, csrf, login
+
+    accounts.create_user("to@haiphong.test", "Biên Tập To", "editor", PASSWORD)
+    db.session.commit()
+    client = app.test_client()
+    login(client, "to@haiphong.test")
+    token = csrf(client, "/admin/media/new/")
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    app.config["MAX_CONTENT_LENGTH"] = 50_000
+    try:
+        big = client.post(
+            "/admin/media/new/",
+            data={"upload": (io.BytesIO(b"x" * 60_000), "to.jpg"), "csrf_token": token},
+            content_type="multipart/form-data",
+        )
+        assert big.status_code == 413 and "Tệp quá lớn" in big.get_data(as_text=True)
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = limit

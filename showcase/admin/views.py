@@ -18,12 +18,13 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from slugify import slugify
 from sqlalchemy import select
-from wtforms import HiddenField, StringField
+from wtforms import FileField, HiddenField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from showcase.admin.auth import safe_next
 from showcase.dates import format_datetime, from_local
 from showcase.extensions import db
+from showcase.media import images
 from showcase.models import (
     AuditLog,
     Commendation,
@@ -176,14 +177,16 @@ class SecureModelView(Guarded, ModelView):
                 f"Không được đặt «{', '.join(forbidden)}» qua biểu mẫu; hãy dùng các nút quy trình."
             )
 
-    def save(self, record, values: dict, created: bool) -> None:
+    def save(self, record, values: dict, created: bool):
+        """Apply the form through the services; return the record saved."""
         records.save(record, values, by=me(), created=created)
+        return record
 
     def create_model(self, form):
         record = self.build_new_instance()
         try:
             self.check_form_fields()
-            self.save(record, self.form_values(form), created=True)
+            record = self.save(record, self.form_values(form), created=True)
             db.session.commit()
         except (ServiceError, ValidationError) as exc:
             db.session.rollback()
@@ -318,7 +321,7 @@ class TaxonomyView(SecureModelView):
     def save(self, record, values, created):
         if not values.get("slug"):
             values["slug"] = slugify(values.get("name") or "")
-        super().save(record, values, created)
+        return super().save(record, values, created)
 
 
 class FieldView(TaxonomyView):
@@ -368,7 +371,7 @@ class ExemplarView(HistoryMixin, SecureModelView):
     def save(self, record, values, created):
         if not values.get("slug"):
             values["slug"] = slugify(values.get("name") or "")
-        super().save(record, values, created)
+        return super().save(record, values, created)
 
 
 class CommendationView(HistoryMixin, SecureModelView):
@@ -447,7 +450,7 @@ class StoryView(HistoryMixin, SecureModelView):
             record.status, record.author = StoryStatus.DRAFT, me()
         elif not workflow.can_edit(record, me()):
             raise ServiceError("Bạn chỉ sửa được bài của mình khi bài còn là bản nháp hoặc đang chờ duyệt.")
-        super().save(record, values, created)
+        return super().save(record, values, created)
 
     def check_delete(self, model) -> None:
         if not me().is_editor and not (model.author_id == me().id and model.status == StoryStatus.DRAFT):
@@ -524,19 +527,41 @@ class StoryView(HistoryMixin, SecureModelView):
 
 
 class MediaView(SecureModelView):
+    """Photos: staff upload them (checked, stripped of metadata, renditions made at once)."""
+
     roles = STAFF
-    can_create = can_edit = can_delete = False
+    can_delete = False  # an image may be in use on published pages; replace it instead
     column_list = ("original_name", "width", "height", "alt_text", "credit", "created_at")
     column_labels = {
         "original_name": "Tệp",
         "width": "Rộng",
         "height": "Cao",
-        "alt_text": "Mô tả ảnh",
+        "alt_text": "Mô tả ảnh (alt)",
         "credit": "Nguồn ảnh",
         "created_at": "Ngày tải lên",
         "caption": "Chú thích",
         "licence": "Giấy phép",
+        "upload": "Tệp ảnh (JPEG, PNG, WebP)",
     }
+    form_columns = ("upload", "alt_text", "caption", "credit", "licence")
+    form_extra_fields = {"upload": FileField("Tệp ảnh (JPEG, PNG, WebP)")}
+    column_formatters = {"original_name": lambda v, c, m, n: m.original_name or f"Ảnh {m.id}"}
+
+    def save(self, record, values, created):
+        upload = values.pop("upload", None)
+        if created:
+            if not upload or not getattr(upload, "filename", ""):
+                raise ServiceError("Hãy chọn một tệp ảnh.")
+            try:
+                asset = images.add_image(upload.read(), upload.filename)
+            except images.ImageRejected as exc:
+                raise ServiceError(f"Không nhận ảnh này: {exc}.") from None
+            if asset.id is not None:
+                raise ServiceError(f"Ảnh này đã có trong thư viện (ảnh số {asset.id}).")
+            records.save(asset, values, by=me(), created=True)
+            return asset  # the stored image, not the blank record the form started from
+        records.save(record, values, by=me(), created=False)
+        return record
 
 
 class CoverageView(SecureModelView):
@@ -556,7 +581,7 @@ class CoverageView(SecureModelView):
     def save(self, record, values, created):
         if created:
             record.created_by_id = me().id
-        super().save(record, values, created)
+        return super().save(record, values, created)
 
 
 class UserView(SecureModelView):
@@ -584,7 +609,7 @@ class UserView(SecureModelView):
         elif not record.active:
             record.active = True
             audit.record("user_activate", record, by=me())
-        super().save(record, values, created)
+        return super().save(record, values, created)
 
 
 class TrashView(SecureModelView):

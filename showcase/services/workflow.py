@@ -85,6 +85,8 @@ def transition(story: Story, name: str, by: User, text: str = "", when: datetime
         story.status, story.review_comment, story.publish_at = S.DRAFT, text, None
         detail["comment"] = text
     elif name == "publish":
+        if story.cover is not None and not story.cover.alt_text.strip():
+            raise ServiceError("Ảnh bìa chưa có mô tả (alt text): hãy điền mô tả ảnh trước khi đăng.")
         story.status, story.publish_at, story.review_comment = S.PUBLISHED, None, ""
         if story.published_at is None or story.published_at > now:
             story.published_at = now
