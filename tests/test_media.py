@@ -204,3 +204,84 @@ def test_upload_over_the_byte_limit_is_413(app, ctx):
         assert big.status_code == 413 and "Tệp quá lớn" in big.get_data(as_text=True)
     finally:
         app.config["MAX_CONTENT_LENGTH"] = limit
+
+
+def test_press_pack(app, client, ctx, make_story, make_exemplar, make_commendation):
+    import zipfile
+    from datetime import date
+
+    from showcase.models import CoverageItem, CoverageMedium, StoryStatus
+
+    cover = add_image(with_exif(1800, 1200), "ben-tau.jpg")
+    cover.alt_text, cover.caption, cover.credit, cover.licence = (
+        "Bến tàu",
+        "Bến tàu Bính",
+        "Ảnh: Đài HP",
+        "CC BY",
+    )
+    person = make_exemplar(name="Ông Lái Đò")
+    make_commendation(
+        exemplar=person,
+        decision_no="321/QĐ-UBND",
+        decision_date=date(2024, 2, 3),
+        revoked_decision_no="654/QĐ-UBND",
+        revoked_on=date(2025, 1, 1),
+        revoked_reason="Trùng",
+    )
+    story = make_story(
+        cover=cover, exemplars=[person], body_md="Chuyện **bến** đò.", broadcast_summary="Đọc to."
+    )
+    db.session.add(
+        CoverageItem(
+            story=story,
+            outlet="Báo Hải Phòng",
+            title="Người lái đò",
+            medium=CoverageMedium.PRINT,
+            url="javascript:alert(1)",
+            published_on=date(2025, 5, 1),
+        )
+    )
+    db.session.commit()
+    page = client.get(f"/bai-viet/{story.slug}").get_data(as_text=True)
+    assert f"/bai-viet/{story.slug}/bao-chi.zip" in page and "Đã đưa tin" in page
+    assert "javascript:alert" not in page  # a bad link is shown as text only
+
+    def download():
+        with client.get(f"/bai-viet/{story.slug}/bao-chi.zip") as response:
+            return response.status_code, response.mimetype, response.data
+
+    status, mimetype, data = download()
+    assert status == 200 and mimetype == "application/zip"
+    pack = zipfile.ZipFile(io.BytesIO(data))
+    names = pack.namelist()
+    slug = story.slug
+    assert {
+        f"{slug}/{slug}.md",
+        f"{slug}/{slug}.txt",
+        f"{slug}/ban-tin-60-giay.txt",
+        f"{slug}/thong-tin.txt",
+        f"{slug}/nguon-anh.txt",
+        f"{slug}/lien-he.txt",
+    } <= set(names)
+    facts = pack.read(f"{slug}/thong-tin.txt").decode()
+    assert (
+        "Quyết định số 321/QĐ-UBND ngày 03/02/2024" in facts
+        and "ĐÃ THU HỒI theo Quyết định số 654/QĐ-UBND" in facts
+    )
+    assert "Chuyện **bến** đò." in pack.read(f"{slug}/{slug}.md").decode()
+    assert "Ảnh: Đài HP" in pack.read(f"{slug}/nguon-anh.txt").decode()
+    photo = next(n for n in names if "/anh/" in n)
+    with Image.open(io.BytesIO(pack.read(photo))) as im:
+        assert im.size == (1800, 1200) and not im.getexif()  # full resolution, no GPS
+    first = list((app.extensions["storage"].root / "packs").glob("*.zip"))
+    download()
+    assert list((app.extensions["storage"].root / "packs").glob("*.zip")) == first  # cached
+    from showcase.services import records
+
+    records.apply(story, {"title": "Tiêu đề đổi"})
+    db.session.commit()
+    download()
+    assert list((app.extensions["storage"].root / "packs").glob("*.zip")) != first  # rebuilt after a change
+    story.status = StoryStatus.DRAFT
+    db.session.commit()
+    assert download()[0] == 404

@@ -579,6 +579,9 @@ class CoverageView(SecureModelView):
     form_columns = ("story", "outlet", "title", "url", "medium", "published_on")
 
     def save(self, record, values, created):
+        url = (values.get("url") or "").strip()
+        if url and not url.startswith(("https://", "http://")):
+            raise ServiceError("Đường dẫn tin bài phải bắt đầu bằng https:// hoặc http://.")
         if created:
             record.created_by_id = me().id
         return super().save(record, values, created)

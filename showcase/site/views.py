@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from showcase import press
 from showcase import search as search_engine
 from showcase.extensions import db
 from showcase.models import Exemplar, Field, Locality, Movement, Story, story_movements
@@ -65,6 +66,20 @@ def story(slug: str):
     return render_template(
         "site/story.html", story=item, related=queries.related_stories(item), public_exemplars=public
     )
+
+
+@bp.get("/bai-viet/<slug>/bao-chi.zip")
+def press_pack(slug: str):
+    item = queries.story_by_slug(slug) or abort(404)
+    response = send_file(
+        press.pack_path(item),
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"{item.slug}-bao-chi.zip",
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "no-cache"  # revalidate: the pack follows the story
+    return response
 
 
 @bp.get("/xem-truoc/<token>")
