@@ -26,7 +26,8 @@ def test_home_to_story_on_a_phone(live_server, phone):
     assert cover.get_attribute("alt")
     assert phone.evaluate("document.querySelector('.cover img').naturalWidth") > 0
     assert phone.locator(".story-body p").count() >= 3
-    assert phone.locator("text=Bản tin 60 giây").is_visible()
+    assert phone.locator("#broadcast-title").inner_text() == "Bản tin 60 giây"
+    assert phone.locator(".press a").get_attribute("href").endswith("/bao-chi.zip")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
 
 
