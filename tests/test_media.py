@@ -285,3 +285,29 @@ def test_press_pack(app, client, ctx, make_story, make_exemplar, make_commendati
     story.status = StoryStatus.DRAFT
     db.session.commit()
     assert download()[0] == 404
+
+
+def test_press_room_and_embargo(app, client, ctx, make_story):
+    from datetime import timedelta
+
+    from showcase.models import StoryStatus, utcnow
+    from showcase.services import accounts
+    from tests.test_admin import PASSWORD, login
+
+    out = make_story(title="Bài đã đăng cho báo chí")
+    later = make_story(title="Bài cấm đăng trước giờ", status=StoryStatus.IN_REVIEW)
+    later.publish_at = utcnow() + timedelta(days=1)
+    accounts.create_user("bao@haiphong.test", "Phóng Viên", "partner", PASSWORD, "Báo Hải Phòng")
+    db.session.commit()
+    page = client.get("/bao-chi").get_data(as_text=True)
+    assert out.title in page and f"/bai-viet/{out.slug}/bao-chi.zip" in page and "Liên hệ báo chí" in page
+    assert later.title not in page
+    assert client.get(f"/bao-chi/cam-dang/{later.id}.zip").status_code == 302  # log in first
+    partner = app.test_client()
+    login(partner, "bao@haiphong.test")
+    seen = partner.get("/bao-chi").get_data(as_text=True)
+    assert later.title in seen and "cấm đăng trước" in seen
+    with partner.get(f"/bao-chi/cam-dang/{later.id}.zip") as response:
+        assert response.status_code == 200 and response.headers["Cache-Control"] == "private, no-store"
+    with partner.get(f"/bao-chi/cam-dang/{out.id}.zip") as response:
+        assert response.status_code == 404  # already public: use the public pack

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_file
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from showcase import press
 from showcase import search as search_engine
 from showcase.extensions import db
-from showcase.models import Exemplar, Field, Locality, Movement, Story, story_movements
+from showcase.models import Exemplar, Field, Locality, Movement, Story, StoryStatus, story_movements, utcnow
 from showcase.services import preview as preview_links
 from showcase.site import queries, register, search_view
 
@@ -79,6 +80,49 @@ def press_pack(slug: str):
         max_age=0,
     )
     response.headers["Cache-Control"] = "no-cache"  # revalidate: the pack follows the story
+    return response
+
+
+@bp.get("/bao-chi")
+def press_room():
+    latest = db.session.scalars(queries.published_stories().options(*LIST_OPTIONS).limit(12)).all()
+    by_movement = []
+    for movement in db.session.scalars(select(Movement).order_by(Movement.start_year.desc())):
+        items = db.session.scalars(queries.stories_of_movement(movement).limit(3)).all()
+        if items:
+            by_movement.append((movement, items))
+    embargoed = []
+    if current_user.is_authenticated:
+        embargoed = db.session.scalars(
+            select(Story)
+            .where(Story.status == StoryStatus.IN_REVIEW, Story.publish_at > utcnow())
+            .order_by(Story.publish_at)
+        ).all()
+    return render_template(
+        "site/press.html", latest=latest, by_movement=by_movement, embargoed=embargoed, contact=press.CONTACT
+    )
+
+
+@bp.get("/bao-chi/cam-dang/<int:story_id>.zip")
+@login_required
+def embargoed_pack(story_id: int):
+    """The pack of a story scheduled for later: for logged-in partners and editors only."""
+    item = db.session.get(Story, story_id)
+    if (
+        item is None
+        or item.status != StoryStatus.IN_REVIEW
+        or not item.publish_at
+        or item.publish_at <= utcnow()
+    ):
+        abort(404)
+    response = send_file(
+        press.pack_path(item),
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"{item.slug}-bao-chi-cam-dang.zip",
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
