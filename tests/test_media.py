@@ -311,3 +311,55 @@ def test_press_room_and_embargo(app, client, ctx, make_story):
         assert response.status_code == 200 and response.headers["Cache-Control"] == "private, no-store"
     with partner.get(f"/bao-chi/cam-dang/{out.id}.zip") as response:
         assert response.status_code == 404  # already public: use the public pack
+
+
+def test_coverage_report_by_outlet_and_month(app, ctx, make_story):
+    from datetime import date
+
+    from showcase.models import CoverageItem, CoverageMedium
+    from showcase.services import accounts
+    from tests.test_admin import PASSWORD, csrf, login
+
+    story = make_story()
+    accounts.create_user("so@haiphong.test", "Biên Tập Số", "editor", PASSWORD)
+    db.session.commit()
+    client = app.test_client()
+    login(client, "so@haiphong.test")
+    token = csrf(client, "/admin/coverage/new/")
+    bad = client.post(
+        "/admin/coverage/new/",
+        data={
+            "story": story.id,
+            "outlet": "Báo Hải Phòng",
+            "title": "Tin",
+            "url": "javascript:alert(1)",
+            "medium": "online",
+            "published_on": "2025-05-01",
+            "csrf_token": token,
+        },
+    )
+    assert "phải bắt đầu bằng https://" in bad.get_data(as_text=True)
+    for outlet, day in [
+        ("Báo Hải Phòng", "2025-05-01"),
+        ("Báo Hải Phòng", "2025-05-20"),
+        ("Đài PT-TH", "2025-06-02"),
+    ]:
+        response = client.post(
+            "/admin/coverage/new/",
+            data={
+                "story": story.id,
+                "outlet": outlet,
+                "title": "Tin bài",
+                "url": "https://baohaiphong.vn/x",
+                "medium": "online",
+                "published_on": day,
+                "csrf_token": token,
+            },
+        )
+        assert response.status_code == 302
+    assert db.session.scalar(db.select(db.func.count(CoverageItem.id))) == 3
+    report = client.get("/admin/coverage/report/").get_data(as_text=True)
+    assert "05/2025" in report and "06/2025" in report and "Tổng cộng 3 tin bài" in report
+    row = re.search(r"Báo Hải Phòng</th>(.*?)</tr>", report, re.S).group(1)
+    assert "<td>2</td>" in row
+    assert CoverageMedium.ONLINE.label == "Báo điện tử" and date(2025, 5, 1)

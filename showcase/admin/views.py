@@ -81,7 +81,7 @@ class Guarded:
     def _handle_view(self, name, **kwargs):
         # Flask-Admin accepts "http:evil.example" as a return address (same host, it thinks);
         # only a path on this site is a valid `url=`.
-        target = request.values.get("url")
+        target = request.args.get("url")  # the query string (a form may have a field named url)
         if target and safe_next(target) is None:
             abort(400, description="Địa chỉ quay lại không hợp lệ: chỉ được là một trang của trang này.")
         return super()._handle_view(name, **kwargs)
@@ -577,6 +577,20 @@ class CoverageView(SecureModelView):
         "published_on": "Ngày đăng",
     }
     form_columns = ("story", "outlet", "title", "url", "medium", "published_on")
+
+    list_template = "admin/coverage_list.html"
+
+    @expose("/report/")
+    def report_view(self):
+        """Coverage by outlet and by month (partners see their own entries)."""
+        rows = self.get_query().all()
+        table: dict[str, dict[str, int]] = {}
+        for item in rows:
+            month = item.published_on.strftime("%m/%Y")
+            table.setdefault(item.outlet, {}).setdefault(month, 0)
+            table[item.outlet][month] += 1
+        months = sorted({m for counts in table.values() for m in counts}, key=lambda m: (m[3:], m[:2]))
+        return self.render("admin/coverage_report.html", table=table, months=months, total=len(rows))
 
     def save(self, record, values, created):
         url = (values.get("url") or "").strip()

@@ -17,6 +17,7 @@ PAGES = [
     "/khen-thuong",
     "/khong-co-trang-nay",
     "/tim-kiem",
+    "/bao-chi",
     "/tim-kiem?q=nong+thon+moi",
     "/tim-kiem?q=khongcogica",
 ]
