@@ -42,6 +42,7 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 
 bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/images.py
 	$(BIN)/python bench/search.py
 
 images: $(VENV)/.installed
