@@ -101,3 +101,40 @@ def phone(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+PASSWORD = "song-cam-mua-thu-2026"
+
+
+@pytest.fixture(scope="session")
+def editor(live_server, live_env) -> str:
+    """An editor account on the live server (created the only way there is: the command)."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "flask",
+            "users",
+            "create",
+            "bientap@haiphong.test",
+            "--role",
+            "editor",
+            "--name",
+            "Biên tập viên Thử",
+        ],
+        cwd=ROOT,
+        env=live_env,
+        input=PASSWORD + "\n",
+        text=True,
+        check=True,
+        capture_output=True,
+    )
+    return "bientap@haiphong.test"
+
+
+def log_in(page, base: str, email: str) -> None:
+    page.goto(base + "/dang-nhap")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("form.login-form button[type=submit]")
+    page.wait_for_url("**/admin/")

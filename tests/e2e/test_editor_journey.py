@@ -3,40 +3,10 @@ see it on the public site; then retract it and see it gone."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
-
-from tests.e2e.conftest import ROOT
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "song-cam-mua-thu-2026"
-
-
-@pytest.fixture(scope="module")
-def editor(live_server, live_env):
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "flask",
-            "users",
-            "create",
-            "bientap@haiphong.test",
-            "--role",
-            "editor",
-            "--name",
-            "Biên tập viên Thử",
-        ],
-        cwd=ROOT,
-        env=live_env,
-        input=PASSWORD + "\n",
-        text=True,
-        check=True,
-        capture_output=True,
-    )
-    return "bientap@haiphong.test"
 
 
 def test_editor_publishes_then_retracts(live_server, browser, editor):
