@@ -68,6 +68,8 @@ def test_enough_stories_of_enough_length(sample):
     for story in stories:
         assert len(story.body_md.split()) >= 300, story.slug
         assert story.broadcast_summary and story.byline and story.cover and story.cover.alt_text, story.slug
+        assert story.cover.caption and story.cover.credit and story.cover.licence, story.slug
+        assert story.cover.renditions, story.slug  # made at import, never while a page renders
 
 
 def test_movements_fields_localities_cover_the_brief(sample):
