@@ -65,6 +65,20 @@ def me() -> User:
     return current_user._get_current_object()
 
 
+def attempt(work, done: str = "") -> bool:
+    """Run one change and commit it; when a service refuses, roll back and say why."""
+    try:
+        work()
+        db.session.commit()
+    except (ServiceError, ValidationError) as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return False
+    if done:
+        flash(done, "success")
+    return True
+
+
 class Guarded:
     """Login required; the roles in `roles` may open the view; everyone else gets 403."""
 
@@ -183,43 +197,32 @@ class SecureModelView(Guarded, ModelView):
         return record
 
     def create_model(self, form):
-        record = self.build_new_instance()
-        try:
+        saved = []
+
+        def work():
             self.check_form_fields()
-            record = self.save(record, self.form_values(form), created=True)
-            db.session.commit()
-        except (ServiceError, ValidationError) as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            return False
-        return record
+            saved.append(self.save(self.build_new_instance(), self.form_values(form), created=True))
+
+        return saved[0] if attempt(work) else False
 
     def update_model(self, form, model) -> bool:
-        try:
+        def work():
             self.check_form_fields()
             self.check_not_stale(form, model)
             self.save(model, self.form_values(form), created=False)
-            db.session.commit()
-        except (ServiceError, ValidationError) as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            return False
-        return True
+
+        return attempt(work)
 
     def delete_model(self, model) -> bool:
-        try:
+        def work():
             self.check_delete(model)
             if type(model).__name__ in trash.MODELS:  # stories, exemplars, commendations
                 trash.discard(model, by=me())
             else:
                 audit.record("delete", model, by=me(), label=str(model)[:200])
                 db.session.delete(model)
-            db.session.commit()
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            return False
-        return True
+
+        return attempt(work)
 
     def check_delete(self, model) -> None:
         """Raise ServiceError when this user may not delete this row."""
@@ -301,15 +304,13 @@ class HistoryMixin:
         if not FlaskForm().validate_on_submit():
             abort(400, description="Phiên làm việc đã hết hạn; hãy tải lại trang và thử lại.")
         revision = db.session.get(Revision, revision_id)
-        try:
-            if revision is None:
+
+        def work():
+            if revision is None or revision.object_type != type(record).__name__:
                 raise ServiceError("Không có phiên bản này.")
             revisions.restore(record, revision, by=me())
-            db.session.commit()
-            flash(f"Đã khôi phục phiên bản #{revision.id}.", "success")
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
+
+        attempt(work, f"Đã khôi phục phiên bản #{revision_id}.")
         return redirect(url_for(".history_view", record_id=record_id))
 
 
@@ -478,13 +479,11 @@ class StoryView(HistoryMixin, SecureModelView):
             except ValueError:
                 flash("Thời điểm hẹn đăng không hợp lệ.", "error")
                 return redirect(self._back(story))
-        try:
-            workflow.transition(story, name, by=me(), text=request.form.get("text", ""), when=when)
-            db.session.commit()
-            flash(f"Đã «{workflow.TRANSITIONS[name].label}»: {story.title}", "success")
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
+        label = workflow.TRANSITIONS[name].label if name in workflow.TRANSITIONS else name
+        attempt(
+            lambda: workflow.transition(story, name, by=me(), text=request.form.get("text", ""), when=when),
+            f"Đã «{label}»: {story.title}",
+        )
         return redirect(self._back(story))
 
     @expose("/preview/<int:story_id>")
@@ -648,14 +647,7 @@ class TrashView(SecureModelView):
         return current_user.is_authenticated and current_user.has_role(ADMIN)
 
     def delete_model(self, model) -> bool:
-        try:
-            trash.purge(model, by=me())
-            db.session.commit()
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            return False
-        return True
+        return attempt(lambda: trash.purge(model, by=me()))
 
     def is_action_allowed(self, name: str) -> bool:
         return name == "delete" and self.can_delete
@@ -665,14 +657,7 @@ class TrashView(SecureModelView):
         if not FlaskForm().validate_on_submit():
             abort(400, description="Phiên làm việc đã hết hạn; hãy tải lại trang và thử lại.")
         item = self.get_one(item_id)
-        try:
-            label = item.label
-            trash.restore(item, by=me())
-            db.session.commit()
-            flash(f"Đã khôi phục «{label}».", "success")
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
+        attempt(lambda: trash.restore(item, by=me()), f"Đã khôi phục «{item.label}».")
         return redirect(url_for(".index_view"))
 
 
