@@ -77,8 +77,12 @@ def init_admin(app: Flask) -> None:
         if now - _last_check["at"] < 30:
             return
         _last_check["at"] = now
-        if workflow.publish_due():
-            db.session.commit()
+        try:
+            if workflow.publish_due():
+                db.session.commit()
+        except Exception:  # a page must not fail because of this; `flask publish-due` retries
+            db.session.rollback()
+            app.logger.exception("publishing due stories failed")
 
 
 @login_manager.user_loader
