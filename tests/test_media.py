@@ -282,6 +282,8 @@ def test_press_pack(app, client, ctx, make_story, make_exemplar, make_commendati
     db.session.commit()
     download()
     assert list((app.extensions["storage"].root / "packs").glob("*.zip")) != first  # rebuilt after a change
+    pack_file = next((app.extensions["storage"].root / "packs").glob("*.zip")).name
+    assert client.get(f"/media/packs/{pack_file}").status_code == 404  # packs are not media
     story.status = StoryStatus.DRAFT
     db.session.commit()
     assert download()[0] == 404

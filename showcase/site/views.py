@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_file
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -231,8 +233,13 @@ def commendations_csv():
     )
 
 
+MEDIA_KEY = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{64}\.(?:jpg|png|webp)$")
+
+
 @bp.get("/media/<path:key>")
 def media(key: str):
+    if not MEDIA_KEY.match(key):  # only stored images: never press packs or anything else
+        abort(404)
     storage = current_app.extensions["storage"]
     try:
         path = storage.path(key)
