@@ -739,3 +739,26 @@ def test_exemplar_with_commendations_comes_back_from_trash(
     assert back.slug == slug and [c.decision_no for c in back.commendations] == ["55/QĐ-CTN"]
     assert back in db.session.get(Story, story.id).exemplars
     assert client.get(f"/dien-hinh/{slug}").status_code == 200
+
+
+def test_deleting_a_field_in_use_is_refused_not_an_error(as_role, stories):
+    field_id = stories["a"].field_id
+    editor = as_role("editor")
+    response = editor.post(
+        "/admin/fields/delete/", data={"id": field_id, "csrf_token": csrf(editor, "/admin/")}
+    )
+    assert response.status_code == 302
+    page = editor.get(response.headers["Location"]).get_data(as_text=True)
+    assert "đang được dùng ở nơi khác" in page
+    db.session.expire_all()
+    assert db.session.get(Field, field_id) is not None
+
+
+def test_duplicate_slug_is_refused_not_an_error(as_role, make_world):
+    make_world()
+    editor = as_role("editor")
+    token = csrf(editor, "/admin/fields/new/")
+    response = editor.post(
+        "/admin/fields/new/", data={"name": "Y tế khác", "slug": "y-te", "csrf_token": token}
+    )
+    assert response.status_code == 200 and "trùng với một bản ghi đã có" in response.get_data(as_text=True)

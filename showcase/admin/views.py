@@ -18,6 +18,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from slugify import slugify
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from wtforms import FileField, HiddenField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
@@ -73,6 +74,14 @@ def attempt(work, done: str = "") -> bool:
     except (ServiceError, ValidationError) as exc:
         db.session.rollback()
         flash(str(exc), "error")
+        return False
+    except IntegrityError:
+        db.session.rollback()
+        flash(
+            "Không thực hiện được: bản ghi đang được dùng ở nơi khác (ví dụ lĩnh vực còn bài viết), "
+            "hoặc trùng với một bản ghi đã có (ví dụ cùng đường dẫn).",
+            "error",
+        )
         return False
     if done:
         flash(done, "success")
