@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, g, render_template, request
+from flask import Flask, abort, g, render_template, request
 
 from showcase import content_io
 from showcase.dates import format_date, format_datetime
@@ -65,6 +65,15 @@ def init_site(app: Flask) -> None:
     @app.before_request
     def csp_nonce() -> None:
         g.csp_nonce = secrets.token_urlsafe(16)
+
+    @app.before_request
+    def refuse_nul() -> None:
+        """A NUL character is never meant (and PostgreSQL cannot store or compare it)."""
+        values = [request.path, *request.args.values()]
+        if request.method == "POST":
+            values += list(request.form.values())
+        if any("\x00" in value for value in values):
+            abort(400, description="Yêu cầu chứa ký tự không hợp lệ (NUL).")
 
     @app.after_request
     def security_headers(response):
