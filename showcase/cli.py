@@ -11,6 +11,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from showcase import content_io
 from showcase.extensions import db
@@ -41,6 +42,9 @@ def import_command(directory: Path, if_empty: bool) -> None:
         report = content_io.import_content(directory)
     except content_io.ContentError as exc:
         fail(f"{exc} — không có gì được thay đổi.")
+    except SQLAlchemyError as exc:  # what the checks did not foresee, refused by the database
+        reason = str(getattr(exc, "orig", exc)).splitlines()[0][:200]
+        fail(f"cơ sở dữ liệu từ chối nội dung ({reason}) — không có gì được thay đổi.")
     click.echo(
         f"Đã nhập {directory}: {report.created} mục mới, {report.updated} mục cập nhật, "
         f"{report.unchanged} mục không đổi."

@@ -93,6 +93,29 @@ STORY_KEYS = {
     "cover_licence": False,
 }
 SITE_KEYS = {"sample_data": False}
+# The longest text each key may hold (the database columns' lengths).
+MAX_LENGTH = {
+    "slug": 120,
+    "name": 200,
+    "title": 300,
+    "launched_by": 200,
+    "role": 300,
+    "organisation": 300,
+    "byline": 200,
+    "form": 300,
+    "issuer": 300,
+    "cover_credit": 300,
+    "cover_licence": 300,
+    "decision_no": 100,
+    "parent": 120,
+    "replaced_by": 120,
+    "exemplar": 120,
+    "movement": 120,
+    "field": 120,
+    "locality": 120,
+    "cover": 200,
+    "portrait": 200,
+}
 TEXT_KEYS = {
     "slug",
     "name",
@@ -205,6 +228,10 @@ def _check_keys(data: Any, keys: dict[str, bool], rel: str) -> dict[str, Any]:
             raise ContentError(rel, f"thiếu trường bắt buộc '{key}'")
         if key in TEXT_KEYS and value is not None and not isinstance(value, str):
             raise ContentError(rel, f"'{key}' phải là chuỗi văn bản (nhận '{value}')")
+        if key in MAX_LENGTH and value is not None and len(str(value)) > MAX_LENGTH[key]:
+            raise ContentError(rel, f"'{key}' dài quá {MAX_LENGTH[key]} ký tự")
+        if isinstance(value, str) and "\x00" in value:
+            raise ContentError(rel, f"'{key}' chứa ký tự NUL")
     return data
 
 

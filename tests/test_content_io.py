@@ -214,6 +214,11 @@ BROKEN = {
         "- slug: y-te\n  name: Y tế\n  mo_ta: typo\n",
         "khóa không được hỗ trợ: mo_ta",
     ),
+    "too long": (
+        "fields.yaml",
+        "- slug: y-te\n  name: " + "Rất dài " * 40 + "\n",
+        "'name' dài quá 200 ký tự",
+    ),
     "duplicate slug": (
         "fields.yaml",
         "- slug: y-te\n  name: Y tế\n- slug: y-te\n  name: Y tế 2\n- slug: giao-duc\n  name: GD\n",
