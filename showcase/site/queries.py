@@ -100,12 +100,15 @@ def story_counts(column, join_table=None) -> dict[int, int]:
     return dict(rows.all())
 
 
+def _count(query: Select) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
 def figures() -> dict[str, int]:
     """The headline numbers for the home page."""
-    count = lambda q: db.session.scalar(select(func.count()).select_from(q.subquery()))  # noqa: E731
     return {
-        "stories": count(select(Story.id).where(is_published())),
-        "exemplars": count(select(Exemplar.id).where(has_published_story())),
-        "commendations": count(select(Commendation.id).where(Commendation.revoked_decision_no.is_(None))),
-        "movements": count(select(Movement.id)),
+        "stories": _count(select(Story.id).where(is_published())),
+        "exemplars": _count(select(Exemplar.id).where(has_published_story())),
+        "commendations": _count(select(Commendation.id).where(Commendation.revoked_decision_no.is_(None))),
+        "movements": _count(select(Movement.id)),
     }
