@@ -459,3 +459,11 @@ def test_fast_terms_equal_the_analyzers(text):
     assert folded_terms(text) == [t.text for t in folded_analyzer()(text)]
     assert exact_terms(text) == [t.text for t in exact_analyzer()(text)]
     assert pair_terms(text) == [t.text for t in pairs_analyzer()(text)]
+
+
+def test_result_dates_are_vietnam_dates(client, make_story):
+    from datetime import datetime
+
+    make_story(title="Chuyến đò lúc nửa đêm", published_at=datetime(2024, 3, 17, 18, 0))  # 01:00 on the 18th
+    html = page(client, "chuyen do nua dem")
+    assert "Bài viết · 18/03/2024" in html

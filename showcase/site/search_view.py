@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from showcase import search
+from showcase.dates import format_date
 from showcase.extensions import db
 from showcase.models import Commendation, Exemplar, ExemplarKind, Field, Locality, Movement, Story
 from showcase.search.highlight import mark, snippet
@@ -113,30 +114,17 @@ def hydrate(results: search.Results) -> list[Hit]:
         kind, _, num = doc_id.partition(":")
         if kind == "story" and int(num) in stories:
             s = stories[int(num)]
+            url, title = url_for("site.story", slug=s.slug), s.title
             text = f"{s.summary} {plain_text(s.body_html)}"
-            meta = f"Bài viết · {s.published_at.strftime('%d/%m/%Y')} · {s.locality.full_name}"
-            hits.append(
-                Hit(
-                    "story",
-                    url_for("site.story", slug=s.slug),
-                    mark(s.title, results.terms),
-                    snippet(text, results.terms),
-                    meta,
-                )
-            )
+            meta = f"Bài viết · {format_date(s.published_at)} · {s.locality.full_name}"
         elif kind == "exemplar" and int(num) in exemplars:
             e = exemplars[int(num)]
+            url, title = url_for("site.exemplar", slug=e.slug), e.name
             text = " ".join(x for x in (e.role, e.organisation, plain_text(e.bio_html)) if x)
             meta = f"Điển hình · {e.kind.label} · {e.locality.full_name}"
-            hits.append(
-                Hit(
-                    "exemplar",
-                    url_for("site.exemplar", slug=e.slug),
-                    mark(e.name, results.terms),
-                    snippet(text, results.terms),
-                    meta,
-                )
-            )
+        else:  # no longer public: the database has the last word
+            continue
+        hits.append(Hit(kind, url, mark(title, results.terms), snippet(text, results.terms), meta))
     return hits
 
 
