@@ -24,7 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from showcase.extensions import db
 
@@ -96,6 +96,17 @@ class CoverageMedium(LabelledEnum):
     RADIO = "radio", "Phát thanh"
 
 
+class Versioned:
+    """A row counter compared in every UPDATE: of two saves made from the same version, the
+    second changes nothing (SQLAlchemy raises StaleDataError, the services say why)."""
+
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
+        return {"version_id_col": cls.__table__.c.version}
+
+
 def enum_column(enum_cls: type[enum.Enum]) -> Enum:
     """Store an enum as its value in a VARCHAR (same on SQLite and PostgreSQL)."""
     return Enum(
@@ -129,7 +140,7 @@ class Setting(db.Model):
     value: Mapped[str] = mapped_column(String(200))
 
 
-class Field(db.Model):
+class Field(Versioned, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -139,7 +150,7 @@ class Field(db.Model):
         return self.name
 
 
-class Movement(db.Model):
+class Movement(Versioned, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     name: Mapped[str] = mapped_column(String(300))
@@ -156,7 +167,7 @@ class Movement(db.Model):
         return f"{self.start_year}–{self.end_year}" if self.end_year else f"từ {self.start_year}"
 
 
-class Locality(db.Model):
+class Locality(Versioned, db.Model):
     """An administrative unit; a unit merged away keeps its page and points to its successor."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -191,7 +202,7 @@ class Locality(db.Model):
         return self.full_name
 
 
-class MediaAsset(db.Model):
+class MediaAsset(Versioned, db.Model):
     """An image kept in Storage under a content-addressed name."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -207,13 +218,15 @@ class MediaAsset(db.Model):
     licence: Mapped[str] = mapped_column(String(300), default="")
     # [{"width": 640, "height": 360, "jpeg": key, "webp": key}, …], made at upload
     renditions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     def __str__(self) -> str:
         return self.original_name or self.alt_text or f"Ảnh {self.id}"
 
 
-class Exemplar(db.Model):
+class Exemplar(Versioned, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -240,7 +253,7 @@ class Exemplar(db.Model):
         return self.name
 
 
-class Story(db.Model):
+class Story(Versioned, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     title: Mapped[str] = mapped_column(String(300))
@@ -263,6 +276,8 @@ class Story(db.Model):
     locality_id: Mapped[int] = mapped_column(ForeignKey("locality.id"))
     cover_id: Mapped[int | None] = mapped_column(ForeignKey("media_asset.id"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # raised to revoke every preview link given out so far
+    preview_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     field: Mapped[Field] = relationship()
     locality: Mapped[Locality] = relationship()
@@ -282,7 +297,7 @@ class Story(db.Model):
         return self.title
 
 
-class Commendation(db.Model):
+class Commendation(Versioned, db.Model):
     """An award with its decision; a revocation carries its own decision."""
 
     __table_args__ = (UniqueConstraint("exemplar_id", "decision_no"),)
@@ -308,7 +323,7 @@ class Commendation(db.Model):
         return self.revoked_decision_no is not None
 
 
-class User(UserMixin, db.Model):
+class User(Versioned, UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -316,8 +331,13 @@ class User(UserMixin, db.Model):
     role: Mapped[UserRole] = mapped_column(enum_column(UserRole))
     password_hash: Mapped[str] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # part of the session cookie: raising it (logout, new password, deactivation) ends every session
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_epoch}"
 
     @property
     def is_active(self) -> bool:
@@ -392,7 +412,7 @@ class Nomination(db.Model):
     locality: Mapped[Locality | None] = relationship()
 
 
-class CoverageItem(db.Model):
+class CoverageItem(Versioned, db.Model):
     """A newspaper, TV or radio piece that used a story."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -404,5 +424,12 @@ class CoverageItem(db.Model):
     medium: Mapped[CoverageMedium] = mapped_column(enum_column(CoverageMedium))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # a partner's entry is public only once an editor approves it; an editor's is approved at once
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     story: Mapped[Story] = relationship(back_populates="coverage")
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None

@@ -86,9 +86,13 @@ def init_admin(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+def load_user(session_id: str) -> User | None:
+    """The user a session cookie names, while that session has not been ended."""
+    user_id, _, epoch = session_id.partition(":")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() and epoch.isdigit() else None
+    if user is None or not user.active or user.session_epoch != int(epoch):
+        return None
+    return user
 
 
 def _nonce() -> str:
