@@ -20,8 +20,8 @@ from showcase.models import (
     Story,
     StoryStatus,
 )
-from showcase.services import records
-from tests.support import Database, build_app, empty_database
+from showcase.services import accounts, records
+from tests.support import Database, build_app, csrf_token, empty_database
 
 
 @pytest.fixture(scope="session")
@@ -166,5 +166,57 @@ def make_commendation(make_exemplar):
         db.session.add(commendation)
         db.session.commit()
         return commendation
+
+    return make
+
+
+# --- people and logged-in clients ---------------------------------------------------------
+
+PASSWORD = "hoa-phuong-do-2026"
+
+
+@pytest.fixture
+def csrf():
+    """Read the CSRF token a page's form carries: csrf(client, url)."""
+    return csrf_token
+
+
+@pytest.fixture
+def login(csrf):
+    """Post the login form: login(client, email, password=PASSWORD, **extra fields)."""
+
+    def post(client, email: str, password: str = PASSWORD, **extra):
+        return client.post(
+            "/dang-nhap", data={"email": email, "password": password, "csrf_token": csrf(client), **extra}
+        )
+
+    return post
+
+
+@pytest.fixture
+def people(ctx):
+    """One account per role: admin, editor, and two partners a and b (password PASSWORD)."""
+    made = {}
+    for key, role, org in [
+        ("admin", "admin", ""),
+        ("editor", "editor", "Ban TĐ-KT"),
+        ("a", "partner", "Báo Hải Phòng"),
+        ("b", "partner", "Đài PT-TH Hải Phòng"),
+    ]:
+        made[key] = accounts.create_user(f"{key}@haiphong.test", f"Người {key}", role, PASSWORD, org)
+    db.session.commit()
+    return made
+
+
+@pytest.fixture
+def as_role(app, people, login):
+    """A logged-in client for a role key (admin, editor, a, b) or None for anonymous."""
+
+    def make(key: str | None):
+        client = app.test_client()
+        if key is not None:
+            response = login(client, people[key].email)
+            assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
 
     return make

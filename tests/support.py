@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import uuid
 from pathlib import Path
 
@@ -97,3 +98,14 @@ def image_bytes(width: int = 64, height: int = 48, fmt: str = "JPEG", color=(180
     buf = io.BytesIO()
     Image.new("RGB", (width, height), color).save(buf, fmt)
     return buf.getvalue()
+
+
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def csrf_token(client: FlaskClient, url: str = "/dang-nhap") -> str:
+    """The CSRF token of the form on a page (the `csrf` fixture)."""
+    html = client.get(url).get_data(as_text=True)
+    match = TOKEN.search(html)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1) or match.group(2)

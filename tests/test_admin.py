@@ -11,50 +11,8 @@ from showcase.extensions import db, limiter
 from showcase.models import AuditLog, Field, Story, StoryStatus, User, utcnow
 from showcase.services import accounts, workflow
 from showcase.services.errors import ServiceError
-
-PASSWORD = "hoa-phuong-do-2026"
-TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
-
-
-def csrf(client, url: str = "/dang-nhap") -> str:
-    html = client.get(url).get_data(as_text=True)
-    match = TOKEN.search(html)
-    assert match, f"no CSRF token on {url}"
-    return match.group(1) or match.group(2)
-
-
-def login(client, email: str, password: str = PASSWORD, **extra):
-    return client.post(
-        "/dang-nhap", data={"email": email, "password": password, "csrf_token": csrf(client), **extra}
-    )
-
-
-@pytest.fixture
-def people(ctx):
-    made = {}
-    for key, role, org in [
-        ("admin", "admin", ""),
-        ("editor", "editor", "Ban TĐ-KT"),
-        ("a", "partner", "Báo Hải Phòng"),
-        ("b", "partner", "Đài PT-TH Hải Phòng"),
-    ]:
-        made[key] = accounts.create_user(f"{key}@haiphong.test", f"Người {key}", role, PASSWORD, org)
-    db.session.commit()
-    return made
-
-
-@pytest.fixture
-def as_role(app, people):
-    """A logged-in client for a role key (admin, editor, a, b) or None for anonymous."""
-
-    def make(key: str | None):
-        client = app.test_client()
-        if key is not None:
-            response = login(client, people[key].email)
-            assert response.status_code == 302, response.get_data(as_text=True)[:500]
-        return client
-
-    return make
+from tests.conftest import PASSWORD
+from tests.support import TOKEN, csrf_token
 
 
 @pytest.fixture
@@ -89,7 +47,7 @@ def story_form(world, **values) -> dict:
 # --- login ---------------------------------------------------------------------------------
 
 
-def test_login_success_failure_and_audit(app, people):
+def test_login_success_failure_and_audit(app, people, login):
     client = app.test_client()
     bad = login(client, "a@haiphong.test", "sai-mat-khau-roi-nhe")
     assert bad.status_code == 401 and "Email hoặc mật khẩu không đúng" in bad.get_data(as_text=True)
@@ -105,7 +63,7 @@ def test_login_success_failure_and_audit(app, people):
     assert client.get("/admin/").status_code == 200
 
 
-def test_deactivated_account_cannot_log_in(app, people):
+def test_deactivated_account_cannot_log_in(app, people, login):
     accounts.deactivate(people["b"])
     db.session.commit()
     assert login(app.test_client(), "b@haiphong.test").status_code == 401
@@ -120,7 +78,7 @@ def test_password_rule():
     accounts.check_password(PASSWORD)
 
 
-def test_rehash_on_login_when_parameters_change(app, people):
+def test_rehash_on_login_when_parameters_change(app, people, login):
     old_hash = people["a"].password_hash
     app.extensions.pop("password_hasher")
     app.config["ARGON2"] = {"time_cost": 2, "memory_cost": 1024, "parallelism": 1}
@@ -134,7 +92,7 @@ def test_rehash_on_login_when_parameters_change(app, people):
         app.config["ARGON2"] = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 
 
-def test_login_is_rate_limited(app, people):
+def test_login_is_rate_limited(app, people, login):
     with app.app_context():
         limiter.reset()
     app.config["LOGIN_LIMITS"] = "3 per minute"
@@ -158,18 +116,18 @@ def test_login_is_rate_limited(app, people):
         "javascript:alert(1)",
     ],
 )
-def test_login_next_never_leaves_the_site(app, people, target):
+def test_login_next_never_leaves_the_site(app, people, target, login):
     response = login(app.test_client(), "a@haiphong.test", next=target)
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/admin/")
 
 
-def test_login_next_keeps_a_local_path(app, people):
+def test_login_next_keeps_a_local_path(app, people, login):
     response = login(app.test_client(), "a@haiphong.test", next="/admin/stories/")
     assert response.headers["Location"].endswith("/admin/stories/")
 
 
-def test_logout_needs_post_with_token(as_role):
+def test_logout_needs_post_with_token(as_role, csrf):
     client = as_role("a")
     assert client.get("/dang-xuat").status_code == 405
     assert client.post("/dang-xuat").status_code == 400  # no CSRF token
@@ -224,7 +182,7 @@ def test_partner_cannot_open_another_partners_story(as_role, stories, view):
     assert as_role("editor").get(f"/admin/stories/{view}/?id={sb.id}").status_code == 200
 
 
-def test_partner_cannot_edit_another_partners_story(as_role, stories, make_world):
+def test_partner_cannot_edit_another_partners_story(as_role, stories, make_world, csrf):
     sb = stories["b"]
     client = as_role("a")
     data = story_form(make_world(), title="Chiếm quyền", csrf_token=csrf(client, "/admin/"))
@@ -232,7 +190,7 @@ def test_partner_cannot_edit_another_partners_story(as_role, stories, make_world
     assert reload(sb).title == "Nháp của B"
 
 
-def test_owner_edits_own_draft_and_body_is_rendered(as_role, stories, make_world):
+def test_owner_edits_own_draft_and_body_is_rendered(as_role, stories, make_world, csrf):
     sa = stories["a"]
     client = as_role("a")
     data = story_form(
@@ -250,7 +208,7 @@ def test_owner_edits_own_draft_and_body_is_rendered(as_role, stories, make_world
     assert len(edits) == 1 and edits[0].object_id == sa.id
 
 
-def test_partner_cannot_edit_own_published_story(as_role, stories, make_world, people):
+def test_partner_cannot_edit_own_published_story(as_role, stories, make_world, people, csrf):
     sp = stories["p"]
     sp.author = people["a"]
     db.session.commit()
@@ -262,7 +220,7 @@ def test_partner_cannot_edit_own_published_story(as_role, stories, make_world, p
     assert reload(sp).title == "Bài đã đăng"
 
 
-def test_create_story_as_partner_is_own_draft(as_role, people, make_world):
+def test_create_story_as_partner_is_own_draft(as_role, people, make_world, csrf):
     client = as_role("a")
     data = story_form(make_world(), csrf_token=csrf(client, "/admin/stories/new/"))
     response = client.post("/admin/stories/new/", data=data)
@@ -277,7 +235,7 @@ def test_create_story_as_partner_is_own_draft(as_role, people, make_world):
     "field, value",
     [("status", "published"), ("featured", "y"), ("published_at", "2020-01-01 00:00:00"), ("author", "1")],
 )
-def test_workflow_fields_in_a_form_are_refused(as_role, make_world, field, value):
+def test_workflow_fields_in_a_form_are_refused(as_role, make_world, field, value, csrf):
     client = as_role("a")
     data = story_form(make_world(), csrf_token=csrf(client, "/admin/stories/new/"), **{field: value})
     response = client.post("/admin/stories/new/", data=data)
@@ -286,7 +244,7 @@ def test_workflow_fields_in_a_form_are_refused(as_role, make_world, field, value
     assert db.session.scalar(db.select(db.func.count(Story.id))) == 0
 
 
-def test_partner_cannot_create_taxonomy(as_role):
+def test_partner_cannot_create_taxonomy(as_role, csrf):
     client = as_role("a")
     token = csrf(client, "/admin/")
     response = client.post(
@@ -296,7 +254,7 @@ def test_partner_cannot_create_taxonomy(as_role):
     assert db.session.scalar(db.select(db.func.count(Field.id))) == 0
 
 
-def test_editor_creates_taxonomy_with_slug(as_role):
+def test_editor_creates_taxonomy_with_slug(as_role, csrf):
     client = as_role("editor")
     token = csrf(client, "/admin/fields/new/")
     response = client.post(
@@ -308,7 +266,7 @@ def test_editor_creates_taxonomy_with_slug(as_role):
 
 
 @pytest.mark.parametrize("role, allowed", [("a", False), ("b", True), ("editor", True)])
-def test_delete_story_by_role(as_role, stories, role, allowed):
+def test_delete_story_by_role(as_role, stories, role, allowed, csrf):
     story_id = stories["b"].id
     client = as_role(role)
     response = client.post(
@@ -319,7 +277,7 @@ def test_delete_story_by_role(as_role, stories, role, allowed):
     assert (db.session.get(Story, story_id) is None) == allowed
 
 
-def test_partner_cannot_delete_own_published_story(as_role, stories, people):
+def test_partner_cannot_delete_own_published_story(as_role, stories, people, csrf):
     sp = stories["p"]
     sp.author = people["a"]
     db.session.commit()
@@ -330,7 +288,7 @@ def test_partner_cannot_delete_own_published_story(as_role, stories, people):
 
 
 @pytest.mark.parametrize("role, allowed", [("a", False), ("editor", True), ("admin", True)])
-def test_bulk_publish_by_role(as_role, stories, role, allowed):
+def test_bulk_publish_by_role(as_role, stories, role, allowed, csrf):
     sb, sa = stories["b"], stories["a"]
     for story in (sa, sb):
         story.status = StoryStatus.IN_REVIEW
@@ -345,7 +303,7 @@ def test_bulk_publish_by_role(as_role, stories, role, allowed):
 
 
 @pytest.mark.parametrize("role", ["a", "editor"])
-def test_inline_edit_and_export_are_off(as_role, stories, role):
+def test_inline_edit_and_export_are_off(as_role, stories, role, csrf):
     client = as_role(role)
     sa = stories["a"]
     response = client.post(
@@ -363,7 +321,8 @@ def test_inline_edit_and_export_are_off(as_role, stories, role):
 
 def transition(client, story, name, **form):
     return client.post(
-        f"/admin/stories/workflow/{story.id}/{name}", data={"csrf_token": csrf(client, "/admin/"), **form}
+        f"/admin/stories/workflow/{story.id}/{name}",
+        data={"csrf_token": csrf_token(client, "/admin/"), **form},
     )
 
 
@@ -483,7 +442,7 @@ def test_posts_without_a_valid_token_are_refused(as_role, make_world, stories, t
     "target",
     ["http://evil.example/", "http:evil.example", "//evil.example", "https:/evil.example", "/\\evil.example"],
 )
-def test_admin_return_url_stays_on_site(as_role, stories, make_world, target):
+def test_admin_return_url_stays_on_site(as_role, stories, make_world, target, csrf):
     client = as_role("editor")
     sa = stories["a"]
     data = story_form(make_world(), title="Đổi tiêu đề", csrf_token=csrf(client, "/admin/"))
@@ -630,13 +589,13 @@ def edit_story(client, story, world, **values):
     seen = re.search(
         r'id="seen" name="seen" type="hidden" value="([^"]*)"|name="seen" type="hidden" value="([^"]*)"', page
     )
-    data = story_form(world, csrf_token=csrf(client, "/admin/"), **values)
+    data = story_form(world, csrf_token=csrf_token(client, "/admin/"), **values)
     if seen:
         data["seen"] = seen.group(1) or seen.group(2)
     return data
 
 
-def test_revisions_diff_and_restore(as_role, stories, make_world):
+def test_revisions_diff_and_restore(as_role, stories, make_world, csrf):
     sa = stories["a"]
     world = make_world()
     client = as_role("editor")
@@ -682,7 +641,7 @@ def test_second_save_is_refused_and_text_kept(as_role, stories, make_world):
     assert again.status_code == 302 and reload(sa).title == "Bản của người thứ hai"
 
 
-def test_delete_goes_to_trash_editor_restores_admin_purges(as_role, stories, client):
+def test_delete_goes_to_trash_editor_restores_admin_purges(as_role, stories, client, csrf):
     from showcase.models import TrashItem
 
     sp = stories["p"]
@@ -719,7 +678,7 @@ def test_delete_goes_to_trash_editor_restores_admin_purges(as_role, stories, cli
 
 
 def test_exemplar_with_commendations_comes_back_from_trash(
-    as_role, make_story, make_exemplar, make_commendation, client
+    as_role, make_story, make_exemplar, make_commendation, client, csrf
 ):
     from showcase.models import Commendation, Exemplar, TrashItem
 
@@ -741,7 +700,7 @@ def test_exemplar_with_commendations_comes_back_from_trash(
     assert client.get(f"/dien-hinh/{slug}").status_code == 200
 
 
-def test_deleting_a_field_in_use_is_refused_not_an_error(as_role, stories):
+def test_deleting_a_field_in_use_is_refused_not_an_error(as_role, stories, csrf):
     field_id = stories["a"].field_id
     editor = as_role("editor")
     response = editor.post(
@@ -754,7 +713,7 @@ def test_deleting_a_field_in_use_is_refused_not_an_error(as_role, stories):
     assert db.session.get(Field, field_id) is not None
 
 
-def test_duplicate_slug_is_refused_not_an_error(as_role, make_world):
+def test_duplicate_slug_is_refused_not_an_error(as_role, make_world, csrf):
     make_world()
     editor = as_role("editor")
     token = csrf(editor, "/admin/fields/new/")

@@ -11,6 +11,7 @@ from PIL import Image
 from showcase.extensions import db
 from showcase.media.images import WIDTHS, ImageRejected, add_image
 from showcase.models import MediaAsset
+from tests.conftest import PASSWORD
 from tests.support import image_bytes
 
 
@@ -139,10 +140,9 @@ def test_media_rebuild_command(app, runner, ctx):
     assert [r["width"] for r in db.session.get(MediaAsset, asset.id).renditions] == [320, 640]
 
 
-def test_upload_in_admin_and_publish_needs_alt_text(app, ctx, make_story):
+def test_upload_in_admin_and_publish_needs_alt_text(app, ctx, make_story, csrf, login):
     from showcase.models import StoryStatus, User
     from showcase.services import accounts
-    from tests.test_admin import PASSWORD, csrf, login
 
     accounts.create_user("anh@haiphong.test", "Biên Tập Ảnh", "editor", PASSWORD)
     db.session.commit()
@@ -184,9 +184,8 @@ def test_upload_in_admin_and_publish_needs_alt_text(app, ctx, make_story):
     assert story.status == StoryStatus.PUBLISHED
 
 
-def test_upload_over_the_byte_limit_is_413(app, ctx):
+def test_upload_over_the_byte_limit_is_413(app, ctx, csrf, login):
     from showcase.services import accounts
-    from tests.test_admin import PASSWORD, csrf, login
 
     accounts.create_user("to@haiphong.test", "Biên Tập To", "editor", PASSWORD)
     db.session.commit()
@@ -289,12 +288,11 @@ def test_press_pack(app, client, ctx, make_story, make_exemplar, make_commendati
     assert download()[0] == 404
 
 
-def test_press_room_and_embargo(app, client, ctx, make_story):
+def test_press_room_and_embargo(app, client, ctx, make_story, login):
     from datetime import timedelta
 
     from showcase.models import StoryStatus, utcnow
     from showcase.services import accounts
-    from tests.test_admin import PASSWORD, login
 
     out = make_story(title="Bài đã đăng cho báo chí")
     later = make_story(title="Bài cấm đăng trước giờ", status=StoryStatus.IN_REVIEW)
@@ -315,12 +313,11 @@ def test_press_room_and_embargo(app, client, ctx, make_story):
         assert response.status_code == 404  # already public: use the public pack
 
 
-def test_coverage_report_by_outlet_and_month(app, ctx, make_story):
+def test_coverage_report_by_outlet_and_month(app, ctx, make_story, csrf, login):
     from datetime import date
 
     from showcase.models import CoverageItem, CoverageMedium
     from showcase.services import accounts
-    from tests.test_admin import PASSWORD, csrf, login
 
     story = make_story()
     accounts.create_user("so@haiphong.test", "Biên Tập Số", "editor", PASSWORD)
@@ -364,4 +361,6 @@ def test_coverage_report_by_outlet_and_month(app, ctx, make_story):
     assert "05/2025" in report and "06/2025" in report and "Tổng cộng 3 tin bài" in report
     row = re.search(r"Báo Hải Phòng</th>(.*?)</tr>", report, re.S).group(1)
     assert "<td>2</td>" in row
-    assert CoverageMedium.ONLINE.label == "Báo điện tử" and date(2025, 5, 1)
+    saved = db.session.scalars(db.select(CoverageItem).order_by(CoverageItem.published_on)).all()
+    assert [i.published_on for i in saved] == [date(2025, 5, 1), date(2025, 5, 20), date(2025, 6, 2)]
+    assert {i.medium for i in saved} == {CoverageMedium.ONLINE}
