@@ -36,7 +36,7 @@ from showcase.models import (
     Story,
     StoryStatus,
 )
-from showcase.services import records
+from showcase.services import snapshots
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n?(.*)\Z", re.S)
@@ -414,7 +414,7 @@ def _upsert(model: type, slug: str, values: dict[str, Any], report: Report) -> A
     if created:
         record = model(slug=slug)
         db.session.add(record)
-    changed = records.apply(record, values)
+    changed = snapshots.apply(record, values)
     report.count(created, changed)
     return record
 
@@ -427,7 +427,7 @@ def _asset(bundle: Bundle, name: str | None, meta: dict[str, Any]) -> MediaAsset
     if not name:
         return None
     asset = add_image(bundle.images[name], original_name=name)
-    records.apply(asset, {k: v for k, v in meta.items() if v is not None})
+    snapshots.apply(asset, {k: v for k, v in meta.items() if v is not None})
     return asset
 
 
@@ -464,7 +464,7 @@ def apply_bundle(bundle: Bundle) -> Report:
             "parent": localities.get(d.get("parent")),
             "replaced_by": localities.get(d.get("replaced_by")),
         }
-        changed = records.apply(localities[d["slug"]], values)
+        changed = snapshots.apply(localities[d["slug"]], values)
         if d["slug"] in known:
             report.count(False, changed)
     fields, movements = _by_slug(Field), _by_slug(Movement)
@@ -506,7 +506,7 @@ def apply_bundle(bundle: Bundle) -> Report:
             "revoked_on": revoked.get("date"),
             "revoked_reason": revoked.get("reason"),
         }
-        report.count(created, records.apply(record, values))
+        report.count(created, snapshots.apply(record, values))
     for slug, e in bundle.stories.items():
         d = e.data
         cover = _asset(

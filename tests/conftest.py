@@ -20,7 +20,7 @@ from showcase.models import (
     Story,
     StoryStatus,
 )
-from showcase.services import accounts, records
+from showcase.services import accounts, snapshots
 from tests.support import Database, build_app, csrf_token, empty_database
 
 
@@ -108,7 +108,7 @@ def make_exemplar(make_world):
             "locality": world["ward"],
             "bio_md": "Tiểu sử **ngắn**.",
         }
-        records.apply(exemplar, defaults | values)
+        snapshots.apply(exemplar, defaults | values)
         db.session.add(exemplar)
         db.session.commit()
         return exemplar
@@ -139,7 +139,7 @@ def make_story(make_world, make_exemplar):
         values = defaults | values
         if "exemplars" not in values:
             values["exemplars"] = [make_exemplar()]
-        records.apply(story, values)
+        snapshots.apply(story, values)
         db.session.add(story)
         db.session.commit()
         return story

@@ -11,7 +11,7 @@ from datetime import datetime
 from showcase import create_app
 from showcase.extensions import db
 from showcase.models import Exemplar, Field, Locality, Movement, Story, StoryStatus
-from showcase.services import records
+from showcase.services import snapshots
 
 
 def main(url: str, index_dir: str, prefix: str, count: int, timeout: float) -> None:
@@ -31,7 +31,7 @@ def main(url: str, index_dir: str, prefix: str, count: int, timeout: float) -> N
         exemplar = db.session.scalar(db.select(Exemplar))
         for i in range(count):
             story = Story(slug=f"{prefix}-{i}")
-            records.apply(
+            snapshots.apply(
                 story,
                 {
                     "title": f"Tiến trình {prefix} bài số {i}",

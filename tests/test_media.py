@@ -275,9 +275,10 @@ def test_press_pack(app, client, ctx, make_story, make_exemplar, make_commendati
     first = list((app.extensions["storage"].root / "packs").glob("*.zip"))
     download()
     assert list((app.extensions["storage"].root / "packs").glob("*.zip")) == first  # cached
-    from showcase.services import records
 
-    records.apply(story, {"title": "Tiêu đề đổi"})
+    from showcase.services import snapshots
+
+    snapshots.apply(story, {"title": "Tiêu đề đổi"})
     db.session.commit()
     download()
     assert list((app.extensions["storage"].root / "packs").glob("*.zip")) != first  # rebuilt after a change

@@ -15,7 +15,7 @@ from showcase.models import (
     Story,
     StoryStatus,
 )
-from showcase.services import records
+from showcase.services import snapshots
 
 
 def test_story_links_and_rendered_body(make_story, make_exemplar):
@@ -32,9 +32,9 @@ def test_story_links_and_rendered_body(make_story, make_exemplar):
 def test_apply_bumps_updated_at_only_on_change(make_story):
     story = make_story()
     before = story.updated_at
-    assert records.apply(story, {"title": story.title}) is False
+    assert snapshots.apply(story, {"title": story.title}) is False
     assert story.updated_at == before
-    assert records.apply(story, {"title": "Tiêu đề mới"}) is True
+    assert snapshots.apply(story, {"title": "Tiêu đề mới"}) is True
     assert story.updated_at > before
 
 

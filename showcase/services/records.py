@@ -1,4 +1,4 @@
-"""Apply field values to a record: NFC text, rendered Markdown, `updated_at` only on change."""
+"""Save a record the one way: apply the values, write its audit row and keep its revision."""
 
 from __future__ import annotations
 
@@ -8,50 +8,38 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from showcase.extensions import db
-from showcase.markup import nfc, render_markdown
-from showcase.models import Commendation, utcnow
-
-# Markdown source column -> rendered HTML column.
-RENDERED = {"body_md": "body_html", "bio_md": "bio_html"}
+from showcase.models import Commendation, User, utcnow
+from showcase.services import audit, revisions, snapshots
+from showcase.services.errors import StaleError
 
 
-def _normalise(value: Any) -> Any:
-    if isinstance(value, str):
-        return nfc(value.replace("\r\n", "\n"))
-    return value
+def check_version(record: Any, seen: int | None) -> None:
+    """Refuse a save made from an older version of the record than the one stored now."""
+    if seen is not None and record.id is not None and record.version != seen:
+        raise StaleError(record)
 
 
-def apply(record: Any, values: dict[str, Any]) -> bool:
-    """Set the given attributes where they differ; return whether anything changed."""
-    changed = False
-    for name, value in values.items():
-        value = _normalise(value)
-        current = getattr(record, name)
-        same = set(current) == set(value) if isinstance(value, list) else current == value
-        if not same:
-            setattr(record, name, value)
-            changed = True
-            if name in RENDERED:
-                setattr(record, RENDERED[name], render_markdown(value))
-    if changed and hasattr(record, "updated_at"):
-        record.updated_at = utcnow()
-    return changed
-
-
-def save(record: Any, values: dict[str, Any], by: Any, created: bool) -> bool:
-    """Apply values to a record, log it, and keep a revision of stories, exemplars and
-    commendations; the caller commits. Return whether anything changed."""
-    from showcase.services import audit, revisions  # they build on this module
-
-    changed = apply(record, values)
+def save(
+    record: Any,
+    values: dict[str, Any],
+    by: User | None,
+    created: bool,
+    seen: int | None = None,
+    **detail: Any,
+) -> bool:
+    """Apply values to a record, log it, and keep a revision of stories, exemplars, commendations
+    and photos; the caller commits. `seen` is the version the person edited (None: no check).
+    Return whether anything changed."""
+    check_version(record, seen)
+    changed = snapshots.apply_changes(record, values)
     if created:
         db.session.add(record)
-        audit.record("create", record, by=by)
+        audit.record("create", record, by=by, **detail)
     elif changed:
-        audit.record("edit", record, by=by, fields=sorted(values))
-    if (created or changed) and type(record) in revisions.TRACKED:
+        audit.record("edit", record, by=by, fields=changed, **detail)
+    if (created or changed) and type(record) in snapshots.TRACKED:
         revisions.store(record, by)
-    return changed
+    return bool(created or changed)
 
 
 def _touch_exemplars(session: Session, _context, _instances) -> None:

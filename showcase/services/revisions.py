@@ -4,56 +4,18 @@ editors compare any two and restore one (restoring is itself a new revision)."""
 from __future__ import annotations
 
 import difflib
-from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from showcase.extensions import db
 from showcase.models import (
-    Commendation,
-    Exemplar,
-    Field,
-    Locality,
-    MediaAsset,
-    Movement,
     Revision,
-    Story,
     User,
 )
-from showcase.services import audit, records
+from showcase.services import audit, snapshots
 from showcase.services.errors import ServiceError
 
-# What a revision keeps of each kind of record, and how each value is written down.
-TRACKED: dict[type, list[str]] = {
-    Story: [
-        "title",
-        "slug",
-        "summary",
-        "body_md",
-        "byline",
-        "broadcast_summary",
-        "field",
-        "locality",
-        "exemplars",
-        "movements",
-        "cover",
-    ],
-    Exemplar: ["name", "slug", "kind", "locality", "role", "organisation", "bio_md", "portrait"],
-    Commendation: [
-        "exemplar",
-        "form",
-        "level",
-        "issuer",
-        "decision_no",
-        "decision_date",
-        "reason",
-        "movement",
-        "revoked_decision_no",
-        "revoked_on",
-        "revoked_reason",
-    ],
-}
 LABELS = {
     "title": "Tiêu đề",
     "slug": "Đường dẫn",
@@ -84,36 +46,6 @@ LABELS = {
     "revoked_on": "Ngày thu hồi",
     "revoked_reason": "Lý do thu hồi",
 }
-# Related records are kept by slug (or id for images), and found again on restore.
-RELATED = {
-    "field": Field,
-    "locality": Locality,
-    "exemplars": Exemplar,
-    "movements": Movement,
-    "exemplar": Exemplar,
-    "movement": Movement,
-    "cover": MediaAsset,
-    "portrait": MediaAsset,
-}
-
-
-def _write(value: Any) -> Any:
-    if isinstance(value, list):
-        return sorted(_write(v) for v in value)
-    if isinstance(value, MediaAsset):
-        return value.id
-    if hasattr(value, "slug"):
-        return value.slug
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if hasattr(value, "value"):  # enums
-        return value.value
-    return value
-
-
-def snapshot(record: Any) -> dict[str, Any]:
-    """The tracked fields of a record, as plain JSON values."""
-    return {name: _write(getattr(record, name)) for name in TRACKED[type(record)]}
 
 
 def store(record: Any, by: User | None) -> Revision:
@@ -124,7 +56,7 @@ def store(record: Any, by: User | None) -> Revision:
         object_type=type(record).__name__,
         object_id=record.id,
         user_id=by.id if by else None,
-        data=snapshot(record),
+        data=snapshots.snapshot(record),
     )
     db.session.add(revision)
     return revision
@@ -158,34 +90,15 @@ def changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _read(record_type: type, name: str, value: Any) -> Any:
-    model = RELATED.get(name)
-    if model is None:
-        column = getattr(record_type, name).property.columns[0]
-        python_type = getattr(column.type, "enum_class", None)
-        if python_type is not None and value is not None:
-            return python_type(value)
-        if isinstance(value, str) and column.type.python_type in (date, datetime):
-            return column.type.python_type.fromisoformat(value)
-        return value
-    key = "id" if model is MediaAsset else "slug"
-    if isinstance(value, list):
-        found = db.session.scalars(select(model).where(getattr(model, key).in_(value))).all()
-        return list(found)
-    if value is None:
-        return None
-    return db.session.scalar(select(model).where(getattr(model, key) == value))
-
-
 def restore(record: Any, revision: Revision, by: User) -> None:
     """Put the record back as it was in `revision` (its workflow status is left alone)."""
     if revision.object_type != type(record).__name__ or revision.object_id != record.id:
         raise ServiceError("Phiên bản này không thuộc về bản ghi đang mở.")
     values = {
-        name: _read(type(record), name, revision.data.get(name))
-        for name in TRACKED[type(record)]
+        name: snapshots.read(type(record), name, revision.data.get(name))
+        for name in snapshots.TRACKED[type(record)]
         if name in revision.data
     }
-    records.apply(record, values)
+    snapshots.apply(record, values)
     store(record, by)
     audit.record("restore", record, by=by, revision=revision.id)

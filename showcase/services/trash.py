@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from showcase.extensions import db
 from showcase.models import Commendation, Exemplar, Story, StoryStatus, TrashItem, User, UserRole
-from showcase.services import audit, records, revisions
+from showcase.services import audit, revisions, snapshots
 from showcase.services.errors import ServiceError
 
 # Fields a revision does not keep but a restored record needs.
@@ -38,7 +38,7 @@ def _plain(value: Any) -> Any:
 
 
 def _dump(record: Any) -> dict[str, Any]:
-    data = revisions.snapshot(record)
+    data = snapshots.snapshot(record)
     data.update({name: _plain(getattr(record, name)) for name in EXTRA[type(record)]})
     if isinstance(record, Exemplar):
         data["_commendations"] = [_dump(c) for c in record.commendations]
@@ -66,9 +66,7 @@ def discard(record: Any, by: User) -> TrashItem:
 
 def _build(model: type, object_id: int | None, data: dict[str, Any]) -> Any:
     values = {
-        name: revisions._read(model, name, data.get(name))
-        for name in revisions.TRACKED[model]
-        if name in data
+        name: snapshots.read(model, name, data.get(name)) for name in snapshots.TRACKED[model] if name in data
     }
     for name in EXTRA[model]:
         value = data.get(name)
@@ -78,7 +76,7 @@ def _build(model: type, object_id: int | None, data: dict[str, Any]) -> Any:
             value = StoryStatus(value)
         values[name] = value
     record = model(id=None if object_id is None or db.session.get(model, object_id) else object_id)
-    records.apply(record, values)
+    snapshots.apply(record, values)
     db.session.add(record)
     return record
 
@@ -96,7 +94,7 @@ def restore(item: TrashItem, by: User) -> Any:
     if (
         model is Commendation
         and data.get("exemplar")
-        and revisions._read(Commendation, "exemplar", data["exemplar"]) is None
+        and snapshots.read(Commendation, "exemplar", data["exemplar"]) is None
     ):
         raise ServiceError("Điển hình của khen thưởng này không còn; hãy khôi phục điển hình trước.")
     record = _build(model, item.object_id, data)
