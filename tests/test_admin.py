@@ -576,7 +576,7 @@ def test_signed_preview_link_works_without_account_and_expires(app, client, stor
         old = preview.MAX_AGE
         preview.MAX_AGE = -1
         try:
-            assert preview.read_token(token) is None  # expired
+            assert preview.story_for(token) is None  # expired
         finally:
             preview.MAX_AGE = old
 
@@ -708,7 +708,7 @@ def test_deleting_a_field_in_use_is_refused_not_an_error(as_role, stories, csrf)
     )
     assert response.status_code == 302
     page = editor.get(response.headers["Location"]).get_data(as_text=True)
-    assert "đang được dùng ở nơi khác" in page
+    assert "vẫn đang được dùng" in page
     db.session.expire_all()
     assert db.session.get(Field, field_id) is not None
 
@@ -720,4 +720,4 @@ def test_duplicate_slug_is_refused_not_an_error(as_role, make_world, csrf):
     response = editor.post(
         "/admin/fields/new/", data={"name": "Y tế khác", "slug": "y-te", "csrf_token": token}
     )
-    assert response.status_code == 200 and "trùng với một bản ghi đã có" in response.get_data(as_text=True)
+    assert response.status_code == 200 and "đã có bản ghi khác dùng" in response.get_data(as_text=True)

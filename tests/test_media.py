@@ -207,7 +207,7 @@ def test_upload_over_the_byte_limit_is_413(app, ctx, csrf, login):
 
 def test_press_pack(app, client, ctx, make_story, make_exemplar, make_commendation):
     import zipfile
-    from datetime import date
+    from datetime import date, datetime
 
     from showcase.models import CoverageItem, CoverageMedium, StoryStatus
 
@@ -238,6 +238,7 @@ def test_press_pack(app, client, ctx, make_story, make_exemplar, make_commendati
             medium=CoverageMedium.PRINT,
             url="javascript:alert(1)",
             published_on=date(2025, 5, 1),
+                approved_at=datetime(2025, 5, 2),
         )
     )
     db.session.commit()

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from showcase.extensions import db
 from showcase.markup import nfc
 from showcase.models import User, UserRole, utcnow
-from showcase.services import audit
+from showcase.services import audit, records
 from showcase.services.errors import ServiceError
 
 MIN_LENGTH = 12
@@ -126,3 +126,32 @@ def authenticate(email: str, password: str) -> User | None:
     user.last_login_at = utcnow()
     audit.record("login", user, by=user)
     return user
+
+
+def update_user(user: User, values: dict, by: User, seen: int | None = None) -> bool:
+    """An admin edits an account (name, organisation, role, active); nobody changes their own role
+    or locks themselves out. Deactivation ends every session of the account."""
+    if not by.has_role(UserRole.ADMIN):
+        raise ServiceError("Chỉ quản trị viên sửa được tài khoản.")
+    values = dict(values)
+    role = values.pop("role", user.role)
+    active = values.pop("active", user.active)
+    role = parse_role(role.value if isinstance(role, UserRole) else str(role or ""))
+    if user.id == by.id and (role != user.role or not active):
+        raise ServiceError("Không thể tự đổi vai trò hoặc tự khóa tài khoản của mình.")
+    if "name" in values:
+        values["name"] = nfc((values["name"] or "").strip())
+        if not values["name"]:
+            raise ServiceError("Cần có tên người dùng.")
+    changed = records.save(user, values, by=by, created=False, seen=seen)
+    if role != user.role:
+        set_role(user, role.value, by=by)
+        changed = True
+    if not active and user.active:
+        deactivate(user, by=by)
+        changed = True
+    elif active and not user.active:
+        user.active = True
+        audit.record("user_activate", user, by=by)
+        changed = True
+    return changed

@@ -131,8 +131,7 @@ def embargoed_pack(story_id: int):
 @bp.get("/xem-truoc/<token>")
 def preview(token: str):
     """A draft exactly as its public page will look, for whoever holds a signed link."""
-    story_id = preview_links.read_token(token)
-    item = db.session.get(Story, story_id) if story_id else None
+    item = preview_links.story_for(token)
     if item is None:
         abort(404)
     return preview_response(item)

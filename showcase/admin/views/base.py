@@ -1,0 +1,295 @@
+"""What every admin view shares: who may open it, per-row rules, and saves through the services.
+
+Rules are enforced on the server: in the list query and in `get_one` (a row a user may not see
+is a 404 on every view: edit, details, delete, actions). Views parse the form and call a
+service; the service decides and writes. Status and the other workflow fields are never read
+from a form.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.contrib.sqla import ModelView
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms import HiddenField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from showcase.admin.auth import safe_next
+from showcase.extensions import db
+from showcase.models import Revision, User, UserRole
+from showcase.services import revisions
+from showcase.services.errors import ServiceError, StaleError
+
+ADMIN, EDITOR, PARTNER = UserRole.ADMIN, UserRole.EDITOR, UserRole.PARTNER
+STAFF = (ADMIN, EDITOR, PARTNER)
+CHOOSE = "— chọn —"
+STALE = StaleError(None)  # the message when the database refuses a save made from an old version
+LARGEST_ID = 2**31 - 1  # beyond an INTEGER column: no such row
+
+
+def me() -> User:
+    return current_user._get_current_object()
+
+
+def attempt(work: Callable[[], Any], done: str = "") -> bool:
+    """Run one change and commit it; when a service refuses, roll back and say why."""
+    try:
+        work()
+        db.session.commit()
+    except (ServiceError, ValidationError) as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return False
+    except StaleDataError:  # two saves from the same version at once: the second matched no row
+        db.session.rollback()
+        flash(str(STALE), "error")
+        return False
+    except IntegrityError:
+        db.session.rollback()
+        flash(
+            "Không thực hiện được: bản ghi đang được dùng ở nơi khác, "
+            "hoặc trùng với một bản ghi đã có (ví dụ cùng đường dẫn hoặc cùng số quyết định).",
+            "error",
+        )
+        return False
+    if done:
+        flash(done, "success")
+    return True
+
+
+def record_id(raw: Any) -> int:
+    """A row id from the query string; anything else (or a number beyond any id) is a 404."""
+    text = str(raw or "")
+    if not text.isdigit() or int(text) > LARGEST_ID:
+        abort(404)
+    return int(text)
+
+
+def valid_csrf() -> None:
+    if not FlaskForm().validate_on_submit():
+        abort(400, description="Phiên làm việc đã hết hạn; hãy tải lại trang và thử lại.")
+
+
+class EnumSelectField(SelectField):
+    """A select for a LabelledEnum: Vietnamese labels, the stored value selected, and an empty
+    "— chọn —" first when nothing is chosen yet (never silently the first row)."""
+
+    def __init__(self, label: str, enum_cls: type[enum.Enum], required: bool = True, **kwargs: Any) -> None:
+        self.enum_cls = enum_cls
+        choices = [("", CHOOSE)] + [(m.value, getattr(m, "label", m.value)) for m in enum_cls]
+        validators = [InputRequired(f"Hãy chọn {label.lower()}.")] if required else [Optional()]
+        super().__init__(label, choices=choices, validators=validators, coerce=self._coerce, **kwargs)
+
+    def _coerce(self, value: Any) -> Any:
+        if value is None or value == "" or isinstance(value, self.enum_cls):
+            return value or None
+        try:
+            return self.enum_cls(value)
+        except ValueError:
+            return value  # pre_validate then says it is not a valid choice
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data is not None and not isinstance(self.data, self.enum_cls):
+            raise ValidationError("Lựa chọn không hợp lệ.")
+
+    def _value(self) -> str:
+        return self.data.value if isinstance(self.data, enum.Enum) else ""
+
+
+class Guarded:
+    """Login required; the roles in `roles` may open the view; everyone else gets 403."""
+
+    roles: tuple[UserRole, ...] = (ADMIN, EDITOR)
+
+    def is_accessible(self) -> bool:
+        return current_user.is_authenticated and current_user.has_role(*self.roles)
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        abort(403)
+
+    def _handle_view(self, name, **kwargs):
+        # Flask-Admin accepts "http:evil.example" as a return address (same host, it thinks);
+        # only a path on this site is a valid `url=`.
+        target = request.args.get("url")  # the query string (a form may have a field named url)
+        if target and safe_next(target) is None:
+            abort(400, description="Địa chỉ quay lại không hợp lệ: chỉ được là một trang của trang này.")
+        page = request.args.get("page")
+        if page is not None and (not page.isdigit() or int(page) > 100_000):
+            abort(404)
+        return super()._handle_view(name, **kwargs)
+
+
+class SecureModelView(Guarded, ModelView):
+    """Every model view: CSRF through FlaskForm; saves and deletes go to the view's service.
+
+    A view says how through `create`, `update` and `remove`; each calls one service function."""
+
+    form_base_class = FlaskForm
+    can_export = False
+    can_view_details = True
+    can_set_page_size = False
+    page_size = 25
+    column_display_pk = False
+    form_excluded_columns = ("created_at", "updated_at", "version")
+    column_default_sort = ("id", True)
+
+    # --- the service path ------------------------------------------------------------
+
+    def create(self, values: dict[str, Any]) -> Any:
+        raise ServiceError("Không tạo được mục này ở đây.")
+
+    def update(self, record: Any, values: dict[str, Any], seen: int | None) -> None:
+        raise ServiceError("Không sửa được mục này ở đây.")
+
+    def remove(self, record: Any) -> None:
+        raise ServiceError("Không xóa được mục này.")
+
+    def form_values(self, form) -> dict[str, Any]:
+        return {name: f.data for name, f in form._fields.items() if name not in ("csrf_token", "seen")}
+
+    def create_model(self, form):
+        saved: list[Any] = []
+        return saved[0] if attempt(lambda: saved.append(self.create(self.form_values(form)))) else False
+
+    def update_model(self, form, model) -> bool:
+        seen_field = getattr(form, "seen", None)
+        raw = seen_field.data if seen_field is not None else ""
+        seen = int(raw) if raw and str(raw).isdigit() else None
+
+        def work() -> None:
+            try:
+                self.update(model, self.form_values(form), seen)
+            except StaleError:
+                seen_field.data = str(model.version)  # saving again, on purpose, overwrites
+                raise
+
+        return attempt(work)
+
+    def delete_model(self, model) -> bool:
+        return attempt(lambda: self.remove(model))
+
+    # --- forms: enum selects that keep their value; a version the save is checked against ---
+
+    def scaffold_form(self):
+        form_class = super().scaffold_form()
+        for column in self.model.__table__.columns:
+            enum_cls = getattr(column.type, "enum_class", None)
+            if enum_cls is not None and hasattr(form_class, column.name):
+                label = (
+                    self.column_labels.get(column.name, column.name) if self.column_labels else column.name
+                )
+                setattr(
+                    form_class, column.name, EnumSelectField(label, enum_cls, required=not column.nullable)
+                )
+        if hasattr(self.model, "version"):
+            form_class.seen = HiddenField()
+        return form_class
+
+    def on_form_prefill(self, form, id) -> None:
+        if hasattr(form, "seen"):
+            form.seen.data = str(self.get_one(id).version)
+
+    # --- per-row rules: the same in the list query and in get_one ----------------------
+
+    owner: str | None = None  # the column naming a row's owner: partners see only their rows
+
+    def _own_rows(self, query):
+        if self.owner is None or me().is_editor:
+            return query
+        return query.filter(getattr(self.model, self.owner) == me().id)
+
+    def get_query(self):
+        return self._own_rows(super().get_query())
+
+    def get_count_query(self):
+        return self._own_rows(super().get_count_query())
+
+    def get_one(self, id):
+        record = db.session.get(self.model, record_id(id))
+        if record is None or not self.can_see(record):
+            abort(404)
+        return record
+
+    def can_see(self, record) -> bool:
+        return self.owner is None or me().is_editor or getattr(record, self.owner) == me().id
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        if isinstance(exc, ServiceError):
+            flash(str(exc), "error")
+            return True
+        return super().handle_view_exception(exc)
+
+
+def required_choice(label: str) -> dict[str, Any]:
+    """form_args for a relation that must be chosen: starts on "— chọn —", refused when left so."""
+    return {
+        "allow_blank": True,
+        "blank_text": CHOOSE,
+        "validators": [DataRequired(f"Hãy chọn {label.lower()}.")],
+    }
+
+
+def optional_slug() -> StringField:
+    """The slug may be left empty: it is then made from the title or name (đ → d)."""
+    return StringField(
+        "Đường dẫn (slug)",
+        validators=[Optional(), Length(max=120)],
+        description="Để trống để tạo tự động từ tiêu đề.",
+    )
+
+
+class HistoryMixin:
+    """History, comparison and restore of a record's revisions (editors and admins)."""
+
+    edit_template = "admin/record_edit.html"
+
+    def _editor_record(self, record_id: int):
+        if not me().is_editor:
+            abort(403)
+        return self.get_one(record_id)
+
+    @expose("/history/<int:record_id>")
+    def history_view(self, record_id: int):
+        record = self._editor_record(record_id)
+        items = revisions.history(record)
+        names = dict(db.session.execute(select(User.id, User.name)).all())
+        return self.render("admin/history.html", record=record, revisions=items, names=names)
+
+    @expose("/history/<int:record_id>/diff")
+    def diff_view(self, record_id: int):
+        record = self._editor_record(record_id)
+        found = {r.id: r for r in revisions.history(record)}
+        try:
+            a, b = found[int(request.args.get("a", ""))], found[int(request.args.get("b", ""))]
+        except (KeyError, ValueError):
+            abort(400, description="Hãy chọn hai phiên bản của chính bản ghi này để so sánh.")
+        if a.id > b.id:
+            a, b = b, a
+        return self.render(
+            "admin/diff.html", record=record, a=a, b=b, changes=revisions.changes(a.data, b.data)
+        )
+
+    @expose("/history/<int:record_id>/restore/<int:revision_id>", methods=("POST",))
+    def restore_view(self, record_id: int, revision_id: int):
+        record = self._editor_record(record_id)
+        valid_csrf()
+        revision = db.session.get(Revision, revision_id) if revision_id <= LARGEST_ID else None
+
+        def work():
+            if revision is None or revision.object_type != type(record).__name__:
+                raise ServiceError("Không có phiên bản này.")
+            revisions.restore(record, revision, by=me())
+
+        attempt(work, f"Đã khôi phục phiên bản #{revision_id}.")
+        return redirect(url_for(".history_view", record_id=record_id))

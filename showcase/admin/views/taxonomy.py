@@ -1,0 +1,47 @@
+"""Movements, fields and localities (editors and admins)."""
+
+from __future__ import annotations
+
+from showcase.admin.views.base import SecureModelView, me, optional_slug
+from showcase.services import taxonomy
+
+
+class TaxonomyView(SecureModelView):
+    column_searchable_list = ("name", "slug")
+    form_extra_fields = {"slug": optional_slug()}
+    column_labels = {"slug": "Đường dẫn (slug)", "name": "Tên", "description": "Mô tả"}
+
+    def create(self, values):
+        record = self.build_new_instance()
+        taxonomy.save(record, values, by=me(), created=True)
+        return record
+
+    def update(self, record, values, seen):
+        taxonomy.save(record, values, by=me(), created=False, seen=seen)
+
+    def remove(self, record):
+        taxonomy.delete(record, by=me())
+
+
+class FieldView(TaxonomyView):
+    column_list = ("name", "slug")
+
+
+class MovementView(TaxonomyView):
+    column_list = ("name", "launched_by", "start_year", "end_year")
+    column_labels = TaxonomyView.column_labels | {
+        "launched_by": "Cơ quan phát động",
+        "start_year": "Năm bắt đầu",
+        "end_year": "Năm kết thúc",
+    }
+
+
+class LocalityView(TaxonomyView):
+    column_list = ("name", "kind", "parent", "replaced_by")
+    column_labels = TaxonomyView.column_labels | {
+        "kind": "Cấp",
+        "parent": "Thuộc",
+        "replaced_by": "Đã sắp xếp vào",
+    }
+    column_formatters = {"kind": lambda v, c, m, n: m.kind.label}
+    form_excluded_columns = ("children", "replaced", "version")

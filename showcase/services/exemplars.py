@@ -1,0 +1,46 @@
+"""Exemplars and their commendations: the register the board keeps true (editors and admins)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from showcase.models import Commendation, Exemplar, User
+from showcase.services import records, trash
+from showcase.services.errors import ServiceError
+from showcase.services.stories import make_slug
+
+REVOCATION = ("revoked_decision_no", "revoked_on", "revoked_reason")
+
+
+def _editors_only(by: User) -> None:
+    if not by.is_editor:
+        raise ServiceError("Chỉ biên tập viên sửa được điển hình và khen thưởng.")
+
+
+def save_exemplar(
+    exemplar: Exemplar, values: dict[str, Any], by: User, created: bool, seen: int | None = None
+) -> bool:
+    """Create or edit an exemplar; an empty slug is made from the name."""
+    _editors_only(by)
+    values = dict(
+        values, slug=make_slug(values.get("slug", ""), values.get("name", ""), Exemplar, exemplar.id)
+    )
+    return records.save(exemplar, values, by=by, created=created, seen=seen)
+
+
+def save_commendation(
+    commendation: Commendation, values: dict[str, Any], by: User, created: bool, seen: int | None = None
+) -> bool:
+    """Create or edit a commendation; a revocation needs its decision, date and reason together."""
+    _editors_only(by)
+    values = {k: (None if k in REVOCATION and not v else v) for k, v in values.items()}
+    revocation = [values.get(k, getattr(commendation, k)) for k in REVOCATION]
+    if any(revocation) and not all(revocation):
+        raise ServiceError("Thu hồi cần đủ cả số quyết định thu hồi, ngày thu hồi và lý do thu hồi.")
+    return records.save(commendation, values, by=by, created=created, seen=seen)
+
+
+def delete(record: Exemplar | Commendation, by: User) -> None:
+    """Move an exemplar (with its commendations) or a commendation to the trash."""
+    _editors_only(by)
+    trash.discard(record, by=by)

@@ -1,0 +1,84 @@
+"""Stories: create, edit and delete, with who may do what (DESIGN.md, roles). The workflow's
+status changes are in `workflow`; this module keeps a partner's edit from going live unreviewed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slugify import slugify
+from sqlalchemy import select
+
+from showcase.extensions import db
+from showcase.models import Story, StoryStatus, User
+from showcase.services import audit, records, trash, workflow
+from showcase.services.errors import ServiceError
+
+# Only the workflow changes these; a form, the API or an import never sets them on an edit.
+WORKFLOW_FIELDS = frozenset(
+    {
+        "status",
+        "featured",
+        "published_at",
+        "publish_at",
+        "author",
+        "author_id",
+        "retraction_reason",
+        "review_comment",
+        "preview_epoch",
+        "created_at",
+        "updated_at",
+        "version",
+    }
+)
+
+
+def make_slug(wanted: str, fallback: str, model: type, record_id: int | None) -> str:
+    """The slug a record gets: the one asked for or one made from its title (đ → d), unique."""
+    slug = slugify(wanted or fallback or "")[:120].strip("-")
+    if not slug:
+        raise ServiceError("Cần có tiêu đề (hoặc tên) để tạo đường dẫn.")
+    clash = db.session.scalar(select(model.id).where(model.slug == slug))
+    if clash is not None and clash != record_id:
+        raise ServiceError(f"Đường dẫn «{slug}» đã có bản ghi khác dùng; hãy đổi tiêu đề hoặc đường dẫn.")
+    return slug
+
+
+def _refuse_workflow_fields(values: dict[str, Any]) -> None:
+    forbidden = sorted(WORKFLOW_FIELDS & set(values))
+    if forbidden:
+        raise ServiceError(
+            f"Không được đặt «{', '.join(forbidden)}» qua biểu mẫu; hãy dùng các nút quy trình."
+        )
+
+
+def create(values: dict[str, Any], by: User) -> Story:
+    """A new draft by `by` (anyone on the staff may write one)."""
+    _refuse_workflow_fields(values)
+    values = dict(values, slug=make_slug(values.get("slug", ""), values.get("title", ""), Story, None))
+    story = Story(status=StoryStatus.DRAFT, author=by)
+    records.save(story, values, by=by, created=True)
+    return story
+
+
+def update(story: Story, values: dict[str, Any], by: User, seen: int | None = None) -> bool:
+    """Edit a story. A partner's edit of a story in review (or scheduled) sends it back to the
+    review queue and clears the schedule: only what an editor has approved is ever published."""
+    _refuse_workflow_fields(values)
+    if not workflow.can_edit(story, by):
+        raise ServiceError("Bạn chỉ sửa được bài của mình khi bài còn là bản nháp hoặc đang chờ duyệt.")
+    values = dict(values, slug=make_slug(values.get("slug", ""), values.get("title", ""), Story, story.id))
+    changed = records.save(story, values, by=by, created=False, seen=seen)
+    if changed and not by.is_editor and story.status == StoryStatus.IN_REVIEW:
+        detail = {"from": story.status.value, "to": StoryStatus.IN_REVIEW.value}
+        if story.publish_at is not None:
+            detail["cleared_schedule"] = story.publish_at.isoformat()
+        story.publish_at = None
+        audit.record("resubmit", story, by=by, **detail)
+    return changed
+
+
+def delete(story: Story, by: User) -> None:
+    """Move a story to the trash: editors any story, a partner only their own draft."""
+    if not by.is_editor and not (story.author_id == by.id and story.status == StoryStatus.DRAFT):
+        raise ServiceError("Bạn chỉ xóa được bản nháp của chính mình.")
+    trash.discard(story, by=by)
