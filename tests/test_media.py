@@ -238,7 +238,7 @@ def test_press_pack(app, client, ctx, make_story, make_exemplar, make_commendati
             medium=CoverageMedium.PRINT,
             url="javascript:alert(1)",
             published_on=date(2025, 5, 1),
-                approved_at=datetime(2025, 5, 2),
+            approved_at=datetime(2025, 5, 2),
         )
     )
     db.session.commit()

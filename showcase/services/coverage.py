@@ -36,15 +36,15 @@ def can_edit(item: CoverageItem, user: User) -> bool:
 def save(
     item: CoverageItem, values: dict[str, Any], by: User, created: bool, seen: int | None = None
 ) -> bool:
-    """Record or edit coverage; an editor's is approved at once, a partner's waits for an editor
-    (and a partner's edit of an approved entry sends it back for approval)."""
+    """Record or edit coverage; what an editor records is approved at once, a partner's waits for
+    an editor (and a partner's edit of an approved entry sends it back for approval)."""
     if not created and not can_edit(item, by):
         raise ServiceError("Bạn chỉ sửa được tin bài do mình ghi nhận.")
     values = _check(values, by)
     if created:
         item.created_by_id = by.id
     changed = records.save(item, values, by=by, created=created, seen=seen)
-    if by.is_editor and item.approved_at is None:
+    if created and by.is_editor:
         item.approved_at, item.approved_by_id = utcnow(), by.id
     elif changed and not by.is_editor:
         item.approved_at = item.approved_by_id = None

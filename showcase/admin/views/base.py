@@ -15,6 +15,8 @@ from typing import Any
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.fields import QuerySelectField
+from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -105,6 +107,21 @@ class EnumSelectField(SelectField):
         return self.data.value if isinstance(self.data, enum.Enum) else ""
 
 
+class EnumEqual(FilterEqual):
+    """A list filter on an enum column: Vietnamese labels, values in the URL (?flt0_0=published);
+    an unknown value is ignored, not an error."""
+
+    def __init__(self, column: Any, name: str, enum_cls: type[enum.Enum]) -> None:
+        self.enum_cls = enum_cls
+        super().__init__(column, name, options=[(m.value, getattr(m, "label", m.value)) for m in enum_cls])
+
+    def clean(self, value: Any) -> Any:
+        return self.enum_cls(value)  # ValueError: Flask-Admin drops the filter
+
+    def operation(self) -> str:
+        return "là"
+
+
 class Guarded:
     """Login required; the roles in `roles` may open the view; everyone else gets 403."""
 
@@ -142,6 +159,9 @@ class SecureModelView(Guarded, ModelView):
     page_size = 25
     column_display_pk = False
     form_excluded_columns = ("created_at", "updated_at", "version")
+    # relations that must be chosen: the select starts on "— chọn —" and is refused when left
+    # there (name -> a function giving the rows to offer, or None for every row)
+    required_choices: dict[str, Callable[[], Any] | None] = {}
     column_default_sort = ("id", True)
 
     # --- the service path ------------------------------------------------------------
@@ -192,6 +212,20 @@ class SecureModelView(Guarded, ModelView):
                 setattr(
                     form_class, column.name, EnumSelectField(label, enum_cls, required=not column.nullable)
                 )
+        for name, query in self.required_choices.items():
+            label = (self.column_labels or {}).get(name, name)
+            target = getattr(self.model, name).property.mapper.class_
+            setattr(
+                form_class,
+                name,
+                QuerySelectField(
+                    label,
+                    query_factory=query or (lambda target=target: db.session.scalars(select(target)).all()),
+                    allow_blank=True,
+                    blank_text=CHOOSE,
+                    validators=[DataRequired(f"Hãy chọn {label.lower()}.")],
+                ),
+            )
         if hasattr(self.model, "version"):
             form_class.seen = HiddenField()
         return form_class

@@ -6,7 +6,7 @@ from flask import redirect, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 
-from showcase.admin.views.base import STAFF, SecureModelView, attempt, me, required_choice, valid_csrf
+from showcase.admin.views.base import STAFF, SecureModelView, attempt, me, valid_csrf
 from showcase.extensions import db
 from showcase.models import CoverageItem
 from showcase.services import coverage
@@ -34,7 +34,7 @@ class CoverageView(SecureModelView):
         "approved_at": lambda v, c, m, n: "Đã duyệt" if m.is_approved else "Chờ biên tập viên duyệt",
     }
     form_columns = ("story", "outlet", "title", "url", "medium", "published_on")
-    form_args = {"story": required_choice("Bài viết") | {"query_factory": _stories_for_me}}
+    required_choices = {"story": _stories_for_me}
     list_template = "admin/coverage_list.html"
 
     def create(self, values):

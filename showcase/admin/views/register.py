@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from showcase.admin.views.base import HistoryMixin, SecureModelView, me, optional_slug, required_choice
+from showcase.admin.views.base import HistoryMixin, SecureModelView, me, optional_slug
 from showcase.services import exemplars
 
 
@@ -25,7 +25,7 @@ class ExemplarView(HistoryMixin, SecureModelView):
     column_formatters = {"kind": lambda v, c, m, n: m.kind.label}
     form_columns = ("name", "slug", "kind", "locality", "role", "organisation", "portrait", "bio_md")
     form_extra_fields = {"slug": optional_slug()}
-    form_args = {"locality": required_choice("Địa phương")}
+    required_choices = {"locality": None}
 
     def create(self, values):
         record = self.build_new_instance()
@@ -56,7 +56,7 @@ class CommendationView(HistoryMixin, SecureModelView):
         "revoked_reason": "Lý do thu hồi",
     }
     column_formatters = {"level": lambda v, c, m, n: m.level.label}
-    form_args = {"exemplar": required_choice("Điển hình")}
+    required_choices = {"exemplar": None}
 
     def create(self, values):
         record = self.build_new_instance()

@@ -12,16 +12,16 @@ from flask_admin.helpers import get_redirect_target
 
 from showcase.admin.views.base import (
     STAFF,
+    EnumEqual,
     HistoryMixin,
     SecureModelView,
     attempt,
     me,
     optional_slug,
-    required_choice,
     valid_csrf,
 )
 from showcase.dates import from_local
-from showcase.models import Story
+from showcase.models import Story, StoryStatus
 from showcase.services import preview, stories, workflow
 from showcase.services.errors import ServiceError
 
@@ -31,7 +31,7 @@ class StoryView(HistoryMixin, SecureModelView):
     owner = "author_id"
     column_list = ("title", "status", "author", "published_at", "publish_at", "featured", "updated_at")
     column_searchable_list = ("title", "summary")
-    column_filters = ("status", "featured")
+    column_filters = (EnumEqual(Story.status, "Trạng thái", StoryStatus), "featured")
     column_labels = {
         "title": "Tiêu đề",
         "status": "Trạng thái",
@@ -66,7 +66,7 @@ class StoryView(HistoryMixin, SecureModelView):
         "cover",
     )
     form_extra_fields = {"slug": optional_slug()}
-    form_args = {"field": required_choice("Lĩnh vực"), "locality": required_choice("Địa phương")}
+    required_choices = {"field": None, "locality": None}
     form_widget_args = {"body_md": {"rows": 18}, "summary": {"rows": 3}, "broadcast_summary": {"rows": 5}}
     edit_template = "admin/story_edit.html"
     details_template = "admin/story_details.html"

@@ -1,0 +1,222 @@
+"""The write side's rules, each from a reproduction: review means review, coverage and photos
+by role, concurrent saves, preview links, bad numbers in the panel."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from showcase.extensions import db
+from showcase.media.images import add_image
+from showcase.models import (
+    AuditLog,
+    CoverageItem,
+    CoverageMedium,
+    MediaAsset,
+    Revision,
+    Story,
+    StoryStatus,
+    utcnow,
+)
+from showcase.services import coverage, media, preview, stories, workflow
+from showcase.services.errors import ServiceError, StaleError
+from tests.forms import as_post_data, form_fields
+from tests.support import csrf_token, image_bytes
+
+
+def fresh(model, record_id):
+    db.session.expire_all()
+    return db.session.get(model, record_id)
+
+
+def post_form(client, address: str, **changes):
+    """Open an edit or create form, change some fields, post it as a browser would."""
+    data = as_post_data(form_fields(client.get(address).get_data(as_text=True))) | changes
+    return client.post(address, data=data)
+
+
+# --- review means review ---------------------------------------------------------------------
+
+
+def test_partner_edit_of_a_scheduled_story_goes_back_to_review(as_role, people, make_story):
+    story = make_story(title="Bài hẹn giờ", status=StoryStatus.IN_REVIEW, author=people["a"])
+    workflow.transition(story, "schedule", by=people["editor"], when=utcnow() + timedelta(hours=1))
+    db.session.commit()
+    client = as_role("a")
+    response = post_form(
+        client, f"/admin/stories/edit/?id={story.id}", body_md="Đã sửa: [xem](https://lua-dao.example)"
+    )
+    assert response.status_code == 302
+    story = fresh(Story, story.id)
+    assert story.status == StoryStatus.IN_REVIEW and story.publish_at is None
+    row = db.session.scalar(db.select(AuditLog).filter_by(action="resubmit", object_id=story.id))
+    assert row is not None and row.user_id == people["a"].id and "cleared_schedule" in row.detail
+    assert workflow.publish_due(utcnow() + timedelta(days=1)) == []  # nothing goes out unreviewed
+    dashboard = as_role("editor").get("/admin/").get_data(as_text=True)
+    assert "Bài hẹn giờ" in dashboard  # back in the editors' queue
+
+
+def test_an_editors_edit_keeps_the_schedule(people, make_story):
+    story = make_story(status=StoryStatus.IN_REVIEW, author=people["a"])
+    when = utcnow() + timedelta(hours=2)
+    workflow.transition(story, "schedule", by=people["editor"], when=when)
+    stories.update(story, {"title": "Tiêu đề biên tập lại"}, by=people["editor"])
+    assert story.publish_at == when
+
+
+# --- coverage ------------------------------------------------------------------------------------
+
+
+def test_partner_coverage_is_public_only_after_approval(app, as_role, people, make_story, client):
+    own = make_story(title="Bài của A", author=people["a"])
+    make_story(title="Nháp bí mật của B", status=StoryStatus.DRAFT, author=people["b"])
+    partner = as_role("a")
+    form = partner.get("/admin/coverage/new/").get_data(as_text=True)
+    assert "Bài của A" in form and "Nháp bí mật của B" not in form
+    response = post_form(
+        partner,
+        "/admin/coverage/new/",
+        story=str(own.id),
+        outlet="Báo Hải Phòng",
+        title="Người lái đò trên sông Cấm",
+        url="https://baohaiphong.vn/nguoi-lai-do",
+        medium="print",
+        published_on="2025-05-01",
+    )
+    assert response.status_code == 302
+    assert "Người lái đò trên sông Cấm" not in client.get(f"/bai-viet/{own.slug}").get_data(as_text=True)
+    item = db.session.scalar(db.select(CoverageItem))
+    editor = as_role("editor")
+    editor.post(f"/admin/coverage/approve/{item.id}", data={"csrf_token": csrf_token(editor, "/admin/")})
+    assert fresh(CoverageItem, item.id).approved_by_id == people["editor"].id
+    assert "Người lái đò trên sông Cấm" in client.get(f"/bai-viet/{own.slug}").get_data(as_text=True)
+
+
+def test_partner_cannot_record_coverage_of_another_story(people, make_story):
+    other = make_story(author=people["b"])
+    item = CoverageItem()
+    values = {
+        "story": other,
+        "outlet": "Báo",
+        "title": "Tin",
+        "url": "",
+        "medium": CoverageMedium.ONLINE,
+        "published_on": date(2025, 1, 1),
+    }
+    with pytest.raises(ServiceError, match="bài viết của mình"):
+        coverage.save(item, values, by=people["a"], created=True)
+
+
+# --- photos ----------------------------------------------------------------------------------------
+
+
+def test_partner_edits_only_own_unpublished_photos_and_each_edit_is_a_revision(as_role, people, make_story):
+    own = add_image(image_bytes(90, 60), "cua-a.jpg")
+    own.uploaded_by_id = people["a"].id
+    theirs = add_image(image_bytes(91, 60), "cua-b.jpg")
+    theirs.uploaded_by_id = people["b"].id
+    db.session.commit()
+    client = as_role("a")
+    ok = post_form(client, f"/admin/media/edit/?id={own.id}", credit="Ảnh: Báo Hải Phòng")
+    assert ok.status_code == 302 and fresh(MediaAsset, own.id).credit == "Ảnh: Báo Hải Phòng"
+    kept = db.session.scalars(db.select(Revision).filter_by(object_type="MediaAsset", object_id=own.id)).all()
+    assert kept and kept[-1].data["credit"] == "Ảnh: Báo Hải Phòng"
+    assert client.get(f"/admin/media/edit/?id={theirs.id}").status_code == 302  # read-only
+    with pytest.raises(ServiceError):
+        media.update(fresh(MediaAsset, theirs.id), {"credit": "Chiếm"}, by=people["a"])
+    make_story(cover=fresh(MediaAsset, own.id))  # now on a published page
+    assert client.get(f"/admin/media/edit/?id={own.id}").status_code == 302
+    with pytest.raises(ServiceError, match="trang đã đăng"):
+        media.update(fresh(MediaAsset, own.id), {"credit": "Đổi sau khi đăng"}, by=people["a"])
+    media.update(fresh(MediaAsset, own.id), {"credit": "Biên tập viên sửa"}, by=people["editor"])
+
+
+# --- two saves from the same version ------------------------------------------------------------
+
+
+def test_two_saves_from_the_same_version_only_the_first_lands(app, people, make_story):
+    story = make_story()
+    seen = story.version
+    stories.update(story, {"title": "Lần lưu thứ nhất"}, by=people["editor"], seen=seen)
+    db.session.commit()
+    with pytest.raises(StaleError):
+        stories.update(story, {"title": "Lần lưu thứ hai"}, by=people["editor"], seen=seen)
+    db.session.rollback()
+    # the race the check cannot see: both loaded version N before either wrote
+    other = Session(db.engine)
+    try:
+        twin = other.get(Story, story.id)
+        story = fresh(Story, story.id)
+        story.title = "Người thứ nhất"
+        twin.title = "Người thứ hai"
+        db.session.commit()
+        with pytest.raises(StaleDataError):
+            other.commit()
+    finally:
+        other.rollback()
+        other.close()
+    assert fresh(Story, story.id).title == "Người thứ nhất"
+
+
+# --- preview links ------------------------------------------------------------------------------
+
+
+def test_preview_links_die_when_retracted_or_revoked(app, client, people, make_story):
+    story = make_story(status=StoryStatus.IN_REVIEW, author=people["a"])
+    with app.test_request_context():
+        token = preview.make_token(story)
+    assert client.get(f"/xem-truoc/{token}").status_code == 200
+    preview.revoke(story, by=people["editor"])
+    db.session.commit()
+    assert client.get(f"/xem-truoc/{token}").status_code == 404
+    with app.test_request_context():
+        token = preview.make_token(fresh(Story, story.id))
+    assert client.get(f"/xem-truoc/{token}").status_code == 200
+    story = fresh(Story, story.id)
+    workflow.transition(story, "publish", by=people["editor"])
+    workflow.transition(story, "retract", by=people["editor"], text="Sai sự thật")
+    db.session.commit()
+    assert client.get(f"/xem-truoc/{token}").status_code == 404
+    with pytest.raises(ServiceError):
+        preview.revoke(story, by=people["a"])
+
+
+# --- accounts in the panel ------------------------------------------------------------------------
+
+
+def test_admin_cannot_change_own_role_through_the_form(as_role, people):
+    client = as_role("admin")
+    response = post_form(client, f"/admin/users/edit/?id={people['admin'].id}", role="editor")
+    assert "Không thể tự đổi vai trò" in response.get_data(as_text=True)
+    assert fresh(type(people["admin"]), people["admin"].id).role.value == "admin"
+
+
+# --- numbers and filters in the panel are never a 500 ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url, status",
+    [
+        ("/admin/stories/?flt0_0=published", 200),
+        ("/admin/stories/?flt0_0=khong-co", 200),
+        ("/admin/stories/?page=99999999999999999999", 404),
+        ("/admin/stories/?page=-1", 404),
+        ("/admin/stories/edit/?id=99999999999999999999", 404),
+        ("/admin/stories/details/?id=99999999999999999999", 404),
+        ("/admin/stories/history/99999999999999999999", 404),
+        ("/admin/commendations/edit/?id=abc", 404),
+        ("/admin/stories/?sort=99999999999999999999", 200),
+        ("/admin/audit/?flt0_0=x", 200),
+    ],
+)
+def test_admin_bad_numbers_and_filters(as_role, make_story, people, url, status):
+    make_story(title="Bài đã đăng để lọc")
+    make_story(title="Bản nháp để lọc", status=StoryStatus.DRAFT)
+    response = as_role("editor").get(url)
+    assert response.status_code == status
+    if "flt0_0=published" in url:
+        page = response.get_data(as_text=True)
+        assert "Bài đã đăng để lọc" in page and "Bản nháp để lọc" not in page
