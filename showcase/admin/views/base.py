@@ -28,7 +28,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from showcase.admin.auth import safe_next
 from showcase.extensions import db
 from showcase.models import Revision, User, UserRole
-from showcase.services import revisions
+from showcase.services import revisions, transaction
 from showcase.services.errors import ServiceError, StaleError
 
 ADMIN, EDITOR, PARTNER = UserRole.ADMIN, UserRole.EDITOR, UserRole.PARTNER
@@ -45,18 +45,15 @@ def me() -> User:
 def attempt(work: Callable[[], Any], done: str = "") -> bool:
     """Run one change and commit it; when a service refuses, roll back and say why."""
     try:
-        work()
-        db.session.commit()
+        with transaction():
+            work()
     except (ServiceError, ValidationError) as exc:
-        db.session.rollback()
         flash(str(exc), "error")
         return False
     except StaleDataError:  # two saves from the same version at once: the second matched no row
-        db.session.rollback()
         flash(str(STALE), "error")
         return False
     except IntegrityError:
-        db.session.rollback()
         flash(
             "Không thực hiện được: bản ghi đang được dùng ở nơi khác, "
             "hoặc trùng với một bản ghi đã có (ví dụ cùng đường dẫn hoặc cùng số quyết định).",
