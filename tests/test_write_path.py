@@ -90,6 +90,7 @@ def test_partner_coverage_is_public_only_after_approval(app, as_role, people, ma
     assert "Người lái đò trên sông Cấm" not in client.get(f"/bai-viet/{own.slug}").get_data(as_text=True)
     item = db.session.scalar(db.select(CoverageItem))
     editor = as_role("editor")
+    assert "Người lái đò trên sông Cấm" in editor.get("/admin/").get_data(as_text=True)  # waiting
     editor.post(f"/admin/coverage/approve/{item.id}", data={"csrf_token": csrf_token(editor, "/admin/")})
     assert fresh(CoverageItem, item.id).approved_by_id == people["editor"].id
     assert "Người lái đò trên sông Cấm" in client.get(f"/bai-viet/{own.slug}").get_data(as_text=True)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from showcase.admin.views.base import STAFF, Guarded, me
 from showcase.extensions import db
 from showcase.models import AuditLog, Story, StoryStatus, User
+from showcase.services import coverage
 
 
 class Dashboard(Guarded, AdminIndexView):
@@ -16,7 +17,7 @@ class Dashboard(Guarded, AdminIndexView):
     @expose("/")
     def index(self):
         user = me()
-        waiting = scheduled = recent = []
+        waiting = scheduled = recent = pending_coverage = []
         if user.is_editor:
             waiting = db.session.scalars(
                 select(Story)
@@ -29,6 +30,7 @@ class Dashboard(Guarded, AdminIndexView):
                 .order_by(Story.publish_at)
             ).all()
             recent = db.session.scalars(select(AuditLog).order_by(AuditLog.at.desc()).limit(15)).all()
+            pending_coverage = coverage.pending()
         else:
             recent = db.session.scalars(
                 select(AuditLog).where(AuditLog.user_id == user.id).order_by(AuditLog.at.desc()).limit(15)
@@ -49,4 +51,5 @@ class Dashboard(Guarded, AdminIndexView):
             drafts=drafts,
             recent=recent,
             names=names,
+            pending_coverage=pending_coverage,
         )
