@@ -134,7 +134,18 @@ def content(tmp_path):
 
 def test_import_creates_everything(ctx, content, app):
     report = content_io.import_content(content)
-    assert report.created == 2 + 2 + 3 + 1 + 2 + 2
+    created = {kind: len(outcome.created) for kind, outcome in report.kinds.items()}
+    assert created == {
+        "site": 1,
+        "fields": 2,
+        "movements": 2,
+        "localities": 3,
+        "images": 2,
+        "exemplars": 1,
+        "commendations": 2,
+        "stories": 2,
+    }
+    assert report.created == 15 and (report.updated, report.unchanged) == (0, 0)
     story = db.session.scalar(db.select(Story).filter_by(slug="nguoi-giu-lua"))
     assert story.status == StoryStatus.PUBLISHED and story.featured
     assert {m.slug for m in story.movements} == {"nong-thon-moi", "phong-chong-covid-19"}
