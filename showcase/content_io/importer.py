@@ -175,7 +175,7 @@ class Importer:
 
     def localities(self) -> None:
         """Localities point at each other: a new one is created after the new ones it points
-        at (a cycle of new ones is broken: one is created first, its references set after)."""
+        at (the reader refused loops), so every record is saved once."""
         known = _by_slug(Locality)
         existing = set(known)
 
@@ -190,22 +190,16 @@ class Importer:
             }
 
         waiting = {e.data["slug"]: e for e in self.bundle.localities if e.data["slug"] not in existing}
-        broken: list[Entry] = []
         while waiting:
-            ready = [
+            entry = next(
                 e
                 for e in waiting.values()
                 if not {e.data.get("parent"), e.data.get("replaced_by")} & set(waiting)
-            ]
-            entry = ready[0] if ready else next(iter(waiting.values()))
-            if not ready:
-                broken.append(entry)
+            )
             del waiting[entry.data["slug"]]
             record = Locality()
             self.save("localities", entry.data["slug"], record, values(entry), created=True)
             known[entry.data["slug"]] = record
-        for entry in broken:
-            importing.save(known[entry.data["slug"]], values(entry), created=False)
         for e in self.bundle.localities:
             if e.data["slug"] in existing:
                 self.save("localities", e.data["slug"], known[e.data["slug"]], values(e), created=False)

@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from showcase.content_io.spec import (
     COMMENDATION_KEYS,
@@ -190,6 +191,36 @@ def _existing(model: type) -> set[str]:
     return set(db.session.scalars(select(model.slug)))
 
 
+def _check_no_loop(entries: list[Entry]) -> None:
+    """Refuse localities whose parent and replaced_by links lead back to where they started
+    (counting the links already stored for localities the files do not mention)."""
+    links: dict[str, set[str]] = {}
+    parent, successor = aliased(Locality), aliased(Locality)
+    stored = (
+        select(Locality.slug, parent.slug, successor.slug)
+        .outerjoin(parent, Locality.parent)
+        .outerjoin(successor, Locality.replaced_by)
+    )
+    for slug, *targets in db.session.execute(stored):
+        links[slug] = {t for t in targets if t}
+    for e in entries:
+        links[e.data["slug"]] = {e.data[k] for k in ("parent", "replaced_by") if e.data.get(k)}
+    done: set[str] = set()
+
+    def visit(slug: str, trail: list[str], entry: Entry) -> None:
+        if slug in trail:
+            loop = " → ".join(trail[trail.index(slug) :] + [slug])
+            raise ContentError(entry.path, f"'parent'/'replaced_by' tạo thành vòng: {loop}")
+        if slug in done:
+            return
+        for target in sorted(links.get(slug, ())):
+            visit(target, trail + [slug], entry)
+        done.add(slug)
+
+    for e in entries:
+        visit(e.data["slug"], [], e)
+
+
 def read_bundle(root: Path) -> Bundle:
     """Read and check a content directory without changing anything."""
     if not root.is_dir():
@@ -238,6 +269,7 @@ def read_bundle(root: Path) -> Bundle:
                 ref(e.data[key], localities, "địa phương", e.path)
                 if e.data[key] == e.data["slug"]:
                     raise ContentError(e.path, f"'{key}' không thể trỏ tới chính nó")
+    _check_no_loop(bundle.localities)
     for e in bundle.exemplars.values():
         _check_enum(e.data["kind"], ExemplarKind, "kind", e.path)
         ref(e.data["locality"], localities, "địa phương", e.path)
