@@ -64,9 +64,6 @@ STORY_KEYS = {
     "cover_licence": False,
 }
 SITE_KEYS = {"sample_data": False}
-# The story columns the workflow owns: an import sets them on a new story only; on a story
-# that already exists they are left alone (reported), never changed.
-WORKFLOW_FIELDS = ("status", "published_at", "featured", "publish_at", "retraction_reason")
 # The longest text each key may hold (the database columns' lengths).
 MAX_LENGTH = {
     "slug": 120,
