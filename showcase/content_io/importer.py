@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from showcase.content_io.reader import Bundle, Entry, read_bundle
-from showcase.dates import format_date, from_local
+from showcase.dates import format_date, format_datetime, from_local
 from showcase.extensions import db
 from showcase.models import (
     Commendation,
@@ -103,8 +103,13 @@ def _by_slug(model: type) -> dict[str, Any]:
     return {r.slug: r for r in db.session.scalars(select(model))}
 
 
-def _when(value: datetime | None) -> str:
-    return format_date(value) if value else "chưa có"
+def _when(value: datetime | None, other: datetime | None) -> str:
+    """A publication time in words: the date, with the hour when the other one is the same day."""
+    if value is None:
+        return "chưa có"
+    return (
+        format_datetime(value) if other and format_date(other) == format_date(value) else format_date(value)
+    )
 
 
 def _workflow_notes(story: Story, wanted: dict[str, Any]) -> list[str]:
@@ -113,7 +118,8 @@ def _workflow_notes(story: Story, wanted: dict[str, Any]) -> list[str]:
     if story.status != wanted["status"]:
         notes.append(f"trạng thái «{story.status.label}» (tệp ghi «{wanted['status'].label}»)")
     if story.published_at != wanted["published_at"]:
-        notes.append(f"ngày đăng {_when(story.published_at)} (tệp ghi {_when(wanted['published_at'])})")
+        stored, wanted_at = story.published_at, wanted["published_at"]
+        notes.append(f"ngày đăng {_when(stored, wanted_at)} (tệp ghi {_when(wanted_at, stored)})")
     if story.featured != wanted["featured"]:
         yes_no = {True: "có", False: "không"}
         notes.append(f"nổi bật: {yes_no[story.featured]} (tệp ghi {yes_no[wanted['featured']]})")
