@@ -33,22 +33,31 @@ def fail(message: str) -> None:
 @content.command("import")
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--if-empty", is_flag=True, help="Chỉ nhập khi cơ sở dữ liệu chưa có bài viết nào.")
-def import_command(directory: Path, if_empty: bool) -> None:
-    """Nhập (cập nhật theo slug) một thư mục nội dung; lỗi thì không thay đổi gì."""
+@click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra và cho biết sẽ thay đổi gì; không ghi gì cả.")
+def import_command(directory: Path, if_empty: bool, dry_run: bool) -> None:
+    """Nhập (cập nhật theo slug) một thư mục nội dung; lỗi thì không thay đổi gì.
+
+    Bài viết đã có giữ nguyên trạng thái quy trình (đăng, thu hồi, nổi bật…); mọi thay đổi
+    nội dung được ghi nhật ký và lưu phiên bản để khôi phục."""
     if if_empty and not content_io.database_is_empty():
         click.echo("Cơ sở dữ liệu đã có nội dung: bỏ qua việc nhập.")
         return
     try:
-        report = content_io.import_content(directory)
+        report = content_io.import_content(directory, dry_run=dry_run)
     except content_io.ContentError as exc:
         fail(f"{exc} — không có gì được thay đổi.")
     except SQLAlchemyError as exc:  # what the checks did not foresee, refused by the database
         reason = str(getattr(exc, "orig", exc)).splitlines()[0][:200]
         fail(f"cơ sở dữ liệu từ chối nội dung ({reason}) — không có gì được thay đổi.")
-    click.echo(
-        f"Đã nhập {directory}: {report.created} mục mới, {report.updated} mục cập nhật, "
-        f"{report.unchanged} mục không đổi."
-    )
+    for line in report.lines():
+        click.echo(line)
+    counts = f"{report.created} mục mới, {report.updated} mục cập nhật, {report.unchanged} mục không đổi"
+    if dry_run:
+        click.echo(
+            f"Chạy thử {directory}: sẽ có {counts}. Không có gì được ghi (chạy lại không có --dry-run)."
+        )
+    else:
+        click.echo(f"Đã nhập {directory}: {counts}.")
 
 
 @content.command("export")

@@ -1,8 +1,11 @@
-"""The content/ importer: upsert by slug, idempotent, all-or-nothing; export round-trips."""
+"""The content/ importer: upsert by slug through the services (audit rows, revisions), never
+touching an existing story's workflow state; idempotent, all-or-nothing, with a dry run;
+export round-trips under generated file names that stay inside the export folder."""
 
 from __future__ import annotations
 
 import filecmp
+import hashlib
 import textwrap
 from pathlib import Path
 
@@ -10,7 +13,9 @@ import pytest
 
 from showcase import content_io
 from showcase.extensions import db
-from showcase.models import Commendation, Exemplar, Locality, Story, StoryStatus
+from showcase.media import images
+from showcase.models import AuditLog, Commendation, Exemplar, Locality, Revision, Story, StoryStatus
+from showcase.services import records, revisions, workflow
 from tests.support import empty_database, image_bytes, snapshot
 
 FILES = {
@@ -134,7 +139,23 @@ def content(tmp_path):
 
 def test_import_creates_everything(ctx, content, app):
     report = content_io.import_content(content)
-    assert report.created == 2 + 2 + 3 + 1 + 2 + 2
+    created = {kind: len(outcome.created) for kind, outcome in report.kinds.items()}
+    assert created == {
+        "site": 1,
+        "fields": 2,
+        "movements": 2,
+        "localities": 3,
+        "images": 2,
+        "exemplars": 1,
+        "commendations": 2,
+        "stories": 2,
+    }
+    assert report.created == 15 and (report.updated, report.unchanged) == (0, 0)
+    logged = db.session.scalars(db.select(AuditLog)).all()
+    assert len(logged) == 15
+    assert {(a.action, a.user_id, a.detail.get("source")) for a in logged} == {("create", None, "import")}
+    kept = db.session.scalars(db.select(Revision.object_type)).all()
+    assert sorted(kept) == ["Commendation"] * 2 + ["Exemplar"] + ["MediaAsset"] * 2 + ["Story"] * 2
     story = db.session.scalar(db.select(Story).filter_by(slug="nguoi-giu-lua"))
     assert story.status == StoryStatus.PUBLISHED and story.featured
     assert {m.slug for m in story.movements} == {"nong-thon-moi", "phong-chong-covid-19"}
@@ -343,3 +364,129 @@ def test_export_refuses_non_empty_directory(ctx, runner, tmp_path):
     result = runner.invoke(args=["content", "export", str(tmp_path)])
     assert result.exit_code == 1 and "không trống" in result.output
     assert (tmp_path / "x.txt").read_text() == "giữ lại"
+
+
+def test_localities_that_loop_are_refused(ctx, content, runner):
+    content_io.import_content(content)
+    before = snapshot()
+    loop = "- slug: hai-phong\n  name: Hải Phòng\n  kind: city\n  replaced_by: quan-do-son\n"
+    (content / "localities.yaml").write_text(loop, "utf-8")
+    result = runner.invoke(args=["content", "import", str(content)])
+    assert result.exit_code == 1
+    assert "tạo thành vòng: hai-phong → quan-do-son → hai-phong" in result.output
+    assert snapshot() == before
+
+
+def story_by_slug(slug: str) -> Story:
+    db.session.expire_all()
+    return db.session.scalar(db.select(Story).filter_by(slug=slug))
+
+
+def test_reimporting_an_old_export_leaves_a_retracted_story_retracted(ctx, content, people, tmp_path):
+    content_io.import_content(content)
+    old_export = tmp_path / "old-export"
+    content_io.export_content(old_export)
+    editor = people["editor"]
+    story = story_by_slug("nguoi-giu-lua")
+    assert story.status == StoryStatus.PUBLISHED and story.featured
+    records.save(story, {"title": "Người giữ lửa (đã đính chính)"}, by=editor, created=False)
+    workflow.transition(story, "retract", by=editor, text="Bài có thông tin chưa chính xác.")
+    db.session.commit()
+    editors_revision = revisions.history(story)[0]
+    last_audit = db.session.scalar(db.select(db.func.max(AuditLog.id)))
+    last_revision = db.session.scalar(db.select(db.func.max(Revision.id)))
+
+    report = content_io.import_content(old_export)
+
+    story = story_by_slug("nguoi-giu-lua")
+    assert story.status == StoryStatus.RETRACTED
+    assert story.retraction_reason == "Bài có thông tin chưa chính xác."
+    assert not story.featured
+    assert story.title == "Người giữ lửa ở Đồ Sơn"  # the old text is back, as a revision
+    stories = report.kinds["stories"]
+    assert stories.changed == {"nguoi-giu-lua": ["title"]}
+    assert stories.left_alone == {
+        "nguoi-giu-lua": ["trạng thái «Đã thu hồi» (tệp ghi «Đã đăng»)", "nổi bật: không (tệp ghi có)"]
+    }
+    new_audit = db.session.scalars(db.select(AuditLog).where(AuditLog.id > last_audit)).all()
+    assert [(a.action, a.object_type, a.object_id, a.user_id, a.detail) for a in new_audit] == [
+        ("edit", "Story", story.id, None, {"fields": ["title"], "source": "import"})
+    ]
+    new_revisions = db.session.scalars(db.select(Revision).where(Revision.id > last_revision)).all()
+    assert [(r.object_type, r.object_id, r.user_id, r.data["title"]) for r in new_revisions] == [
+        ("Story", story.id, None, "Người giữ lửa ở Đồ Sơn")
+    ]
+
+    revisions.restore(story, editors_revision, by=editor)  # an editor can undo what the import did
+    db.session.commit()
+    story = story_by_slug("nguoi-giu-lua")
+    assert story.title == "Người giữ lửa (đã đính chính)" and story.status == StoryStatus.RETRACTED
+
+
+def media_files(app) -> list[str]:
+    root = Path(app.config["MEDIA_ROOT"])
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def test_dry_run_lists_what_would_change_and_writes_nothing(ctx, app, content, runner):
+    content_io.import_content(content)
+    path = content / "stories" / "nguoi-giu-lua.md"
+    text = path.read_text("utf-8").replace("title: Người giữ lửa ở Đồ Sơn", "title: Người giữ lửa")
+    path.write_text(text.replace("Đoạn hai.", "Đoạn hai đã sửa."), "utf-8")
+    draft = content / "stories" / "ban-nhap.md"
+    draft.write_text(draft.read_text("utf-8").replace("status: draft", "status: published"), "utf-8")
+    (content / "stories" / "bai-moi.md").write_text(
+        "---\ntitle: Bài mới\nsummary: Tóm tắt.\nexemplars: [nguyen-thi-hoa]\nmovements: [nong-thon-moi]\n"
+        "field: y-te\nlocality: phuong-do-son\npublished_at: 2025-02-03\ncover: moi.png\n"
+        "cover_alt: Ảnh mới\n---\nNội dung mới.\n",
+        "utf-8",
+    )
+    (content / "images" / "moi.png").write_bytes(image_bytes(30, 20, fmt="PNG", color=(1, 2, 3)))
+    before, files = snapshot(), media_files(app)
+
+    result = runner.invoke(args=["content", "import", str(content), "--dry-run"])
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "Bài viết: tạo mới 1, thay đổi 1 (nguoi-giu-lua: title, body_md), giữ nguyên 1" in lines
+    assert "Ảnh: tạo mới 1, thay đổi 0, giữ nguyên 2" in lines
+    assert "Lĩnh vực: tạo mới 0, thay đổi 0, giữ nguyên 2" in lines
+    left_alone = [line for line in lines if line.startswith("  ban-nhap:")]
+    assert len(left_alone) == 1
+    assert "giữ nguyên trạng thái «Bản nháp» (tệp ghi «Đã đăng»)" in left_alone[0]
+    assert "không đổi trạng thái quy trình" in left_alone[0]
+    assert lines[-1].startswith("Chạy thử") and "Không có gì được ghi" in lines[-1]
+    assert snapshot() == before
+    assert media_files(app) == files
+
+    real = runner.invoke(args=["content", "import", str(content)])  # does what the dry run said
+    assert real.exit_code == 0 and real.output.splitlines()[:-1] == lines[:-1]
+    assert story_by_slug("ban-nhap").status == StoryStatus.DRAFT
+    assert story_by_slug("bai-moi").cover.renditions and media_files(app) != files
+
+
+def test_export_names_images_itself_and_writes_only_inside(ctx, app, make_story, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    asset = images.add_image(image_bytes(80, 60), original_name="../../../outside/x.jpg")
+    records.save(asset, {"alt_text": "Ảnh bìa"}, by=None, created=True)
+    make_story(slug="co-anh", cover=asset)
+    root = tmp_path / "share" / "export"
+
+    content_io.export_content(root)
+
+    assert list(outside.iterdir()) == []
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert written and all(root in p.parents for p in written)
+    data = app.extensions["storage"].read(asset.file)
+    name = f"{hashlib.sha256(data).hexdigest()[:16]}.jpg"
+    assert [p.name for p in (root / "images").iterdir()] == [name]
+    assert f"cover: {name}\n" in (root / "stories" / "co-anh.md").read_text("utf-8")
+
+
+def test_export_refuses_a_path_leaving_the_folder(ctx, make_story, tmp_path):
+    make_story(slug="../../thoat-ra")
+    root = tmp_path / "share" / "export"
+    with pytest.raises(content_io.ContentError, match="ngoài thư mục xuất"):
+        content_io.export_content(root)
+    assert [p for p in tmp_path.rglob("*.md") if root not in p.parents] == []

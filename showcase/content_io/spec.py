@@ -1,0 +1,128 @@
+"""The content/ format: which keys each kind of record takes, how long each may be, and the
+one error every part of content_io raises.
+
+A directory holds site.yaml, fields.yaml, movements.yaml, localities.yaml,
+commendations.yaml, exemplars/<slug>.md, stories/<slug>.md and images/. Every file is
+optional; references may point at rows already in the database.
+"""
+
+from __future__ import annotations
+
+import re
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n?(.*)\Z", re.S)
+
+# key -> required? for each kind of record
+FIELD_KEYS = {"slug": True, "name": True, "description": False}
+MOVEMENT_KEYS = {
+    "slug": True,
+    "name": True,
+    "launched_by": True,
+    "start_year": True,
+    "end_year": False,
+    "description": False,
+}
+LOCALITY_KEYS = {"slug": True, "name": True, "kind": True, "parent": False, "replaced_by": False}
+COMMENDATION_KEYS = {
+    "exemplar": True,
+    "form": True,
+    "level": True,
+    "issuer": True,
+    "decision_no": True,
+    "decision_date": True,
+    "reason": False,
+    "movement": False,
+    "revoked": False,
+}
+REVOCATION_KEYS = {"decision_no": True, "date": True, "reason": True}
+EXEMPLAR_KEYS = {
+    "name": True,
+    "kind": True,
+    "locality": True,
+    "role": False,
+    "organisation": False,
+    "portrait": False,
+    "portrait_alt": False,
+}
+STORY_KEYS = {
+    "title": True,
+    "summary": True,
+    "exemplars": True,
+    "movements": True,
+    "field": True,
+    "locality": True,
+    "published_at": False,
+    "status": False,
+    "featured": False,
+    "byline": False,
+    "broadcast_summary": False,
+    "cover": False,
+    "cover_alt": False,
+    "cover_credit": False,
+    "cover_caption": False,
+    "cover_licence": False,
+}
+SITE_KEYS = {"sample_data": False}
+# The longest text each key may hold (the database columns' lengths).
+MAX_LENGTH = {
+    "slug": 120,
+    "name": 200,
+    "title": 300,
+    "launched_by": 200,
+    "role": 300,
+    "organisation": 300,
+    "byline": 200,
+    "form": 300,
+    "issuer": 300,
+    "cover_credit": 300,
+    "cover_licence": 300,
+    "decision_no": 100,
+    "parent": 120,
+    "replaced_by": 120,
+    "exemplar": 120,
+    "movement": 120,
+    "field": 120,
+    "locality": 120,
+    "cover": 200,
+    "portrait": 200,
+}
+TEXT_KEYS = {
+    "slug",
+    "name",
+    "title",
+    "summary",
+    "description",
+    "launched_by",
+    "kind",
+    "parent",
+    "replaced_by",
+    "role",
+    "organisation",
+    "byline",
+    "broadcast_summary",
+    "form",
+    "issuer",
+    "reason",
+    "level",
+    "exemplar",
+    "movement",
+    "field",
+    "locality",
+    "status",
+    "cover",
+    "cover_alt",
+    "cover_credit",
+    "cover_caption",
+    "cover_licence",
+    "portrait",
+    "portrait_alt",
+}
+
+
+class ContentError(Exception):
+    """A problem in one file of a content directory; str() is one line naming the file."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path

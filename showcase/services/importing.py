@@ -1,0 +1,70 @@
+"""What the content importer writes, and only this: every record it creates or changes goes
+through `records.save` (an audit row with source=import, a revision where one is kept), new
+images through the media code, and the whole import is one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import select
+
+from showcase.extensions import db
+from showcase.media import images
+from showcase.media.storage import Storage
+from showcase.models import MediaAsset
+from showcase.services import records
+
+SOURCE = "import"
+
+
+def _comparable(value: Any) -> Any:
+    return frozenset(value) if isinstance(value, list) else value
+
+
+def save(record: Any, values: dict[str, Any], created: bool) -> list[str]:
+    """Save one imported record (no user: the import did it); return the names of the values
+    that changed (all of them for a new record)."""
+    before = {} if created else {name: _comparable(getattr(record, name)) for name in values}
+    records.save(record, values, by=None, created=created, source=SOURCE)
+    if created:
+        return list(values)
+    return [name for name in values if _comparable(getattr(record, name)) != before[name]]
+
+
+def find_image(data: bytes) -> MediaAsset | None:
+    """The stored image uploaded with exactly these bytes, if any."""
+    return db.session.scalar(select(MediaAsset).filter_by(sha256=hashlib.sha256(data).hexdigest()))
+
+
+def new_image(data: bytes, name: str, checked: tuple[str, str, int, int], dry_run: bool) -> MediaAsset:
+    """A new image for `save(…, created=True)`: stored with its renditions, or, in a dry run,
+    only described from `checked` (images.inspect's answer): no file is written."""
+    if not dry_run:
+        return images.add_image(data, original_name=name)
+    extension, content_type, width, height = checked
+    return MediaAsset(
+        file=Storage.key_for(data, extension),
+        sha256=hashlib.sha256(data).hexdigest(),
+        original_name=name[:200],
+        content_type=content_type,
+        width=width,
+        height=height,
+        renditions=[],
+    )
+
+
+@contextmanager
+def transaction(dry_run: bool) -> Iterator[None]:
+    """Run an import all or nothing: commit at the end, roll back on an error or a dry run."""
+    try:
+        yield
+        if dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
