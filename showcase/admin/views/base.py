@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, SelectField, StringField
+from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from showcase.admin.auth import safe_next
@@ -34,6 +35,7 @@ from showcase.services.errors import ServiceError, StaleError
 ADMIN, EDITOR, PARTNER = UserRole.ADMIN, UserRole.EDITOR, UserRole.PARTNER
 STAFF = (ADMIN, EDITOR, PARTNER)
 CHOOSE = "— chọn —"
+NONE = "— không có —"
 STALE = StaleError(None)  # the message when the database refuses a save made from an old version
 LARGEST_ID = 2**31 - 1  # beyond an INTEGER column: no such row
 
@@ -102,6 +104,14 @@ class EnumSelectField(SelectField):
 
     def _value(self) -> str:
         return self.data.value if isinstance(self.data, enum.Enum) else ""
+
+
+def _replace(form_class: Any, name: str, field: UnboundField) -> None:
+    """Put a field in place of a generated one, keeping its place in the form."""
+    old = getattr(form_class, name, None)
+    if isinstance(old, UnboundField):
+        field.creation_counter = old.creation_counter
+    setattr(form_class, name, field)
 
 
 class EnumEqual(FilterEqual):
@@ -203,26 +213,24 @@ class SecureModelView(Guarded, ModelView):
         for column in self.model.__table__.columns:
             enum_cls = getattr(column.type, "enum_class", None)
             if enum_cls is not None and hasattr(form_class, column.name):
-                label = (
-                    self.column_labels.get(column.name, column.name) if self.column_labels else column.name
-                )
-                setattr(
-                    form_class, column.name, EnumSelectField(label, enum_cls, required=not column.nullable)
-                )
+                label = (self.column_labels or {}).get(column.name, column.name)
+                field = EnumSelectField(label, enum_cls, required=not column.nullable)
+                _replace(form_class, column.name, field)
         for name, query in self.required_choices.items():
             label = (self.column_labels or {}).get(name, name)
             target = getattr(self.model, name).property.mapper.class_
-            setattr(
-                form_class,
-                name,
-                QuerySelectField(
-                    label,
-                    query_factory=query or (lambda target=target: db.session.scalars(select(target)).all()),
-                    allow_blank=True,
-                    blank_text=CHOOSE,
-                    validators=[DataRequired(f"Hãy chọn {label.lower()}.")],
-                ),
+            field = QuerySelectField(
+                label,
+                query_factory=query or (lambda target=target: db.session.scalars(select(target)).all()),
+                allow_blank=True,
+                blank_text=CHOOSE,
+                validators=[DataRequired(f"Hãy chọn {label.lower()}.")],
             )
+            _replace(form_class, name, field)
+        for name in dir(form_class):  # optional relations: say "none", not Flask-Admin's "__None"
+            unbound = getattr(form_class, name)
+            if isinstance(unbound, UnboundField) and issubclass(unbound.field_class, QuerySelectField):
+                unbound.kwargs.setdefault("blank_text", NONE)
         if hasattr(self.model, "version"):
             form_class.seen = HiddenField()
         return form_class
