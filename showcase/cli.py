@@ -55,7 +55,7 @@ def import_command(directory: Path, if_empty: bool) -> None:
 @content.command("export")
 @click.argument("directory", type=click.Path(path_type=Path))
 def export_command(directory: Path) -> None:
-    """Xuất toàn bộ nội dung ra một thư mục (sao lưu, chuyển máy)."""
+    """Xuất nội dung ra một thư mục (định dạng content/; bản sao lưu đầy đủ là `backup create`)."""
     if directory.exists() and any(directory.iterdir()):
         fail(f"thư mục {directory} không trống; hãy chọn một thư mục mới.")
     count = content_io.export_content(directory)
