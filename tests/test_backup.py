@@ -349,6 +349,21 @@ def newer_format(source: Path, target: Path) -> None:
     rewrite(source, target, change)
 
 
+def odd_manifest(source: Path, target: Path) -> None:
+    def change(name: str, data: bytes) -> bytes:
+        if name == "manifest.json":
+            manifest = json.loads(data)
+            manifest["tables"][0]["member"] = ["tables/field.jsonl"]
+            return json.dumps(manifest).encode()
+        return data
+
+    rewrite(source, target, change)
+
+
+def garbled_manifest(source: Path, target: Path) -> None:
+    rewrite(source, target, lambda name, data: data[:-40] if name == "manifest.json" else data)
+
+
 @pytest.mark.parametrize(
     ("damage", "fragment"),
     [
@@ -360,6 +375,8 @@ def newer_format(source: Path, target: Path) -> None:
         (foreign_tar, "không phải bản sao lưu"),
         (other_manifest, "không phải bản sao lưu"),
         (newer_format, "phiên bản 2"),
+        (odd_manifest, "không đúng cấu trúc"),
+        (garbled_manifest, "không đọc được manifest.json"),
     ],
     ids=lambda v: getattr(v, "__name__", ""),
 )

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
@@ -183,7 +184,9 @@ def _rows(conn: Connection, table: Table, with_private: bool) -> Iterator[dict[s
 
 def _read_snapshot(conn: Connection) -> None:
     """Make every following read of this connection see one state of the database."""
-    if conn.dialect.name == "sqlite":
+    if conn.dialect.name == "postgresql":
+        conn.execution_options(isolation_level="REPEATABLE READ")  # one snapshot for the transaction
+    elif conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN")  # pysqlite leaves reads outside a transaction otherwise
 
 
@@ -225,12 +228,6 @@ def _jsonl(rows: Iterator[dict[str, Any]], counter: list[int]) -> Iterator[bytes
     for row in rows:
         counter[0] += 1
         yield (json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
-
-
-def _file_chunks(path: Path) -> Iterator[bytes]:
-    with path.open("rb") as f:
-        while chunk := f.read(CHUNK):
-            yield chunk
 
 
 # --- create --------------------------------------------------------------------------------
@@ -289,10 +286,13 @@ def _write_archive(raw: IO[bytes], with_private: bool) -> Summary:
         files = size = 0
         for key, file in _media_files(_media_root()):
             member = f"{MEDIA_DIR}/{key}"
-            try:  # images are compressed already
-                members[member] = _write_member(archive, member, _file_chunks(file), zipfile.ZIP_STORED)
-            except FileNotFoundError:  # deleted while we were reading: not part of the site any more
+            try:  # opened before the member is begun: a file gone by now leaves no empty member
+                handle = file.open("rb")
+            except FileNotFoundError:  # deleted since the listing: no longer part of the site
                 continue
+            with handle:  # images are compressed already: stored as they are
+                chunks = iter(partial(handle.read, CHUNK), b"")
+                members[member] = _write_member(archive, member, chunks, zipfile.ZIP_STORED)
             files += 1
             size += members[member]["size"]
         manifest |= {
@@ -344,8 +344,17 @@ def _manifest(archive: zipfile.ZipFile, path: Path) -> dict[str, Any]:
             f"chỉ đọc được phiên bản {FORMAT_VERSION}."
         )
     members, tables = manifest.get("members"), manifest.get("tables")
-    if not isinstance(members, dict) or not isinstance(tables, list):
-        raise BackupError(f"{path} hỏng: {MANIFEST} thiếu danh sách tệp hoặc bảng.")
+    if not (
+        isinstance(members, dict)
+        and isinstance(tables, list)
+        and isinstance(manifest.get("database"), dict)
+        and all(isinstance(t, dict) and isinstance(t.get("member"), str) for t in tables)
+        and all(
+            isinstance(m, dict) and isinstance(m.get("sha256"), str) and isinstance(m.get("size"), int)
+            for m in members.values()
+        )
+    ):
+        raise BackupError(f"{path} hỏng: {MANIFEST} không đúng cấu trúc.")
     if len(names) != len(set(names)):
         raise BackupError(f"{path} hỏng: có tệp trùng tên trong bản sao lưu.")
     listed, present = set(members), set(names) - {MANIFEST}
@@ -403,9 +412,9 @@ def _check_empty_media(root: Path) -> None:
 def _verify(archive: zipfile.ZipFile, manifest: dict[str, Any], path: Path) -> None:
     """Read every member whole and compare its size and sha256 with the manifest."""
     for name, expected in manifest["members"].items():
-        if not isinstance(expected, dict) or archive.getinfo(name).file_size != expected.get("size"):
+        if archive.getinfo(name).file_size != expected["size"]:
             raise BackupError(f"{path} hỏng: {name} không đúng kích thước ghi trong {MANIFEST}.")
-        if _digest(archive, name, path) != expected.get("sha256"):
+        if _digest(archive, name, path) != expected["sha256"]:
             raise BackupError(f"{path} hỏng: {name} không khớp mã kiểm tra sha256 (tệp đã bị sửa).")
 
 
@@ -551,7 +560,7 @@ def _restore(path: Path) -> Summary:
         plan = _check_tables(manifest, path)
         with db.engine.connect() as conn:
             try:
-                _check_revision(manifest.get("database", {}).get("alembic_revision"), _revision(conn))
+                _check_revision(manifest["database"].get("alembic_revision"), _revision(conn))
                 _check_empty_database(conn)
             finally:
                 conn.rollback()
@@ -569,7 +578,10 @@ def _restore(path: Path) -> Summary:
             _remove(root, written)
             if isinstance(exc, SQLAlchemyError):
                 raise BackupError(f"cơ sở dữ liệu từ chối dữ liệu ({_reason(exc)})") from exc
-            if isinstance(exc, OSError | zipfile.BadZipFile | zlib.error | EOFError | ValueError | KeyError):
+            if isinstance(
+                exc,
+                OSError | zipfile.BadZipFile | zlib.error | EOFError | LookupError | ValueError | TypeError,
+            ):
                 raise BackupError(f"không khôi phục được {path} ({_reason(exc)})") from exc
             raise
     db.session.remove()  # nothing cached from before the restore
