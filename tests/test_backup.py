@@ -360,6 +360,19 @@ def odd_manifest(source: Path, target: Path) -> None:
     rewrite(source, target, change)
 
 
+def schema(revision: str):
+    def change_schema(source: Path, target: Path) -> None:
+        def change(name: str, data: bytes) -> bytes:
+            if name == "manifest.json":
+                return json.dumps(json.loads(data) | {"database": {"alembic_revision": revision}}).encode()
+            return data
+
+        rewrite(source, target, change)
+
+    change_schema.__name__ = f"schema_{revision}"
+    return change_schema
+
+
 def garbled_manifest(source: Path, target: Path) -> None:
     rewrite(source, target, lambda name, data: data[:-40] if name == "manifest.json" else data)
 
@@ -376,6 +389,8 @@ def garbled_manifest(source: Path, target: Path) -> None:
         (other_manifest, "không phải bản sao lưu"),
         (newer_format, "phiên bản 2"),
         (odd_manifest, "không đúng cấu trúc"),
+        (schema("0004"), "lược đồ cũ hơn (0004)"),
+        (schema("0099"), "lược đồ mới hơn (0099)"),
         (garbled_manifest, "không đọc được manifest.json"),
     ],
     ids=lambda v: getattr(v, "__name__", ""),

@@ -155,18 +155,19 @@ def _check_revision(archived: str | None, current: str | None) -> None:
     scripts = _scripts()
     try:
         scripts.get_revision(archived)
+        known = True
         older = archived in {r.revision for r in scripts.iterate_revisions(current, "base")}
     except CommandError:  # a revision this software does not know: made by a newer version
-        older = False
+        known = older = False
     if older:
         raise BackupError(
-            f"bản sao lưu có lược đồ cũ hơn ({archived}) so với cơ sở dữ liệu ({current}): hãy tạo "
-            f"cơ sở dữ liệu ở đúng phiên bản đó (`flask --app showcase db upgrade {archived}`), "
-            f"khôi phục, rồi chạy {upgrade}."
+            f"bản sao lưu có lược đồ cũ hơn ({archived}) so với cơ sở dữ liệu ({current}): hãy tạo một "
+            f"cơ sở dữ liệu mới bằng `flask --app showcase db upgrade {archived}`, khôi phục vào đó, "
+            f"rồi chạy {upgrade}."
         )
+    then = f"hãy chạy {upgrade} trước" if known else f"hãy cập nhật phần mềm rồi chạy {upgrade}"
     raise BackupError(
-        f"bản sao lưu có lược đồ mới hơn ({archived}) so với cơ sở dữ liệu ({current}): hãy cập "
-        f"nhật phần mềm và chạy {upgrade} trước."
+        f"bản sao lưu có lược đồ mới hơn ({archived}) so với cơ sở dữ liệu ({current}): {then}."
     )
 
 
@@ -348,7 +349,13 @@ def _manifest(archive: zipfile.ZipFile, path: Path) -> dict[str, Any]:
         isinstance(members, dict)
         and isinstance(tables, list)
         and isinstance(manifest.get("database"), dict)
-        and all(isinstance(t, dict) and isinstance(t.get("member"), str) for t in tables)
+        and all(
+            isinstance(t, dict)
+            and all(isinstance(t.get(key), str) for key in ("name", "member"))
+            and isinstance(t.get("columns"), list)
+            and all(isinstance(c, str) for c in t["columns"])
+            for t in tables
+        )
         and all(
             isinstance(m, dict) and isinstance(m.get("sha256"), str) and isinstance(m.get("size"), int)
             for m in members.values()
@@ -379,19 +386,19 @@ def _safe_member(name: str) -> bool:
 
 def _check_tables(manifest: dict[str, Any], path: Path) -> list[tuple[Table, dict[str, Any]]]:
     """Pair each table of the database with its entry; the two must have the same columns."""
-    archived = {t.get("name"): t for t in manifest["tables"] if isinstance(t, dict)}
+    archived = {t["name"]: t for t in manifest["tables"]}
     plan = []
     for table in _tables():
         entry = archived.pop(table.name, None)
         if entry is None:
             raise BackupError(f"{path} không có bảng {table.name} mà cơ sở dữ liệu có.")
-        if sorted(entry.get("columns") or []) != sorted(c.name for c in table.columns):
+        if sorted(entry["columns"]) != sorted(c.name for c in table.columns):
             raise BackupError(f"bảng {table.name} trong {path} không cùng các cột với cơ sở dữ liệu.")
-        if entry.get("member") not in manifest["members"]:
+        if not entry["member"].startswith(f"{TABLES_DIR}/") or entry["member"] not in manifest["members"]:
             raise BackupError(f"{path} không trọn vẹn: thiếu dữ liệu của bảng {table.name}.")
         plan.append((table, entry))
     if archived:
-        raise BackupError(f"{path} có bảng {sorted(map(str, archived))[0]} mà cơ sở dữ liệu không có.")
+        raise BackupError(f"{path} có bảng {sorted(archived)[0]} mà cơ sở dữ liệu không có.")
     return plan
 
 
