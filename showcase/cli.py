@@ -19,6 +19,7 @@ from showcase.media import images
 from showcase.models import MediaAsset, User, UserRole
 from showcase.search import indexing
 from showcase.services import accounts, workflow
+from showcase.services import backup as backups
 from showcase.services.errors import ServiceError
 
 content = AppGroup("content", help="Nhập và xuất nội dung theo định dạng content/.")
@@ -63,7 +64,7 @@ def import_command(directory: Path, if_empty: bool, dry_run: bool) -> None:
 @content.command("export")
 @click.argument("directory", type=click.Path(path_type=Path))
 def export_command(directory: Path) -> None:
-    """Xuất toàn bộ nội dung ra một thư mục (sao lưu, chuyển máy)."""
+    """Xuất nội dung ra một thư mục (định dạng content/; bản sao lưu đầy đủ là `backup create`)."""
     if directory.exists() and any(directory.iterdir()):
         fail(f"thư mục {directory} không trống; hãy chọn một thư mục mới.")
     count = content_io.export_content(directory)
@@ -195,6 +196,53 @@ def media_rebuild() -> None:
     click.echo(f"Đã làm lại bản thu nhỏ của {count} ảnh.")
 
 
+backup = AppGroup("backup", help="Sao lưu và khôi phục toàn bộ trang (cơ sở dữ liệu và ảnh).")
+
+
+def _size(count: int) -> str:
+    return f"{count / 1048576:.1f} MB" if count >= 1048576 else f"{count / 1024:.0f} KB"
+
+
+@backup.command("create")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--with-private",
+    is_flag=True,
+    help="Giữ cả thông tin liên hệ riêng tư (người đề xuất); mặc định bỏ trống.",
+)
+def backup_create(file: Path, with_private: bool) -> None:
+    """Ghi một tệp sao lưu: mọi bảng, mọi ảnh và bản kê (manifest) có mã kiểm tra."""
+    try:
+        summary = backups.create(file, with_private=with_private)
+    except backups.BackupError as exc:
+        fail(str(exc))
+    private = "có" if summary.with_private else "không (bỏ trống)"
+    click.echo(
+        f"Đã sao lưu vào {file}: {summary.rows} dòng trong {summary.tables} bảng, {summary.files} tệp ảnh "
+        f"({_size(summary.bytes)}); thông tin liên hệ riêng tư: {private}."
+    )
+
+
+@backup.command("restore")
+@click.argument("file", type=click.Path(path_type=Path))
+def backup_restore(file: Path) -> None:
+    """Khôi phục một tệp sao lưu vào cơ sở dữ liệu và thư mục ảnh còn trống."""
+    try:
+        summary = backups.restore(file)
+    except backups.BackupError as exc:
+        fail(str(exc))
+    click.echo(
+        f"Đã khôi phục từ {file}: {summary.rows} dòng trong {summary.tables} bảng, {summary.files} tệp ảnh "
+        f"({_size(summary.bytes)})."
+    )
+    if summary.documents is None:
+        click.echo(
+            "Chưa dựng được chỉ mục tìm kiếm: hãy chạy `flask --app showcase search rebuild`.", err=True
+        )
+    else:
+        click.echo(f"Đã dựng lại chỉ mục tìm kiếm: {summary.documents} tài liệu.")
+
+
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
     app.cli.add_command(content)
@@ -202,3 +250,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(publish_due_command)
     app.cli.add_command(media)
+    app.cli.add_command(backup)
