@@ -630,3 +630,42 @@ def test_settings_turn_on_the_fallbacks(tmp_path, monkeypatch):
     monkeypatch.setenv("LOGIN_LIMITS", "mười lần một phút")
     with pytest.raises(SystemExit, match="LOGIN_LIMITS"):
         LoginLimits.from_config(config.load(tmp_path, {"SECRET_KEY": "x"}))
+
+
+# --- accounts changed from two places at once ------------------------------------------------------
+
+
+def test_logging_in_is_no_conflict_for_an_open_edit(app, people, login):
+    """An admin's edit made from before the user logged in is still saved (login is bookkeeping)."""
+    loaded = people["a"]  # as an admin's form has it
+    assert login(app.test_client(), "a@haiphong.test").status_code == 302
+    accounts.set_role(loaded, "editor", by=people["admin"])
+    db.session.commit()
+    assert fresh(people["a"]).role.value == "editor" and fresh(people["a"]).last_login_at is not None
+
+
+def test_a_reset_link_used_twice_at_once(app, people, csrf, monkeypatch):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    token = accounts.reset_token(people["a"])
+    db.session.commit()
+
+    def lost_the_race(*_args, **_kwargs):
+        raise StaleDataError("UPDATE statement on table 'user' expected to update 1 row(s); 0 were matched.")
+
+    monkeypatch.setattr(accounts, "reset_password", lost_the_race)
+    response = reset(app.test_client(), f"/dat-lai-mat-khau/{token}", csrf)
+    assert response.status_code == 410 and "đã được dùng" in response.get_data(as_text=True)
+
+
+def test_a_password_changed_in_two_tabs_at_once(as_role, csrf, monkeypatch):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    def lost_the_race(*_args, **_kwargs):
+        raise StaleDataError("0 were matched.")
+
+    client = as_role("a")
+    monkeypatch.setattr(accounts, "change_password", lost_the_race)
+    response = change(client, csrf)
+    assert response.status_code == 409 and "vừa được thay đổi ở nơi khác" in response.get_data(as_text=True)
+    assert client.get("/admin/").status_code == 200

@@ -19,6 +19,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -168,6 +169,11 @@ def change_password():
         limits.wait(account)
         try:
             accounts.change_password(user, form.current_password.data, form.new_password.data)
+            db.session.commit()
+        except StaleDataError:  # the account changed meanwhile (another tab, an admin): say so
+            db.session.rollback()
+            form.current_password.errors.append("Tài khoản vừa được thay đổi ở nơi khác; hãy thử lại.")
+            status = 409
         except accounts.FieldError as exc:
             if exc.field == "current_password":
                 db.session.commit()  # the audit row of a wrong guess
@@ -177,7 +183,6 @@ def change_password():
             getattr(form, exc.field).errors.append(str(exc))
             status = 400
         else:
-            db.session.commit()
             login_user(user, remember=False)  # this session, under the new epoch
             flash("Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản này đã kết thúc.", "success")
             return redirect(url_for("admin.index"))
@@ -195,7 +200,7 @@ def _dead_link(error: accounts.ResetLinkError):
 def reset_password(token: str):
     """Set a new password through a one-time link an admin gave."""
     if len(token) > 500:
-        return _dead_link(accounts.ResetLinkError(400, "Liên kết đặt lại mật khẩu không đúng."))
+        return _dead_link(accounts.ResetLinkError(400, accounts.LINK_INVALID))
     try:
         user = accounts.user_for_reset(token)
     except accounts.ResetLinkError as exc:
@@ -205,15 +210,18 @@ def reset_password(token: str):
     if form.validate_on_submit():
         try:
             accounts.reset_password(token, form.new_password.data)
+            db.session.commit()
         except accounts.ResetLinkError as exc:
             db.session.rollback()
             return _dead_link(exc)
+        except StaleDataError:  # the same link used twice at once: the first one won
+            db.session.rollback()
+            return _dead_link(accounts.ResetLinkError(410, accounts.LINK_USED))
         except accounts.FieldError as exc:
             db.session.rollback()
             form.new_password.errors.append(str(exc))
             status = 400
         else:
-            db.session.commit()
             if current_user.is_authenticated and current_user.id == user.id:
                 logout_user()
             flash("Đã đặt mật khẩu mới. Hãy đăng nhập bằng mật khẩu đó.", "success")

@@ -137,18 +137,23 @@ def set_role(user: User, role: str, by: User | None = None) -> None:
         user.role = new
 
 
-def end_sessions(user: User) -> None:
-    """End every session of this account: cookies name the epoch they were made in."""
-    # one UPDATE adding 1 in the database: two at once both count, and neither is refused as a
-    # stale edit (the epoch is not something an editor edits, so the row version stays)
+def _bookkeeping(user: User, *conditions, **values) -> None:
+    """Write columns nobody edits in a form (epoch, last login, rehash) in one UPDATE that leaves
+    the row version alone: two logins at once are not a conflict, and an admin's open edit form
+    is not refused because its user logged in meanwhile."""
     db.session.flush()
     db.session.execute(
         update(User)
-        .where(User.id == user.id)
-        .values(session_epoch=User.session_epoch + 1)
+        .where(User.id == user.id, *conditions)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
-    db.session.expire(user, ["session_epoch"])
+    db.session.expire(user, list(values))
+
+
+def end_sessions(user: User) -> None:
+    """End every session of this account: cookies name the epoch they were made in."""
+    _bookkeeping(user, session_epoch=User.session_epoch + 1)  # adds 1 in the database: two at once both count
 
 
 def deactivate(user: User, by: User | None = None) -> None:
@@ -203,6 +208,12 @@ def _verify(password_hash: str, password: str) -> bool:
 # --- one-time reset links -------------------------------------------------------------------------
 
 RESET_SALT = "showcase.password-reset"
+LINK_EXPIRED = "Liên kết đặt lại mật khẩu đã hết hạn. Hãy nhờ quản trị viên gửi liên kết mới."
+LINK_INVALID = "Liên kết đặt lại mật khẩu không đúng. Hãy kiểm tra lại đường dẫn, hoặc xin liên kết mới."
+LINK_USED = (
+    "Liên kết này đã được dùng hoặc không còn hiệu lực (mật khẩu đã đổi, hoặc tài khoản đã bị khóa). "
+    "Hãy nhờ quản trị viên gửi liên kết mới."
+)
 
 
 def _reset_serializer() -> URLSafeTimedSerializer:
@@ -233,13 +244,9 @@ def user_for_reset(token: str) -> User:
     try:
         data = _reset_serializer().loads(token, max_age=int(reset_hours() * 3600))
     except SignatureExpired:
-        raise ResetLinkError(
-            410, "Liên kết đặt lại mật khẩu đã hết hạn. Hãy nhờ quản trị viên gửi liên kết mới."
-        ) from None
+        raise ResetLinkError(410, LINK_EXPIRED) from None
     except BadData:
-        raise ResetLinkError(
-            400, "Liên kết đặt lại mật khẩu không đúng. Hãy kiểm tra lại đường dẫn, hoặc xin liên kết mới."
-        ) from None
+        raise ResetLinkError(400, LINK_INVALID) from None
     user_id = data.get("u") if isinstance(data, dict) else None
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     if (
@@ -248,11 +255,7 @@ def user_for_reset(token: str) -> User:
         or data.get("e") != user.session_epoch
         or not hmac.compare_digest(str(data.get("p", "")), _fingerprint(user))
     ):
-        raise ResetLinkError(
-            410,
-            "Liên kết này đã được dùng hoặc không còn hiệu lực (mật khẩu đã đổi, hoặc tài khoản đã bị khóa). "
-            "Hãy nhờ quản trị viên gửi liên kết mới.",
-        )
+        raise ResetLinkError(410, LINK_USED)
     return user
 
 
@@ -271,7 +274,8 @@ def authenticate(email: str, password: str) -> User | None:
         audit.record("login_failed", user, email=email.strip().lower()[:254])
         return None
     if hasher().check_needs_rehash(user.password_hash):
-        user.password_hash = hasher().hash(password)
-    user.last_login_at = utcnow()
+        # unless the password was changed meanwhile
+        _bookkeeping(user, User.password_hash == user.password_hash, password_hash=hasher().hash(password))
+    _bookkeeping(user, last_login_at=utcnow())
     audit.record("login", user, by=user)
     return user
