@@ -164,11 +164,43 @@ def users_set_role(email: str, role: str) -> None:
 @users.command("deactivate")
 @click.argument("email")
 def users_deactivate(email: str) -> None:
-    """Khóa một tài khoản (không xóa: nhật ký vẫn giữ tên người làm)."""
+    """Khóa một tài khoản và kết thúc mọi phiên đăng nhập của nó (không xóa: nhật ký vẫn giữ tên)."""
     user = _user(email)
     accounts.deactivate(user)
     db.session.commit()
     click.echo(f"Đã khóa {user.email}.")
+
+
+@users.command("set-password")
+@click.argument("email")
+def users_set_password(email: str) -> None:
+    """Đặt mật khẩu mới (hỏi hai lần, hoặc đọc một dòng từ stdin); mọi phiên đăng nhập kết thúc."""
+    user = _user(email)
+    try:
+        accounts.set_password(user, _read_password())
+        db.session.commit()
+    except ServiceError as exc:
+        db.session.rollback()
+        fail(str(exc))
+    click.echo(f"Đã đặt mật khẩu mới cho {user.email}; mọi phiên đăng nhập của tài khoản này đã kết thúc.")
+
+
+@users.command("reset-link")
+@click.argument("email")
+def users_reset_link(email: str) -> None:
+    """In liên kết đặt lại mật khẩu dùng một lần (theo SITE_URL) để gửi riêng cho người dùng."""
+    from showcase.admin.auth import reset_url
+
+    user = _user(email)
+    try:
+        token = accounts.reset_token(user)
+        db.session.commit()
+    except ServiceError as exc:
+        db.session.rollback()
+        fail(str(exc))
+    hours = f"{accounts.reset_hours():g}"
+    click.echo(f"Liên kết đặt lại mật khẩu cho {user.email} (dùng một lần, hết hạn sau {hours} giờ):")
+    click.echo(reset_url(token))
 
 
 @click.command("publish-due")

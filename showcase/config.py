@@ -65,7 +65,22 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
             # per process without Redis; shared by every worker and node with it
             "RATELIMIT_STORAGE_URI": redis_url or "memory://",
             "RATELIMIT_HEADERS_ENABLED": True,
+            # Redis down: limits go on in this process's memory (logged) instead of failing requests
+            "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+            "RATELIMIT_SWALLOW_ERRORS": True,
+            "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "showcase"),
+            # failed logins for one account from one address
             "LOGIN_LIMITS": env.get("LOGIN_LIMITS", "10 per minute; 50 per hour"),
+            # failed logins from one address, whatever the account (guessing across accounts)
+            "LOGIN_ADDRESS_LIMITS": env.get("LOGIN_ADDRESS_LIMITS", "30 per minute; 200 per hour"),
+            # failed logins for one account from every address, beyond which each attempt waits
+            "LOGIN_SLOWDOWN": env.get("LOGIN_SLOWDOWN", "10 per 15 minutes"),
+            "LOGIN_SLOWDOWN_MAX_SECONDS": _number(
+                env.get("LOGIN_SLOWDOWN_MAX_SECONDS", "2"), "LOGIN_SLOWDOWN_MAX_SECONDS", 10, "số giây"
+            ),
+            "PASSWORD_RESET_HOURS": _number(
+                env.get("PASSWORD_RESET_HOURS", "24"), "PASSWORD_RESET_HOURS", 168, "số giờ"
+            ),
             "MAX_UPLOAD_BYTES": int(
                 _number(env.get("MAX_UPLOAD_MB", "25"), "MAX_UPLOAD_MB", 500, "số MB") * 1048576
             ),
@@ -77,9 +92,8 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": site_https,
-            "REMEMBER_COOKIE_HTTPONLY": True,
-            "REMEMBER_COOKIE_SAMESITE": "Lax",
-            "REMEMBER_COOKIE_SECURE": site_https,
+            # no "remember me": a login lasts as long as the browser session (and its epoch)
+            "REMEMBER_COOKIE_REFRESH_EACH_REQUEST": False,
             "PREFERRED_URL_SCHEME": "https" if site_https else "http",
             "WTF_CSRF_TIME_LIMIT": 8 * 3600,
             "BABEL_DEFAULT_LOCALE": "vi",

@@ -65,6 +65,8 @@ def build_app(directory: Path, database: Database):
             "SERVER_NAME": "localhost",
             "ARGON2": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},  # fast, still argon2id
             "LOGIN_LIMITS": "1000 per minute",
+            "LOGIN_ADDRESS_LIMITS": "1000 per minute",
+            "LOGIN_SLOWDOWN": "1000 per minute",
         }
     )
     app.test_client_class = IsolatedClient

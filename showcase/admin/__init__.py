@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, render_template
+from flask import Flask, flash, g, redirect, render_template, request, url_for
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
@@ -18,6 +18,7 @@ from showcase.services import preview, workflow
 def init_admin(app: Flask) -> None:
     """Bind login, CSRF, rate limits and translations, then build this app's Admin object."""
     from showcase.admin import auth
+    from showcase.admin.login_limits import init_login_limits
     from showcase.admin.views import Dashboard, register_views
 
     login_manager.init_app(app)
@@ -26,7 +27,8 @@ def init_admin(app: Flask) -> None:
     login_manager.login_message_category = "error"
     login_manager.session_protection = "strong"
     csrf.init_app(app)
-    limiter.init_app(app)
+    limiter.init_app(app)  # for limits elsewhere; login has its own (login_limits.py says why)
+    init_login_limits(app)
     babel.init_app(app, locale_selector=lambda: "vi")
     app.register_blueprint(auth.bp)
 
@@ -87,12 +89,29 @@ def init_admin(app: Flask) -> None:
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """The user a session cookie names, while that session has not been ended."""
-    user_id, _, epoch = session_id.partition(":")
+    """The user a session cookie names, while that session has not been ended.
+
+    Flask-Login's remember-me cookie is never issued (`login_user(..., remember=False)`); were
+    one ever sent, it names the same "id:epoch" and comes through here too.
+    """
+    user_id, _, epoch = str(session_id).partition(":")
     user = db.session.get(User, int(user_id)) if user_id.isdigit() and epoch.isdigit() else None
     if user is None or not user.active or user.session_epoch != int(epoch):
+        g.session_ended = True  # the login page says so instead of a bare form
         return None
     return user
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    """Not logged in (or the session was ended): a page to log in from, never an error page."""
+    if request.method in ("GET", "HEAD"):
+        if not g.get("session_ended"):
+            flash(login_manager.login_message, login_manager.login_message_category)
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    message = "Phiên đăng nhập đã kết thúc hoặc bạn chưa đăng nhập; hãy đăng nhập lại rồi thử lại."
+    page = render_template("auth/message.html", title="Cần đăng nhập lại", message=message, login_link=True)
+    return page, 401
 
 
 def _nonce() -> str:
