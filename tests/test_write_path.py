@@ -221,3 +221,12 @@ def test_admin_bad_numbers_and_filters(as_role, make_story, people, url, status)
     if "flt0_0=published" in url:
         page = response.get_data(as_text=True)
         assert "Bài đã đăng để lọc" in page and "Bản nháp để lọc" not in page
+
+
+def test_the_user_form_offers_a_reset_link(as_role, people, csrf):
+    client = as_role("admin")
+    page = client.get(f"/admin/users/edit/?id={people['a'].id}").get_data(as_text=True)
+    action = f"/tai-khoan/{people['a'].id}/lien-ket-dat-lai"
+    assert action in page and "Tạo liên kết đặt lại mật khẩu" in page
+    shown = client.post(action, data={"csrf_token": csrf(client, "/admin/")})
+    assert shown.status_code == 200 and "/dat-lai-mat-khau/" in shown.get_data(as_text=True)

@@ -304,7 +304,6 @@ def update_user(user: User, values: dict, by: User, seen: int | None = None) -> 
         deactivate(user, by=by)
         changed = True
     elif active and not user.active:
-        user.active = True
-        audit.record("user_activate", user, by=by)
+        activate(user, by=by)
         changed = True
     return changed

@@ -20,6 +20,7 @@ class UserView(SecureModelView):
     }
     column_formatters = {"role": lambda v, c, m, n: m.role.label}
     form_columns = ("name", "organisation", "role", "active")
+    edit_template = "admin/user_edit.html"
 
     def update(self, record, values, seen):
         accounts.update_user(record, values, by=me(), seen=seen)
