@@ -8,9 +8,10 @@ the segments we allow (see `structure`); otherwise the EXIF orientation is appli
 image is re-encoded, which drops every metadata block (GPS above all) and anything hidden.
 Renditions are made now, never while a page renders, and fit every format's size limit.
 
-Memory: one decoded copy of the image at a time (a rotation or mode change replaces it), and
-one rendition; a JPEG that is kept as it is gets decoded at a reduced scale (`draft`), just
-large enough for the biggest rendition.
+Memory: one decoded copy of the image at a time (a rotation or mode change replaces it) and
+one rendition; the full image is released once the largest rendition is made from it, and each
+smaller one is made from the one before. A JPEG kept as it is gets decoded at a reduced scale
+(`draft`), just large enough for the largest rendition.
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ SAVE = {
     "PNG": {"optimize": True},
     "WEBP": {"quality": 88, "method": 4},
 }
+# A re-encoded JPEG master is written baseline and without Huffman optimisation: libjpeg then
+# streams it row by row, where progressive or optimised coding would buffer every DCT
+# coefficient of the full image (~100 MB more at 24 megapixels). Pages show renditions, which
+# stay progressive; the master is for download and the press pack.
+MASTER_SAVE = SAVE | {"JPEG": {"quality": 88}}
 MAX_SIDE = {"JPEG": 65_535, "PNG": 2**31 - 1, "WEBP": 16_383}  # what each format can hold
 RENDITION_SIDE = min(MAX_SIDE["JPEG"], MAX_SIDE["WEBP"])  # renditions are written in both
 STORAGE_FAILED = (
@@ -166,7 +172,7 @@ def decode(data: bytes, reduced: bool = False) -> Decoded:
     return Decoded(image, fmt, width, height, plain)
 
 
-def encode(image: Image.Image, fmt: str) -> bytes:
+def encode(image: Image.Image, fmt: str, options: dict[str, dict] = SAVE) -> bytes:
     """Encode an image without metadata; JPEG gets transparency flattened onto white."""
     if max(image.size) > MAX_SIDE[fmt]:
         image = image.resize(fit(*image.size, MAX_SIDE[fmt]), Image.Resampling.LANCZOS, reducing_gap=3.0)
@@ -175,20 +181,25 @@ def encode(image: Image.Image, fmt: str) -> bytes:
         background.paste(image, mask=image.getchannel("A") if "A" in image.getbands() else None)
         image = background
     buf = io.BytesIO()
-    image.save(buf, fmt, **SAVE[fmt])
+    image.save(buf, fmt, **options[fmt])
     return buf.getvalue()
 
 
 def _renditions(decoded: Decoded, batch: Batch) -> list[dict]:
-    """Make and store the renditions one at a time (one small image in memory at once)."""
+    """Make and store the renditions, largest first, each from the one before it; the full
+    image is closed (its memory released) once the largest exists, so at most the full image
+    and one rendition, then two renditions, are held at a time."""
     out = []
-    for width, height in rendition_sizes(decoded.width, decoded.height):
-        small = decoded.image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    source = decoded.image
+    for width, height in reversed(rendition_sizes(decoded.width, decoded.height)):
+        small = source.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        source.close()
+        source = small
         jpeg = batch.save(encode(small, "JPEG"), "jpg")
         webp = batch.save(encode(small, "WEBP"), "webp")
         out.append({"width": width, "height": height, "jpeg": jpeg, "webp": webp})
-        del small
-    return out
+    source.close()
+    return out[::-1]
 
 
 def _storage() -> Storage:
@@ -212,7 +223,7 @@ def add_image(data: bytes, original_name: str = "") -> MediaAsset:
     if decoded.plain:
         master, width, height = data, decoded.width, decoded.height  # no generation loss
     else:
-        master = encode(decoded.image, decoded.format)
+        master = encode(decoded.image, decoded.format, MASTER_SAVE)
         width, height = fit(decoded.width, decoded.height, MAX_SIDE[decoded.format])
     storage = _storage()
     # the same picture uploaded with other metadata re-encodes to the same bytes: one asset
