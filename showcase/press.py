@@ -8,6 +8,7 @@ import os
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 
@@ -24,7 +25,7 @@ CONTACT = (
 )
 
 
-def _stamp(record: object | None) -> str:
+def _stamp(record: Any) -> str:
     """One record's part of the pack version: its id, row version and last change."""
     if record is None:
         return "-"
@@ -36,7 +37,7 @@ def version(story: Story) -> str:
     """Changes whenever anything in the pack changes: the story, its exemplars (commendations
     touch them), its place, field and movements, and every photo (cover and portraits: a new
     credit or caption bumps the photo's row version)."""
-    records: list[object | None] = [story, story.cover, story.locality, story.locality.replaced_by]
+    records: list[Any] = [story, story.cover, story.locality, story.locality.replaced_by]
     records += [story.field, *story.movements]
     for exemplar in story.exemplars:
         records += [exemplar, exemplar.portrait, *exemplar.commendations]

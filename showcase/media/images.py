@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import io
 import warnings
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -34,7 +34,7 @@ from showcase.models import MediaAsset
 WIDTHS = (320, 640, 1024, 1600)
 FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "WEBP": ("webp", "image/webp")}
 EXTENSIONS = {content_type: extension for extension, content_type in FORMATS.values()}
-SAVE = {
+SAVE: dict[str, dict[str, Any]] = {
     "JPEG": {"quality": 88, "optimize": True, "progressive": True},
     "PNG": {"optimize": True},
     "WEBP": {"quality": 88, "method": 4},
@@ -43,7 +43,7 @@ SAVE = {
 # streams it row by row, where progressive or optimised coding would buffer every DCT
 # coefficient of the full image (~100 MB more at 24 megapixels). Pages show renditions, which
 # stay progressive; the master is for download and the press pack.
-MASTER_SAVE = SAVE | {"JPEG": {"quality": 88}}
+MASTER_SAVE: dict[str, dict[str, Any]] = SAVE | {"JPEG": {"quality": 88}}
 MAX_SIDE = {"JPEG": 65_535, "PNG": 2**31 - 1, "WEBP": 16_383}  # what each format can hold
 RENDITION_SIDE = min(MAX_SIDE["JPEG"], MAX_SIDE["WEBP"])  # renditions are written in both
 STORAGE_FAILED = (
@@ -172,7 +172,7 @@ def decode(data: bytes, reduced: bool = False) -> Decoded:
     return Decoded(image, fmt, width, height, plain)
 
 
-def encode(image: Image.Image, fmt: str, options: dict[str, dict] = SAVE) -> bytes:
+def encode(image: Image.Image, fmt: str, options: dict[str, dict[str, Any]] = SAVE) -> bytes:
     """Encode an image without metadata; JPEG gets transparency flattened onto white."""
     if max(image.size) > MAX_SIDE[fmt]:
         image = image.resize(fit(*image.size, MAX_SIDE[fmt]), Image.Resampling.LANCZOS, reducing_gap=3.0)

@@ -87,7 +87,9 @@ def plain_png(data: bytes) -> bool:
     nothing after it, and a non-interlaced zlib stream that holds exactly the image's rows."""
     if data[:8] != PNG_SIGNATURE:
         return False
-    pos, size, seen, idat, header = 8, len(data), [], [], b""
+    pos, size, header = 8, len(data), b""
+    seen: list[bytes] = []
+    idat: list[bytes] = []
     while pos + 12 <= size:
         length, kind = struct.unpack(">I4s", data[pos : pos + 8])
         end = pos + 12 + length
