@@ -8,11 +8,14 @@ import os
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 
 from showcase.dates import format_date
-from showcase.models import Story
+from showcase.media.images import EXTENSIONS
+from showcase.media.names import archive_entry, slug_or
+from showcase.models import MediaAsset, Story
 from showcase.search.schema import plain_text
 
 CONTACT = (
@@ -22,11 +25,35 @@ CONTACT = (
 )
 
 
+def _stamp(record: Any) -> str:
+    """One record's part of the pack version: its id, row version and last change."""
+    if record is None:
+        return "-"
+    updated = getattr(record, "updated_at", None)
+    return f"{type(record).__name__}:{record.id}:{record.version}:{updated.isoformat() if updated else ''}"
+
+
 def version(story: Story) -> str:
-    """Changes whenever anything in the pack changes: the story, its exemplars, its images."""
-    parts = [story.updated_at.isoformat()] + [e.updated_at.isoformat() for e in story.exemplars]
-    parts += [str(story.cover_id)]
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+    """Changes whenever anything in the pack changes: the story, its exemplars (commendations
+    touch them), its place, field and movements, and every photo (cover and portraits: a new
+    credit or caption bumps the photo's row version)."""
+    records: list[Any] = [story, story.cover, story.locality, story.locality.replaced_by]
+    records += [story.field, *story.movements]
+    for exemplar in story.exemplars:
+        records += [exemplar, exemplar.portrait, *exemplar.commendations]
+    return hashlib.sha256("|".join(map(_stamp, records)).encode()).hexdigest()[:16]
+
+
+def photos(story: Story) -> list[tuple[str, MediaAsset]]:
+    """The pack's photos with the names we give them: `anh/01-anh-bia.jpg`, then
+    `anh/NN-chan-dung-<exemplar>.jpg`; never a name a client sent."""
+    named = [("anh-bia", story.cover)]
+    named += [(f"chan-dung-{slug_or(e.slug, f'dien-hinh-{e.id}')}", e.portrait) for e in story.exemplars]
+    present = [(label, asset) for label, asset in named if asset is not None]
+    return [
+        (f"anh/{n:02d}-{label}.{EXTENSIONS.get(asset.content_type, 'bin')}", asset)
+        for n, (label, asset) in enumerate(present, start=1)
+    ]
 
 
 def _facts(story: Story) -> str:
@@ -63,27 +90,29 @@ def _facts(story: Story) -> str:
 def build(story: Story, path: Path) -> None:
     """Write the pack of a story to `path`."""
     storage = current_app.extensions["storage"]
-    slug = story.slug
+    slug = slug_or(story.slug, f"bai-viet-{story.id}")
+
+    def entry(name: str) -> str:
+        return archive_entry(slug, name)  # refuses anything that would leave the pack's folder
+
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as pack:
-        pack.writestr(f"{slug}/{slug}.md", f"# {story.title}\n\n*{story.summary}*\n\n{story.body_md}")
+        pack.writestr(entry(f"{slug}.md"), f"# {story.title}\n\n*{story.summary}*\n\n{story.body_md}")
         pack.writestr(
-            f"{slug}/{slug}.txt", f"{story.title}\n\n{story.summary}\n\n{plain_text(story.body_html)}"
+            entry(f"{slug}.txt"), f"{story.title}\n\n{story.summary}\n\n{plain_text(story.body_html)}"
         )
         if story.broadcast_summary:
-            pack.writestr(f"{slug}/ban-tin-60-giay.txt", story.broadcast_summary + "\n")
-        pack.writestr(f"{slug}/thong-tin.txt", _facts(story))
+            pack.writestr(entry("ban-tin-60-giay.txt"), story.broadcast_summary + "\n")
+        pack.writestr(entry("thong-tin.txt"), _facts(story))
         credits = []
-        images = [story.cover] + [e.portrait for e in story.exemplars]
-        for n, asset in enumerate([a for a in images if a is not None], start=1):
-            name = f"anh/{n:02d}-{asset.original_name or Path(asset.file).name}"
-            pack.writestr(f"{slug}/{name}", storage.read(asset.file), compress_type=zipfile.ZIP_STORED)
+        for name, asset in photos(story):
+            pack.writestr(entry(name), storage.read(asset.file), compress_type=zipfile.ZIP_STORED)
             credits.append(
                 f"{name} ({asset.width}×{asset.height})\n  Chú thích: {asset.caption or asset.alt_text}\n"
                 f"  Nguồn ảnh: {asset.credit or 'Ban Thi đua – Khen thưởng'}\n"
                 f"  Giấy phép: {asset.licence or 'Được dùng kèm bài viết này, ghi rõ nguồn'}\n"
             )
-        pack.writestr(f"{slug}/nguon-anh.txt", "\n".join(credits) or "Bài viết không có ảnh.\n")
-        pack.writestr(f"{slug}/lien-he.txt", CONTACT)
+        pack.writestr(entry("nguon-anh.txt"), "\n".join(credits) or "Bài viết không có ảnh.\n")
+        pack.writestr(entry("lien-he.txt"), CONTACT)
 
 
 def pack_path(story: Story) -> Path:
