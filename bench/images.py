@@ -4,7 +4,7 @@
 
 Builds two 6000×4000 JPEGs in memory, one with EXIF GPS (re-encoded: every pixel decoded) and
 one without metadata (kept byte for byte: decoded at a reduced scale), then measures in this run:
-  * the site: showcase.media.images.add_image (checks, orientation, metadata stripped,
+  * the site: showcase.services.media.add_image (checks, orientation, metadata stripped,
     master kept or re-encoded, renditions 320/640/1024/1600 in WebP and JPEG, stored);
   * the baseline: plain Pillow open → resize → save of the same outputs (same widths and formats),
     with nothing else.
@@ -64,7 +64,7 @@ def rss_mb() -> float:
 def run_site(path: str) -> None:
     from showcase import create_app
     from showcase.extensions import db
-    from showcase.media.images import add_image
+    from showcase.services.media import add_image
 
     data = Path(path).read_bytes()
     with tempfile.TemporaryDirectory() as tmp:

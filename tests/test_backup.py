@@ -17,7 +17,6 @@ from flask_migrate import stamp
 from showcase import create_app, search
 from showcase.content_io import set_sample_data
 from showcase.extensions import db
-from showcase.media.images import add_image
 from showcase.models import (
     CoverageItem,
     CoverageMedium,
@@ -28,6 +27,7 @@ from showcase.models import (
     StoryStatus,
 )
 from showcase.services import accounts, audit, backup, records, trash, workflow
+from showcase.services.media import add_image
 from tests.support import Database, image_bytes, snapshot
 
 CONTACTS = {

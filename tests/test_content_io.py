@@ -468,7 +468,7 @@ def test_dry_run_lists_what_would_change_and_writes_nothing(ctx, app, content, r
 def test_export_names_images_itself_and_writes_only_inside(ctx, app, make_story, tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()
-    asset = images.add_image(image_bytes(80, 60), original_name="../../../outside/x.jpg")
+    asset = images.store_image(image_bytes(80, 60), original_name="../../../outside/x.jpg")
     records.save(asset, {"alt_text": "Ảnh bìa"}, by=None, created=True)
     make_story(slug="co-anh", cover=asset)
     root = tmp_path / "share" / "export"

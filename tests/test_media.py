@@ -9,8 +9,9 @@ import pytest
 from PIL import Image
 
 from showcase.extensions import db
-from showcase.media.images import WIDTHS, ImageRejected, add_image
+from showcase.media.images import WIDTHS, ImageRejected
 from showcase.models import MediaAsset
+from showcase.services.media import add_image
 from tests.conftest import PASSWORD
 from tests.support import image_bytes
 

@@ -11,8 +11,8 @@ import pytest
 
 from showcase import content_io
 from showcase.extensions import db
-from showcase.media.images import add_image
 from showcase.models import CommendationLevel, ExemplarKind, StoryStatus, utcnow
+from showcase.services.media import add_image
 from tests.support import image_bytes
 
 

@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 
 from showcase.extensions import db
-from showcase.media.images import add_image
 from showcase.models import (
     Commendation,
     CommendationLevel,
@@ -24,6 +23,7 @@ from showcase.models import (
     StoryStatus,
     User,
 )
+from showcase.services.media import add_image
 from tests.forms import as_post_data, form_fields
 from tests.support import image_bytes, snapshot
 

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from showcase.extensions import db
-from showcase.media.images import add_image
 from showcase.models import (
     AuditLog,
     CoverageItem,
@@ -23,6 +22,7 @@ from showcase.models import (
 )
 from showcase.services import coverage, media, preview, stories, workflow
 from showcase.services.errors import ServiceError, StaleError
+from showcase.services.media import add_image
 from tests.forms import as_post_data, form_fields
 from tests.support import csrf_token, image_bytes
 

@@ -211,9 +211,10 @@ def _storage_failed(exc: OSError) -> StorageError:
     return StorageError()
 
 
-def add_image(data: bytes, original_name: str = "") -> MediaAsset:
-    """Store an image once (by the hash of what was uploaded, or of what would be stored) with
-    its renditions; `original_name` is kept as display text only."""
+def store_image(data: bytes, original_name: str = "") -> MediaAsset:
+    """Store an image's files once (by the hash of what was uploaded, or of what would be stored)
+    with its renditions; return the asset already stored, or a new one for a service to save.
+    `original_name` is kept as display text only."""
     digest = hashlib.sha256(data).hexdigest()
     existing = db.session.scalar(select(MediaAsset).filter_by(sha256=digest))
     if existing is not None:
@@ -246,7 +247,6 @@ def add_image(data: bytes, original_name: str = "") -> MediaAsset:
         height=height,
         renditions=renditions,
     )
-    db.session.add(asset)
     return asset
 
 

@@ -43,7 +43,7 @@ def new_image(data: bytes, name: str, checked: tuple[str, str, int, int], dry_ru
     """A new image for `save(…, created=True)`: stored with its renditions, or, in a dry run,
     only described from `checked` (images.inspect's answer): no file is written."""
     if not dry_run:
-        return images.add_image(data, original_name=name)
+        return images.store_image(data, original_name=name)
     extension, content_type, width, height = checked
     return MediaAsset(
         file=Storage.key_for(data, extension),

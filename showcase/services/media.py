@@ -18,10 +18,23 @@ from showcase.visibility import is_published
 TEXT_FIELDS = ("alt_text", "caption", "credit", "licence")
 
 
+def add_image(data: bytes, original_name: str = "", by: User | None = None, **detail: Any) -> MediaAsset:
+    """Store an image (checked, stripped, with renditions) and add it to the library, or return
+    the one already there; raise images.ImageRejected for a file we do not accept."""
+    asset = images.store_image(data, original_name)
+    if asset.id is None:
+        asset.uploaded_by_id = by.id if by is not None else None
+        records.save(asset, {}, by=by, created=True, **detail)
+    return asset
+
+
 def upload(data: bytes, filename: str, values: dict[str, Any], by: User | None, **detail: Any) -> MediaAsset:
     """Check and store an image with its texts; refuse one already in the library."""
     try:
-        asset = images.add_image(data, filename)
+        asset = images.store_image(data, filename)
+    except images.StorageError as exc:
+        message = str(exc)
+        raise ServiceError(f"{message[:1].upper()}{message[1:]}.") from None
     except images.ImageRejected as exc:
         raise ServiceError(f"Không nhận ảnh này: {exc}.") from None
     if asset.id is not None:
