@@ -5,27 +5,40 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn, TypeVar
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from showcase import content_io
 from showcase.extensions import db
-from showcase.media import images
 from showcase.models import MediaAsset, User, UserRole
 from showcase.search import indexing
-from showcase.services import accounts, workflow
+from showcase.services import accounts, transaction, workflow
 from showcase.services import backup as backups
+from showcase.services import media as media_service
 from showcase.services.errors import ServiceError
 
+T = TypeVar("T")
 content = AppGroup("content", help="Nhập và xuất nội dung theo định dạng content/.")
 
 
-def fail(message: str) -> None:
+def change(work: Callable[[], T]) -> T:
+    """Run one change through the services in one transaction; a refusal is one line, exit 1."""
+    try:
+        with transaction():
+            return work()
+    except ServiceError as exc:
+        fail(str(exc))
+        raise  # not reached: fail() exits
+
+
+def fail(message: str) -> NoReturn:
     """Print one Vietnamese line to stderr and exit non-zero."""
     click.echo(f"Lỗi: {message}", err=True)
     raise SystemExit(1)
@@ -133,12 +146,7 @@ def _user(email: str):
 @click.option("--org", default="", help="Đơn vị (ví dụ: Báo Hải Phòng).")
 def users_create(email: str, role: str, name: str, org: str) -> None:
     """Tạo tài khoản; mật khẩu được hỏi (hoặc đọc từ stdin khi không phải terminal)."""
-    try:
-        user = accounts.create_user(email, name, role, _read_password(), organisation=org)
-        db.session.commit()
-    except ServiceError as exc:
-        db.session.rollback()
-        fail(str(exc))
+    user = change(lambda: accounts.create_user(email, name, role, _read_password(), organisation=org))
     click.echo(f"Đã tạo tài khoản {user.email} ({user.role.label}).")
 
 
@@ -156,8 +164,7 @@ def users_list() -> None:
 def users_set_role(email: str, role: str) -> None:
     """Đổi vai trò của một tài khoản."""
     user = _user(email)
-    accounts.set_role(user, role)
-    db.session.commit()
+    change(lambda: accounts.set_role(user, role))
     click.echo(f"{user.email} nay là {user.role.label}.")
 
 
@@ -166,8 +173,7 @@ def users_set_role(email: str, role: str) -> None:
 def users_deactivate(email: str) -> None:
     """Khóa một tài khoản và kết thúc mọi phiên đăng nhập của nó (không xóa: nhật ký vẫn giữ tên)."""
     user = _user(email)
-    accounts.deactivate(user)
-    db.session.commit()
+    change(lambda: accounts.deactivate(user))
     click.echo(f"Đã khóa {user.email}.")
 
 
@@ -176,12 +182,7 @@ def users_deactivate(email: str) -> None:
 def users_set_password(email: str) -> None:
     """Đặt mật khẩu mới (hỏi hai lần, hoặc đọc một dòng từ stdin); mọi phiên đăng nhập kết thúc."""
     user = _user(email)
-    try:
-        accounts.set_password(user, _read_password())
-        db.session.commit()
-    except ServiceError as exc:
-        db.session.rollback()
-        fail(str(exc))
+    change(lambda: accounts.set_password(user, _read_password()))
     click.echo(f"Đã đặt mật khẩu mới cho {user.email}; mọi phiên đăng nhập của tài khoản này đã kết thúc.")
 
 
@@ -192,12 +193,7 @@ def users_reset_link(email: str) -> None:
     from showcase.admin.auth import reset_url
 
     user = _user(email)
-    try:
-        token = accounts.reset_token(user)
-        db.session.commit()
-    except ServiceError as exc:
-        db.session.rollback()
-        fail(str(exc))
+    token = change(lambda: accounts.reset_token(user))
     hours = f"{accounts.reset_hours():g}"
     click.echo(f"Liên kết đặt lại mật khẩu cho {user.email} (dùng một lần, hết hạn sau {hours} giờ):")
     click.echo(reset_url(token))
@@ -206,8 +202,7 @@ def users_reset_link(email: str) -> None:
 @click.command("publish-due")
 def publish_due_command() -> None:
     """Đăng các bài đã hẹn giờ đến hạn (chạy hai lần cũng không sao)."""
-    due = workflow.publish_due()
-    db.session.commit()
+    due = change(workflow.publish_due)
     click.echo(f"Đã đăng {len(due)} bài đến hạn.")
 
 
@@ -217,14 +212,10 @@ media = AppGroup("media", help="Ảnh và các bản thu nhỏ.")
 @media.command("rebuild")
 def media_rebuild() -> None:
     """Làm lại mọi bản thu nhỏ của ảnh từ ảnh gốc đã lưu."""
-    count = 0
-    for asset in db.session.scalars(select(MediaAsset).order_by(MediaAsset.id)):
-        try:
-            images.rebuild_renditions(asset)
-            count += 1
-        except images.ImageRejected as exc:
-            click.echo(f"Bỏ qua ảnh {asset.id} ({asset.original_name}): {exc}", err=True)
-    db.session.commit()
+    skipped = change(media_service.rebuild_renditions)
+    for asset, reason in skipped:
+        click.echo(f"Bỏ qua ảnh {asset.id} ({asset.original_name}): {reason}", err=True)
+    count = db.session.scalar(select(func.count(MediaAsset.id))) - len(skipped)
     click.echo(f"Đã làm lại bản thu nhỏ của {count} ảnh.")
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from showcase import services
 from showcase.admin.login_limits import LoginLimits
 from showcase.extensions import db
 from showcase.models import User, UserRole
@@ -126,7 +127,7 @@ def login():
             return _too_many(wait)
         limits.wait(account)  # only when this account is being guessed at (see login_limits)
         user = accounts.authenticate(form.email.data, form.password.data)
-        db.session.commit()  # the audit row of a success or a failure
+        services.commit()  # the audit row of a success or a failure
         if user is not None:
             limits.succeeded(account, address)
             session.clear()  # a new session at login: nothing from before survives
@@ -146,7 +147,7 @@ def logout():
     """End every session of this account (the CSRF token is checked before this runs)."""
     if current_user.is_authenticated:
         accounts.log_out(current_user._get_current_object())
-        db.session.commit()
+        services.commit()
     logout_user()
     session.clear()
     flash("Bạn đã đăng xuất.", "success")
@@ -169,17 +170,17 @@ def change_password():
         limits.wait(account)
         try:
             accounts.change_password(user, form.current_password.data, form.new_password.data)
-            db.session.commit()
+            services.commit()
         except StaleDataError:  # the account changed meanwhile (another tab, an admin): say so
-            db.session.rollback()
+            services.rollback()
             form.current_password.errors.append("Tài khoản vừa được thay đổi ở nơi khác; hãy thử lại.")
             status = 409
         except accounts.FieldError as exc:
             if exc.field == "current_password":
-                db.session.commit()  # the audit row of a wrong guess
+                services.commit()  # the audit row of a wrong guess
                 limits.failed(account, address)
             else:
-                db.session.rollback()
+                services.rollback()
             getattr(form, exc.field).errors.append(str(exc))
             status = 400
         else:
@@ -210,15 +211,15 @@ def reset_password(token: str):
     if form.validate_on_submit():
         try:
             accounts.reset_password(token, form.new_password.data)
-            db.session.commit()
+            services.commit()
         except accounts.ResetLinkError as exc:
-            db.session.rollback()
+            services.rollback()
             return _dead_link(exc)
         except StaleDataError:  # the same link used twice at once: the first one won
-            db.session.rollback()
+            services.rollback()
             return _dead_link(accounts.ResetLinkError(410, accounts.LINK_USED))
         except accounts.FieldError as exc:
-            db.session.rollback()
+            services.rollback()
             form.new_password.errors.append(str(exc))
             status = 400
         else:
@@ -244,9 +245,9 @@ def reset_link(user_id: int):
     try:
         token = accounts.reset_token(user, by=me)
     except ServiceError as exc:
-        db.session.rollback()
+        services.rollback()
         page = render_template("auth/message.html", title="Không tạo được liên kết", message=str(exc))
         return page, 409
-    db.session.commit()
+    services.commit()
     hours = accounts.reset_hours()
     return render_template("auth/reset_link.html", user=user, url=reset_url(token), hours=hours)

@@ -18,3 +18,13 @@ def transaction() -> Iterator[None]:
     except BaseException:
         db.session.rollback()
         raise
+
+
+def commit() -> None:
+    """Keep what the services did so far (e.g. the audit row of a refused attempt)."""
+    db.session.commit()
+
+
+def rollback() -> None:
+    """Drop what the services did so far."""
+    db.session.rollback()

@@ -75,3 +75,14 @@ def update(asset: MediaAsset, values: dict[str, Any], by: User, seen: int | None
     if unknown:
         raise ServiceError(f"Không sửa được «{', '.join(unknown)}» của ảnh; hãy tải ảnh mới.")
     return records.save(asset, values, by=by, created=False, seen=seen)
+
+
+def rebuild_renditions() -> list[tuple[MediaAsset, str]]:
+    """Make every photo's renditions again from its stored original; return those skipped and why."""
+    skipped = []
+    for asset in db.session.scalars(select(MediaAsset).order_by(MediaAsset.id)):
+        try:
+            images.rebuild_renditions(asset)
+        except images.ImageRejected as exc:
+            skipped.append((asset, str(exc)))
+    return skipped
