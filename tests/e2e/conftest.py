@@ -132,7 +132,13 @@ def editor(live_server, live_env) -> str:
     return "bientap@haiphong.test"
 
 
-def log_in(page, base: str, email: str) -> None:
+@pytest.fixture
+def log_in():
+    """Log a Playwright page in: log_in(page, base_url, email)."""
+    return _log_in
+
+
+def _log_in(page, base: str, email: str) -> None:
     page.goto(base + "/dang-nhap")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)

@@ -7,12 +7,10 @@ import io
 import pytest
 from PIL import Image
 
-from tests.e2e.conftest import log_in
-
 pytestmark = pytest.mark.e2e
 
 
-def test_upload_photo_and_see_it_on_the_story(live_server, browser, editor, tmp_path):
+def test_upload_photo_and_see_it_on_the_story(live_server, browser, editor, tmp_path, log_in):
     photo = tmp_path / "cau-rao.jpg"
     image = Image.new("RGB", (2400, 1600), (30, 110, 170))
     exif = Image.Exif()
