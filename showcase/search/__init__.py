@@ -50,8 +50,7 @@ def search(text: str, filters: dict[str, str], sort: str, page: int, per_page: i
     if parsed.empty and filter_q is None:
         return Results()
     try:
-        with backend.lock:
-            searcher = backend.searcher()
+        with backend.reading() as searcher:
             key = (parsed.text, tuple(sorted(filters.items())), sort, page, per_page)
             cached = backend.cache.setdefault("results", {})
             if key in cached:
@@ -87,8 +86,8 @@ def suggest(text: str) -> list[dict]:
     """Titles and names that start with what was typed; empty while the index is unavailable."""
     backend: WhooshBackend = current_app.extensions["search"]
     try:
-        with backend.lock:
-            return query.suggestions(backend.searcher(), text)
+        with backend.reading() as searcher:
+            return query.suggestions(searcher, text)
     except IndexUnavailable:
         indexing.ensure_index(current_app._get_current_object())
         return []

@@ -289,7 +289,7 @@ def ensure_index(app: Flask) -> None:
         rebuild_in_background(app)
         return
     try:
-        with backend.lock:
-            backend.searcher()
+        with backend.reading():
+            pass
     except Exception:
         rebuild_in_background(app)
