@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 from showcase.dates import format_date
 from showcase.extensions import db
 from showcase.models import Commendation, CommendationLevel, Exemplar, Locality, Movement
+from showcase.site.params import ascii_number
 from showcase.site.queries import locality_scope
 
 
@@ -44,9 +45,10 @@ def parse_filters(args: MultiDict) -> Filters:
     """Read the register's filters; raise BadFilter on values that cannot be right."""
     filters = Filters()
     if year := args.get("nam", "").strip():
-        if not year.isdigit() or not 1900 <= int(year) <= 2100:
+        number = ascii_number(year, 4)
+        if number is None or not 1900 <= number <= 2100:
             raise BadFilter(f"Năm «{year[:20]}» không hợp lệ.")
-        filters.year = int(year)
+        filters.year = number
     if form := args.get("hinh-thuc", "").strip():
         filters.form = form[:300]
     if level := args.get("cap", "").strip():
