@@ -24,6 +24,7 @@ def create_app(settings: dict | None = None) -> Flask:
     init_db(app)
     init_media(app)
     init_search(app)
+    init_web(app)
     init_site(app)
     init_admin(app)
     init_cli(app)
@@ -61,6 +62,12 @@ def init_media(app: Flask) -> None:
 
 def init_search(app: Flask) -> None:
     from showcase.search import init_search as attach
+
+    attach(app)
+
+
+def init_web(app: Flask) -> None:
+    from showcase.web import init_web as attach
 
     attach(app)
 

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from showcase import content_io
+from showcase import content_io, web
 from showcase.extensions import db
 from showcase.media.images import add_image
 from showcase.models import CommendationLevel, ExemplarKind, StoryStatus, utcnow
@@ -296,6 +296,38 @@ def test_security_headers_and_no_inline_code(client, make_story):
     scripts = re.findall(r"<script[^>]*>[^<]*</script>", html)
     assert scripts == ['<script src="/static/js/suggest.js" defer></script>']  # same-origin, no inline code
     assert " style=" not in html and " onclick=" not in html
+
+
+def test_headers_are_set_not_defaulted(client, as_role, make_story):
+    """The app's headers replace what the framework already set (Flask's static view says
+    `no-cache`); a header only a view sets (the media sandbox) is the view's."""
+    story = make_story()
+    with client.get("/static/css/site.css") as static:
+        assert static.status_code == 200
+        assert static.headers["Cache-Control"] == "public, max-age=3600"
+        assert static.headers["X-Content-Type-Options"] == "nosniff"
+    missing = client.get("/static/css/khong-co.css")
+    assert missing.status_code == 404 and missing.headers["Cache-Control"] == "no-cache"
+    public = client.get(f"/bai-viet/{story.slug}")
+    assert public.headers["Content-Security-Policy"] == web.CSP
+    assert public.headers["X-Frame-Options"] == "DENY"
+    assert public.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    admin = as_role("editor").get("/admin/")
+    assert admin.status_code == 200 and admin.headers["Cache-Control"] == "no-store"
+    csp = admin.headers["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
+    assert csp == web.ADMIN_CSP.format(nonce=nonce) and "frame-ancestors 'none'" in csp
+    missing = as_role("editor").get("/admin/khong-co/")
+    assert missing.status_code == 404 and missing.headers["Cache-Control"] == "no-store"
+    assert "Không tìm thấy trang" in missing.get_data(as_text=True)
+
+
+def test_other_http_errors_get_the_vietnamese_page(client):
+    with client.get("/static/css/site.css", headers={"Range": "bytes=99999999-"}) as response:
+        assert response.status_code == 416 and response.headers["Cache-Control"] == "no-cache"
+        html = response.get_data(as_text=True)
+    assert '<html lang="vi">' in html and "Yêu cầu này không thực hiện được." in html
+    assert response.headers["Content-Security-Policy"] == web.CSP
 
 
 def test_xss_in_text_fields_is_escaped(client, make_story, make_exemplar):
