@@ -30,7 +30,8 @@ def create_app(settings: dict | None = None) -> Flask:
     init_cli(app)
     if app.config.get("PROXY_FIX"):
         hops = app.config["PROXY_FIX"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+        proxied = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+        app.wsgi_app = proxied  # type: ignore[method-assign]  # the documented way to add middleware
     return app
 
 

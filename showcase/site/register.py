@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Select, extract, select
@@ -91,7 +92,7 @@ def query(filters: Filters) -> Select:
     return stmt
 
 
-def choices() -> dict[str, list]:
+def choices() -> dict[str, Sequence[object]]:
     """What the filter form offers."""
     years = db.session.scalars(select(extract("year", Commendation.decision_date)).distinct()).all()
     return {
@@ -125,7 +126,7 @@ CSV_HEADER = [
 ]
 
 
-def to_csv(rows: list[Commendation]) -> str:
+def to_csv(rows: Sequence[Commendation]) -> str:
     """Render commendations as CSV (UTF-8 with BOM so spreadsheet programs read Vietnamese)."""
     out = io.StringIO()
     out.write("\ufeff")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import abort, current_app, request, url_for
 from sqlalchemy import select
@@ -69,12 +70,12 @@ def facet_labels() -> dict[str, dict[str, str]]:
 def facet_groups(results: search.Results, filters: dict[str, str]) -> list[dict]:
     """Facet lists with counts and links that add or remove one filter."""
     labels = facet_labels()
-    args = request.args.to_dict()
+    args: dict[str, Any] = request.args.to_dict()
     args.pop("trang", None)
     groups = []
     for param, name, heading in FACETS:
         counts = results.facets.get(name, {})
-        items = []
+        items: list[dict[str, Any]] = []
         for value, count in counts.items():
             selected = filters.get(name) == value
             link = dict(args)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_file
 from flask_login import current_user, login_required
@@ -92,7 +93,7 @@ def press_room():
         items = db.session.scalars(queries.stories_of_movement(movement).limit(3)).all()
         if items:
             by_movement.append((movement, items))
-    embargoed = []
+    embargoed: Sequence[Story] = []
     if current_user.is_authenticated:
         embargoed = db.session.scalars(
             select(Story)
