@@ -119,7 +119,11 @@ def _is_static() -> bool:
 
 def security_headers(response: Response) -> Response:
     """Set the security and caching headers of every response."""
-    for name, value in VIEW_MAY_SET.items():
+    admin = _is_admin()
+    policies = dict(VIEW_MAY_SET)
+    if admin:
+        policies["Content-Security-Policy"] = ADMIN_CSP.format(nonce=csp_nonce())
+    for name, value in policies.items():
         if name not in response.headers:
             response.headers[name] = value
     if _is_static():
@@ -127,8 +131,7 @@ def security_headers(response: Response) -> Response:
             response.headers["Cache-Control"] = STATIC_CACHE
         else:  # an error about a file is not the file: no cache keeps it for an hour
             response.headers["Cache-Control"] = "no-cache"
-    elif _is_admin():  # the panel's pages show drafts and private contacts: never cached
-        response.headers["Content-Security-Policy"] = ADMIN_CSP.format(nonce=csp_nonce())
+    elif admin:  # the panel's pages show drafts and private contacts: never cached
         response.headers["Cache-Control"] = ADMIN_CACHE
     return response
 

@@ -322,6 +322,16 @@ def test_headers_are_set_not_defaulted(client, as_role, make_story):
     assert "Không tìm thấy trang" in missing.get_data(as_text=True)
 
 
+def test_app_wide_hooks_live_in_web_py(app):
+    """Error pages, request checks and response headers of the whole app come from one module."""
+    handlers = [h for by_code in app.error_handler_spec[None].values() for h in by_code.values()]
+    hooks = app.before_request_funcs[None] + app.after_request_funcs[None]
+    ours = {f.__module__ for f in handlers + hooks if f.__module__.startswith("showcase")}
+    assert ours == {"showcase.web"}
+    codes = {code for code in app.error_handler_spec[None] if code}
+    assert codes >= {400, 403, 404, 405, 413, 429, 500}
+
+
 def test_other_http_errors_get_the_vietnamese_page(client):
     with client.get("/static/css/site.css", headers={"Range": "bytes=99999999-"}) as response:
         assert response.status_code == 416 and response.headers["Cache-Control"] == "no-cache"
