@@ -158,6 +158,12 @@ def test_unknown_register_filters_are_400(client, world, param):
         assert_clean(response, param, value[:20])
 
 
+def test_decomposed_form_filter_finds_the_stored_form(client, world):
+    form = unicodedata.normalize("NFD", "Bằng khen của Chủ tịch UBND thành phố")
+    html = client.get("/khen-thuong", query_string={"hinh-thuc": form}).get_data(as_text=True)
+    assert "<strong>1</strong> quyết định" in html
+
+
 def test_search_filters_with_odd_values_find_nothing(client, world):
     for param in ["nam", "phong-trao", "linh-vuc", "dia-phuong", "kieu", "loai", "hinh-thuc"]:
         for value in [HUGE, "khong-co", "a" * 5000]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -51,7 +52,7 @@ def parse_filters(args: MultiDict) -> Filters:
             raise BadFilter(f"Năm «{year[:20]}» không hợp lệ.")
         filters.year = number
     if form := args.get("hinh-thuc", "").strip():
-        filters.form = form[:300]
+        filters.form = unicodedata.normalize("NFC", form)[:300]  # stored forms are NFC
     if level := args.get("cap", "").strip():
         try:
             filters.level = CommendationLevel(level)
