@@ -24,12 +24,14 @@ def create_app(settings: dict | None = None) -> Flask:
     init_db(app)
     init_media(app)
     init_search(app)
+    init_web(app)
     init_site(app)
     init_admin(app)
     init_cli(app)
     if app.config.get("PROXY_FIX"):
         hops = app.config["PROXY_FIX"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+        proxied = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+        app.wsgi_app = proxied  # type: ignore[method-assign]  # the documented way to add middleware
     return app
 
 
@@ -61,6 +63,12 @@ def init_media(app: Flask) -> None:
 
 def init_search(app: Flask) -> None:
     from showcase.search import init_search as attach
+
+    attach(app)
+
+
+def init_web(app: Flask) -> None:
+    from showcase.web import init_web as attach
 
     attach(app)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,7 +47,7 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
     """Build the settings from the environment, then `overrides` (tests pass theirs here)."""
     env = os.environ
     overrides = overrides or {}
-    settings = {
+    settings: dict[str, Any] = {
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
         "SEARCH_INDEX_DIR": env.get("SEARCH_INDEX_DIR", str(PROJECT_ROOT / "search_index")),
         "MEDIA_ROOT": env.get("MEDIA_ROOT", str(instance_path / "media")),

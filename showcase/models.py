@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -26,7 +26,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from showcase.extensions import db
+from showcase.extensions import Base, db
+
+if TYPE_CHECKING:  # db.Model is made at run time from Base; a type checker needs a class name
+    Model = Base
+else:
+    Model = db.Model
 
 
 def utcnow() -> datetime:
@@ -39,7 +44,8 @@ class LabelledEnum(enum.StrEnum):
 
     label: str
 
-    def __new__(cls, value: str, label: str) -> LabelledEnum:
+    # `label` has a default only so that type checkers read StoryStatus("draft") as the lookup it is
+    def __new__(cls, value: str, label: str = "") -> LabelledEnum:
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label
@@ -103,7 +109,7 @@ class Versioned:
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
+    def __mapper_args__(cls: Any) -> dict[str, Any]:  # noqa: N805  (any mapped class: it has __table__)
         return {"version_id_col": cls.__table__.c.version}
 
 
@@ -133,14 +139,14 @@ story_movements = Table(
 )
 
 
-class Setting(db.Model):
+class Setting(Model):
     """A site-wide key/value flag (e.g. whether sample data is loaded)."""
 
     key: Mapped[str] = mapped_column(String(50), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
 
 
-class Field(Versioned, db.Model):
+class Field(Versioned, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -150,7 +156,7 @@ class Field(Versioned, db.Model):
         return self.name
 
 
-class Movement(Versioned, db.Model):
+class Movement(Versioned, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     name: Mapped[str] = mapped_column(String(300))
@@ -167,7 +173,7 @@ class Movement(Versioned, db.Model):
         return f"{self.start_year}–{self.end_year}" if self.end_year else f"từ {self.start_year}"
 
 
-class Locality(Versioned, db.Model):
+class Locality(Versioned, Model):
     """An administrative unit; a unit merged away keeps its page and points to its successor."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -202,7 +208,7 @@ class Locality(Versioned, db.Model):
         return self.full_name
 
 
-class MediaAsset(Versioned, db.Model):
+class MediaAsset(Versioned, Model):
     """An image kept in Storage under a content-addressed name."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -226,7 +232,7 @@ class MediaAsset(Versioned, db.Model):
         return self.original_name or self.alt_text or f"Ảnh {self.id}"
 
 
-class Exemplar(Versioned, db.Model):
+class Exemplar(Versioned, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -253,7 +259,7 @@ class Exemplar(Versioned, db.Model):
         return self.name
 
 
-class Story(Versioned, db.Model):
+class Story(Versioned, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     title: Mapped[str] = mapped_column(String(300))
@@ -297,7 +303,7 @@ class Story(Versioned, db.Model):
         return self.title
 
 
-class Commendation(Versioned, db.Model):
+class Commendation(Versioned, Model):
     """An award with its decision; a revocation carries its own decision."""
 
     __table_args__ = (UniqueConstraint("exemplar_id", "decision_no"),)
@@ -323,7 +329,7 @@ class Commendation(Versioned, db.Model):
         return self.revoked_decision_no is not None
 
 
-class User(Versioned, UserMixin, db.Model):
+class User(Versioned, UserMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -355,7 +361,7 @@ class User(Versioned, UserMixin, db.Model):
         return f"{self.name} <{self.email}>"
 
 
-class Revision(db.Model):
+class Revision(Model):
     """A full snapshot of a story, exemplar or commendation at one save."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -366,7 +372,7 @@ class Revision(db.Model):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
-class TrashItem(db.Model):
+class TrashItem(Model):
     """A deleted record, kept whole until an admin purges it (editors can restore it)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -381,7 +387,7 @@ class TrashItem(db.Model):
         return self.label
 
 
-class AuditLog(db.Model):
+class AuditLog(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -392,7 +398,7 @@ class AuditLog(db.Model):
     ip: Mapped[str] = mapped_column(String(45), default="")
 
 
-class Nomination(db.Model):
+class Nomination(Model):
     """A citizen's tip about a good deed; contact data is private to the board."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -412,7 +418,7 @@ class Nomination(db.Model):
     locality: Mapped[Locality | None] = relationship()
 
 
-class CoverageItem(Versioned, db.Model):
+class CoverageItem(Versioned, Model):
     """A newspaper, TV or radio piece that used a story."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

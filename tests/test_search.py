@@ -19,6 +19,7 @@ from showcase.extensions import db
 from showcase.models import CommendationLevel, ExemplarKind, Story, StoryStatus
 from showcase.search import indexing
 from showcase.search.analysis import fold, fold_word, has_marks
+from showcase.search.backend import IndexUnavailable
 from showcase.search.highlight import mark, snippet
 
 
@@ -181,7 +182,7 @@ def test_pagination(client, make_story, app):
     assert len(found(client, "cay cau")) == app.config["PER_PAGE"]
     assert len(found(client, "cay cau", trang="2")) == 3
     assert client.get("/tim-kiem", query_string={"q": "cay cau", "trang": "3"}).status_code == 404
-    assert client.get("/tim-kiem", query_string={"q": "cay cau", "trang": "0"}).status_code == 400
+    assert client.get("/tim-kiem", query_string={"q": "cay cau", "trang": "0"}).status_code == 404
 
 
 def test_typo_tolerance_and_did_you_mean(client, make_story):
@@ -308,17 +309,50 @@ def test_no_query_breaks_the_page(client, make_story, q):
 # --- index health -----------------------------------------------------------------------------
 
 
-def test_missing_index_is_rebuilt_while_site_answers(client, make_story, app):
-    story = make_story(title="Chiếc thuyền cứu hộ")
-    shutil.rmtree(app.config["SEARCH_INDEX_DIR"])
-    search.indexing._backend().close()
-    html = page(client, "thuyen cuu ho")
-    assert "đang được dựng lại" in html
-    for _ in range(100):
+def _wait_for_rebuild() -> None:
+    for _ in range(200):
         if not search.is_rebuilding() and search.indexing._backend().exists():
-            break
+            return
         time.sleep(0.05)
+
+
+def test_missing_index_is_rebuilt_while_site_answers(client, make_story, app):
+    """The index folder vanishes under a running app whose searcher is open: every search and
+    suggestion still answers (with a notice), and results come back after the rebuild."""
+    story = make_story(title="Chiếc thuyền cứu hộ")
+    assert found(client, "thuyen cuu ho") == [f"/bai-viet/{story.slug}"]  # the shared searcher is open
+    shutil.rmtree(app.config["SEARCH_INDEX_DIR"])
+    for q in ("thuyen cuu ho", "chiec thuyen", "thuyen cuu ho"):
+        response = client.get("/tim-kiem", query_string={"q": q})
+        assert response.status_code == 200
+        assert "đang được dựng lại" in response.get_data(as_text=True)
+        suggestions = client.get("/tim-kiem/goi-y", query_string={"q": "thuy"})
+        assert suggestions.status_code == 200 and suggestions.get_json()["suggestions"] == []
+    _wait_for_rebuild()
     assert found(client, "thuyen cuu ho") == [f"/bai-viet/{story.slug}"]
+    labels = [s["label"] for s in client.get("/tim-kiem/goi-y?q=chiec").get_json()["suggestions"]]
+    assert story.title in labels
+
+
+def test_vanished_index_never_closes_a_searcher_twice(make_story, app, ctx):
+    make_story(title="Bến phà Đình Vũ")
+    backend = search.indexing._backend()
+    assert backend.count() == 2  # the story and its exemplar; the searcher is now open
+    closes = []
+    searcher = backend.searcher()
+    original = searcher.close
+    searcher.close = lambda: (closes.append(1), original())[1]
+    shutil.rmtree(app.config["SEARCH_INDEX_DIR"])
+    for _ in range(3):
+        with pytest.raises(IndexUnavailable):
+            backend.searcher()
+    with pytest.raises(IndexUnavailable):
+        backend.count()
+    backend.close()
+    backend.close()
+    assert closes == [1]
+    indexing.rebuild()
+    assert backend.count() == 2
 
 
 # Whoosh leaves the unreadable TOC file open when it refuses it; that is the library's leak.

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
 from flask import Flask, flash, g, redirect, render_template, request, url_for
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
 
 from showcase.extensions import babel, csrf, db, limiter, login_manager
 from showcase.models import User
@@ -49,42 +46,6 @@ def init_admin(app: Flask) -> None:
             "workflow_transitions": workflow.TRANSITIONS,
             "workflow_allowed": lambda story: workflow.allowed(story, current_user._get_current_object()),
         }
-
-    @app.errorhandler(CSRFError)
-    def csrf_error(_error):
-        message = "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ; hãy tải lại trang rồi thử lại."
-        return render_template("site/error.html", code=400, message=message), 400
-
-    @app.errorhandler(429)
-    def too_many(_error):
-        message = "Bạn đã thử quá nhiều lần; hãy đợi một lúc rồi thử lại."
-        return render_template("site/error.html", code=429, message=message), 429
-
-    @app.errorhandler(413)
-    def too_large(_error):
-        limit = app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)
-        message = f"Tệp gửi lên lớn quá: tối đa {limit} MB."
-        return render_template("site/error.html", code=413, message=message), 413
-
-    @app.errorhandler(403)
-    def forbidden(_error):
-        return render_template("site/error.html", code=403), 403
-
-    _last_check = {"at": 0.0}
-
-    @app.before_request
-    def publish_due_items() -> None:
-        """Scheduled stories go out on the next request too (at most one check every 30 s)."""
-        now = time.monotonic()
-        if now - _last_check["at"] < 30:
-            return
-        _last_check["at"] = now
-        try:
-            if workflow.publish_due():
-                db.session.commit()
-        except Exception:  # a page must not fail because of this; `flask publish-due` retries
-            db.session.rollback()
-            app.logger.exception("publishing due stories failed")
 
 
 @login_manager.user_loader

@@ -38,6 +38,11 @@ def init_search(app: Flask) -> None:
     indexing.init_sync()
 
 
+def _app() -> Flask:
+    """The app behind the `current_app` proxy: a rebuild thread outlives the request."""
+    return current_app._get_current_object()  # type: ignore[attr-defined]  # the proxy is typed as Flask
+
+
 def _synonyms() -> dict:
     return load_synonyms(current_app.config["SYNONYMS_FILE"])
 
@@ -50,8 +55,7 @@ def search(text: str, filters: dict[str, str], sort: str, page: int, per_page: i
     if parsed.empty and filter_q is None:
         return Results()
     try:
-        with backend.lock:
-            searcher = backend.searcher()
+        with backend.reading() as searcher:
             key = (parsed.text, tuple(sorted(filters.items())), sort, page, per_page)
             cached = backend.cache.setdefault("results", {})
             if key in cached:
@@ -79,7 +83,7 @@ def search(text: str, filters: dict[str, str], sort: str, page: int, per_page: i
             cached[key] = results
             return results
     except IndexUnavailable:
-        indexing.ensure_index(current_app._get_current_object())
+        indexing.ensure_index(_app())
         return Results(unavailable=True, terms=parsed.highlight_terms())
 
 
@@ -87,10 +91,10 @@ def suggest(text: str) -> list[dict]:
     """Titles and names that start with what was typed; empty while the index is unavailable."""
     backend: WhooshBackend = current_app.extensions["search"]
     try:
-        with backend.lock:
-            return query.suggestions(backend.searcher(), text)
+        with backend.reading() as searcher:
+            return query.suggestions(searcher, text)
     except IndexUnavailable:
-        indexing.ensure_index(current_app._get_current_object())
+        indexing.ensure_index(_app())
         return []
 
 

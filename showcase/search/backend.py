@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import logging
 import shutil
+import struct
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import LockError
+from whoosh.index import FileIndex, LockError
+from whoosh.reading import ReaderClosed
 from whoosh.searching import Searcher
 
 from showcase.search.schema import build_schema
@@ -30,13 +33,17 @@ class IndexUnavailable(RuntimeError):
     """The index is missing or unreadable (a rebuild has been started)."""
 
 
+# What Whoosh raises when its files vanish or are damaged under an open searcher.
+BROKEN = (OSError, EOFError, struct.error, ReaderClosed, index.IndexError)
+
+
 class WhooshBackend:
     """add / delete / search / rebuild over one index folder."""
 
     def __init__(self, directory: Path, write_timeout: float = 10.0) -> None:
         self.directory = Path(directory)
         self.write_timeout = write_timeout
-        self._index = None
+        self._index: FileIndex | None = None
         self._searcher: Searcher | None = None
         self._lock = threading.RLock()
         self.cache: dict = {}  # per-searcher derived data (facet sets, spelling map)
@@ -53,7 +60,7 @@ class WhooshBackend:
         if not self.exists():
             index.create_in(str(self.directory), build_schema(), indexname=INDEX_NAME)
 
-    def _open(self):
+    def _open(self) -> FileIndex:
         if self._index is None:
             if not self.exists():
                 raise IndexUnavailable("chưa có chỉ mục")
@@ -63,33 +70,61 @@ class WhooshBackend:
                 raise IndexUnavailable(str(exc)) from exc
         return self._index
 
+    def _up_to_date(self, searcher: Searcher) -> bool:
+        try:
+            return bool(searcher.up_to_date())
+        except Exception:  # the TOC vanished or cannot be read: reopen (and fail there if it must)
+            return False
+
     def searcher(self) -> Searcher:
-        """Return the shared searcher, reopened only when the index has changed."""
+        """Return the shared searcher, reopened only when the index has changed.
+
+        A missing or unreadable index raises IndexUnavailable, every time, until it is rebuilt.
+        """
         with self._lock:
+            if self._searcher is not None and self._up_to_date(self._searcher):
+                return self._searcher
+            self._drop_searcher()
             try:
-                if self._searcher is None:
-                    self._searcher = self._open().searcher()
-                elif not self._searcher.up_to_date():
-                    self._searcher.close()
-                    self._searcher = self._open().searcher()
-                    self.cache = {}
-            except IndexUnavailable:
-                raise
+                self._searcher = self._open().searcher()
             except Exception as exc:
                 self.close()
+                if isinstance(exc, IndexUnavailable):
+                    raise
                 raise IndexUnavailable(str(exc)) from exc
             return self._searcher
+
+    @contextmanager
+    def reading(self) -> Iterator[Searcher]:
+        """Hold the lock and yield the shared searcher; damaged files raise IndexUnavailable."""
+        with self._lock:
+            searcher = self.searcher()
+            try:
+                yield searcher
+            except BROKEN as exc:
+                self.close()
+                raise IndexUnavailable(str(exc)) from exc
 
     @property
     def lock(self) -> threading.RLock:
         """Held while a search uses the shared searcher."""
         return self._lock
 
+    def _drop_searcher(self) -> None:
+        """Forget the shared searcher, then close it: it is never closed twice."""
+        searcher, self._searcher, self.cache = self._searcher, None, {}
+        if searcher is None:
+            return
+        try:
+            searcher.close()
+        except Exception:  # its files may be gone already; it is dropped either way
+            log.debug("closing a stale searcher failed", exc_info=True)
+
     def close(self) -> None:
+        """Drop the searcher and the index object (the next search opens them again)."""
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-            self._searcher, self._index, self.cache = None, None, {}
+            self._drop_searcher()
+            self._index = None
 
     # --- writing --------------------------------------------------------------------
 
@@ -136,16 +171,17 @@ class WhooshBackend:
                 writer.add_document(**doc)
                 count += 1
             writer.commit()
-            self.close()
-            old = self.directory.with_name(self.directory.name + ".old")
-            shutil.rmtree(old, ignore_errors=True)
-            keep = [p for p in self.directory.glob("README*")] if self.directory.exists() else []
-            if self.directory.exists():
-                self.directory.rename(old)
-            fresh.rename(self.directory)
-            for path in keep:
-                shutil.copy2(old / path.name, self.directory / path.name)
-            shutil.rmtree(old, ignore_errors=True)
+            with self._lock:  # no search opens the old index while the folders are swapped
+                self.close()
+                old = self.directory.with_name(self.directory.name + ".old")
+                shutil.rmtree(old, ignore_errors=True)
+                keep = list(self.directory.glob("README*")) if self.directory.exists() else []
+                if self.directory.exists():
+                    self.directory.rename(old)
+                fresh.rename(self.directory)
+                for path in keep:
+                    shutil.copy2(old / path.name, self.directory / path.name)
+                shutil.rmtree(old, ignore_errors=True)
         finally:
             shutil.rmtree(fresh, ignore_errors=True)
         return count
@@ -154,17 +190,15 @@ class WhooshBackend:
 
     def versions(self) -> dict[str, str]:
         """Map every indexed document id to the version it was built from."""
-        with self._lock:
-            searcher = self.searcher()
+        with self.reading() as searcher:
             return {fields["id"]: fields.get("updated", "") for fields in searcher.all_stored_fields()}
 
     def count(self, doc_type: str | None = None) -> int:
-        with self._lock:
-            searcher = self.searcher()
+        with self.reading() as searcher:
             if doc_type is None:
-                return searcher.doc_count()
+                return int(searcher.doc_count())
             return len(list(searcher.document_numbers(type=doc_type)))
 
     def contains(self, doc_id: str) -> bool:
-        with self._lock:
-            return self.searcher().document_number(id=doc_id) is not None
+        with self.reading() as searcher:
+            return searcher.document_number(id=doc_id) is not None

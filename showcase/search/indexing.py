@@ -84,17 +84,17 @@ def all_documents(session: Session) -> Iterator[dict]:
     """Every document the index should hold, built in batches."""
     ids = session.scalars(select(Story.id).where(is_published()).order_by(Story.id)).all()
     for start in range(0, len(ids), BATCH):
-        batch = session.scalars(
+        stories = session.scalars(
             select(Story).where(Story.id.in_(ids[start : start + BATCH])).options(*_story_options())
         ).all()
-        yield from (story_document(s) for s in batch)
+        yield from (story_document(s) for s in stories)
         session.expunge_all()
     ids = session.scalars(select(Exemplar.id).where(has_published_story()).order_by(Exemplar.id)).all()
     for start in range(0, len(ids), BATCH):
-        batch = session.scalars(
+        exemplars = session.scalars(
             select(Exemplar).where(Exemplar.id.in_(ids[start : start + BATCH])).options(*_exemplar_options())
         ).all()
-        yield from (exemplar_document(e, _public_stories_of(e)) for e in batch)
+        yield from (exemplar_document(e, _public_stories_of(e)) for e in exemplars)
         session.expunge_all()
 
 
@@ -146,7 +146,7 @@ def catch_up() -> CatchUp:
         missing = [k for k in expected if k not in indexed]
         stale = [k for k in expected if k in indexed and indexed[k] != expected[k]]
         extra = [k for k in indexed if k not in expected]
-        ids = {"story": set(), "exemplar": set()}
+        ids: dict[str, set[int]] = {"story": set(), "exemplar": set()}
         for key in missing + stale:
             kind, _, num = key.partition(":")
             ids[kind].add(int(num))
@@ -289,7 +289,7 @@ def ensure_index(app: Flask) -> None:
         rebuild_in_background(app)
         return
     try:
-        with backend.lock:
-            backend.searcher()
+        with backend.reading():
+            pass
     except Exception:
         rebuild_in_background(app)

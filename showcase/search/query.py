@@ -241,7 +241,8 @@ def _from_sample(folded: list[str], samples: list[str]) -> list[str | None]:
         tokens = words(normalise(text))
         keys = [fold_word(t) for t in tokens]
         for i in range(len(tokens)):
-            spelled, score = [], 0
+            spelled: list[str | None] = []
+            score = 0
             for j, word in enumerate(folded):
                 k = i + j
                 if k < len(tokens) and (keys[k] == word or distance(keys[k], word) <= allowed_typos(word)):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Select, extract, select
@@ -13,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 from showcase.dates import format_date
 from showcase.extensions import db
 from showcase.models import Commendation, CommendationLevel, Exemplar, Locality, Movement
+from showcase.site.params import ascii_number
 from showcase.site.queries import locality_scope
 
 
@@ -44,11 +47,12 @@ def parse_filters(args: MultiDict) -> Filters:
     """Read the register's filters; raise BadFilter on values that cannot be right."""
     filters = Filters()
     if year := args.get("nam", "").strip():
-        if not year.isdigit() or not 1900 <= int(year) <= 2100:
+        number = ascii_number(year, 4)
+        if number is None or not 1900 <= number <= 2100:
             raise BadFilter(f"Năm «{year[:20]}» không hợp lệ.")
-        filters.year = int(year)
+        filters.year = number
     if form := args.get("hinh-thuc", "").strip():
-        filters.form = form[:300]
+        filters.form = unicodedata.normalize("NFC", form)[:300]  # stored forms are NFC
     if level := args.get("cap", "").strip():
         try:
             filters.level = CommendationLevel(level)
@@ -89,7 +93,7 @@ def query(filters: Filters) -> Select:
     return stmt
 
 
-def choices() -> dict[str, list]:
+def choices() -> dict[str, Sequence[object]]:
     """What the filter form offers."""
     years = db.session.scalars(select(extract("year", Commendation.decision_date)).distinct()).all()
     return {
@@ -123,7 +127,7 @@ CSV_HEADER = [
 ]
 
 
-def to_csv(rows: list[Commendation]) -> str:
+def to_csv(rows: Sequence[Commendation]) -> str:
     """Render commendations as CSV (UTF-8 with BOM so spreadsheet programs read Vietnamese)."""
     out = io.StringIO()
     out.write("\ufeff")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import abort, current_app, request, url_for
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from showcase.extensions import db
 from showcase.models import Commendation, Exemplar, ExemplarKind, Field, Locality, Movement, Story
 from showcase.search.highlight import mark, snippet
 from showcase.search.schema import form_key, plain_text
-from showcase.site import queries
+from showcase.site import params, queries
 
 # query-string name -> index facet, and the heading the page shows
 FACETS = [
@@ -50,10 +51,7 @@ def read_request() -> tuple[str, dict[str, str], str, int]:
     sort = request.args.get("sap-xep", "lien-quan")
     if sort not in SORTS:
         abort(400, description="Cách sắp xếp không hợp lệ: chọn «liên quan» hoặc «mới nhất».")
-    page = request.args.get("trang", 1, type=int)
-    if not 1 <= page <= MAX_PAGE:
-        abort(400, description=f"Số trang phải từ 1 đến {MAX_PAGE}.")
-    return text, filters, SORTS[sort], page
+    return text, filters, SORTS[sort], params.page_number(limit=MAX_PAGE)
 
 
 def facet_labels() -> dict[str, dict[str, str]]:
@@ -72,12 +70,12 @@ def facet_labels() -> dict[str, dict[str, str]]:
 def facet_groups(results: search.Results, filters: dict[str, str]) -> list[dict]:
     """Facet lists with counts and links that add or remove one filter."""
     labels = facet_labels()
-    args = request.args.to_dict()
+    args: dict[str, Any] = request.args.to_dict()
     args.pop("trang", None)
     groups = []
     for param, name, heading in FACETS:
         counts = results.facets.get(name, {})
-        items = []
+        items: list[dict[str, Any]] = []
         for value, count in counts.items():
             selected = filters.get(name) == value
             link = dict(args)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_file
 from flask_login import current_user, login_required
@@ -14,18 +15,17 @@ from showcase import search as search_engine
 from showcase.extensions import db
 from showcase.models import Exemplar, Field, Locality, Movement, Story, StoryStatus, story_movements, utcnow
 from showcase.services import preview as preview_links
-from showcase.site import queries, register, search_view
+from showcase.site import params, queries, register, search_view
 
 bp = Blueprint("site", __name__, template_folder="templates")
 
+MAX_ID = 2**31 - 1  # ids in a URL are compared with INTEGER columns
 LIST_OPTIONS = (selectinload(Story.cover), selectinload(Story.locality), selectinload(Story.field))
 
 
 def paginate(stmt, per_page: int | None = None):
-    """Paginate a query by ?trang=N; a page that is not there is a 404."""
-    page = request.args.get("trang", 1, type=int)
-    if page < 1:
-        abort(404)
+    """Paginate a query by ?trang=N; a page that is not there is a 404, a value that is no number a 400."""
+    page = params.page_number()
     return db.paginate(stmt, page=page, per_page=per_page or current_app.config["PER_PAGE"], error_out=True)
 
 
@@ -93,7 +93,7 @@ def press_room():
         items = db.session.scalars(queries.stories_of_movement(movement).limit(3)).all()
         if items:
             by_movement.append((movement, items))
-    embargoed = []
+    embargoed: Sequence[Story] = []
     if current_user.is_authenticated:
         embargoed = db.session.scalars(
             select(Story)
@@ -105,7 +105,7 @@ def press_room():
     )
 
 
-@bp.get("/bao-chi/cam-dang/<int:story_id>.zip")
+@bp.get(f"/bao-chi/cam-dang/<int(max={MAX_ID}):story_id>.zip")  # a larger id is a 404, not an overflow
 @login_required
 def embargoed_pack(story_id: int):
     """The pack of a story scheduled for later: for logged-in partners and editors only."""
