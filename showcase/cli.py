@@ -215,7 +215,7 @@ def media_rebuild() -> None:
     skipped = change(media_service.rebuild_renditions)
     for asset, reason in skipped:
         click.echo(f"Bỏ qua ảnh {asset.id} ({asset.original_name}): {reason}", err=True)
-    count = db.session.scalar(select(func.count(MediaAsset.id))) - len(skipped)
+    count = (db.session.scalar(select(func.count(MediaAsset.id))) or 0) - len(skipped)
     click.echo(f"Đã làm lại bản thu nhỏ của {count} ảnh.")
 
 

@@ -20,7 +20,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import EmailField, HiddenField, PasswordField
+from wtforms import EmailField, Field, HiddenField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from showcase import services
@@ -69,6 +69,11 @@ class NewPasswordForm(FlaskForm):
 
 class ChangePasswordForm(NewPasswordForm):
     current_password = _password("Mật khẩu hiện tại", "Hãy nhập mật khẩu hiện tại.")
+
+
+def add_error(field: Field, message: str) -> None:
+    """Name a problem beside its field (after validation, e.g. a service's refusal)."""
+    field.errors = [*field.errors, message]
 
 
 def safe_next(target: str | None) -> str | None:
@@ -121,12 +126,12 @@ def login():
     status = 200
     if form.validate_on_submit():
         limits = _limits()
-        account, address = limits.account_key(form.email.data), _address()
+        account, address = limits.account_key(form.email.data or ""), _address()
         wait = limits.refused(account, address)
         if wait:
             return _too_many(wait)
         limits.wait(account)  # only when this account is being guessed at (see login_limits)
-        user = accounts.authenticate(form.email.data, form.password.data)
+        user = accounts.authenticate(form.email.data or "", form.password.data or "")
         services.commit()  # the audit row of a success or a failure
         if user is not None:
             limits.succeeded(account, address)
@@ -169,11 +174,11 @@ def change_password():
             return _too_many(wait)
         limits.wait(account)
         try:
-            accounts.change_password(user, form.current_password.data, form.new_password.data)
+            accounts.change_password(user, form.current_password.data or "", form.new_password.data or "")
             services.commit()
         except StaleDataError:  # the account changed meanwhile (another tab, an admin): say so
             services.rollback()
-            form.current_password.errors.append("Tài khoản vừa được thay đổi ở nơi khác; hãy thử lại.")
+            add_error(form.current_password, "Tài khoản vừa được thay đổi ở nơi khác; hãy thử lại.")
             status = 409
         except accounts.FieldError as exc:
             if exc.field == "current_password":
@@ -181,7 +186,7 @@ def change_password():
                 limits.failed(account, address)
             else:
                 services.rollback()
-            getattr(form, exc.field).errors.append(str(exc))
+            add_error(getattr(form, exc.field), str(exc))
             status = 400
         else:
             login_user(user, remember=False)  # this session, under the new epoch
@@ -210,7 +215,7 @@ def reset_password(token: str):
     status = 200
     if form.validate_on_submit():
         try:
-            accounts.reset_password(token, form.new_password.data)
+            accounts.reset_password(token, form.new_password.data or "")
             services.commit()
         except accounts.ResetLinkError as exc:
             services.rollback()
@@ -220,7 +225,7 @@ def reset_password(token: str):
             return _dead_link(accounts.ResetLinkError(410, accounts.LINK_USED))
         except accounts.FieldError as exc:
             services.rollback()
-            form.new_password.errors.append(str(exc))
+            add_error(form.new_password, str(exc))
             status = 400
         else:
             if current_user.is_authenticated and current_user.id == user.id:

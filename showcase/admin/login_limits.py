@@ -100,8 +100,13 @@ class LoginLimits:
     def _storage(uri: str, prefix: str) -> Storage:
         if uri.startswith(("redis://", "rediss://", "redis+unix://")):
             # keys of our own (reset() clears only them); an unreachable server costs a second at most
-            options = {"key_prefix": f"{prefix}:login", "socket_connect_timeout": 1, "socket_timeout": 1}
-            return storage_from_string(uri, wrap_exceptions=True, **options)  # type: ignore[return-value]
+            return storage_from_string(  # type: ignore[return-value]
+                uri,
+                wrap_exceptions=True,
+                key_prefix=f"{prefix}:login",
+                socket_connect_timeout=1,
+                socket_timeout=1,
+            )
         return storage_from_string(uri, wrap_exceptions=True)  # type: ignore[return-value]
 
     # --- the storage, with its fallback ---------------------------------------------------------

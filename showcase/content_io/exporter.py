@@ -95,7 +95,12 @@ def export_content(root: Path) -> int:
     folder.write("fields.yaml", _dump(fields))
     movements = []
     for m in db.session.scalars(select(Movement).order_by(Movement.slug)):
-        item = {"slug": m.slug, "name": m.name, "launched_by": m.launched_by, "start_year": m.start_year}
+        item: dict[str, Any] = {
+            "slug": m.slug,
+            "name": m.name,
+            "launched_by": m.launched_by,
+            "start_year": m.start_year,
+        }
         if m.end_year is not None:
             item["end_year"] = m.end_year
         item["description"] = m.description
@@ -113,7 +118,7 @@ def export_content(root: Path) -> int:
     commendations = []
     query = select(Commendation).join(Exemplar).order_by(Exemplar.slug, Commendation.decision_no)
     for c in db.session.scalars(query):
-        item: dict[str, Any] = {
+        item = {
             "exemplar": c.exemplar.slug,
             "form": c.form,
             "level": c.level.value,
@@ -134,7 +139,7 @@ def export_content(root: Path) -> int:
         commendations.append(item)
     folder.write("commendations.yaml", _dump(commendations))
     for e in db.session.scalars(select(Exemplar).order_by(Exemplar.slug)):
-        data = {
+        data: dict[str, Any] = {
             "name": e.name,
             "kind": e.kind.value,
             "locality": e.locality.slug,

@@ -99,7 +99,7 @@ class Report:
         return out
 
 
-def _by_slug(model: type) -> dict[str, Any]:
+def _by_slug(model: Any) -> dict[str, Any]:
     return {r.slug: r for r in db.session.scalars(select(model))}
 
 
@@ -191,8 +191,8 @@ class Importer:
                 "slug": d["slug"],
                 "name": d["name"],
                 "kind": LocalityKind(d["kind"]),
-                "parent": known.get(d.get("parent")),
-                "replaced_by": known.get(d.get("replaced_by")),
+                "parent": known.get(d.get("parent") or ""),
+                "replaced_by": known.get(d.get("replaced_by") or ""),
             }
 
         waiting = {e.data["slug"]: e for e in self.bundle.localities if e.data["slug"] not in existing}
@@ -270,7 +270,7 @@ class Importer:
                 "issuer": d["issuer"],
                 "decision_date": d["decision_date"],
                 "reason": d.get("reason") or "",
-                "movement": movements.get(d.get("movement")),
+                "movement": movements.get(d.get("movement") or ""),
                 "revoked_decision_no": str(revoked["decision_no"]) if revoked else None,
                 "revoked_on": revoked.get("date"),
                 "revoked_reason": revoked.get("reason"),

@@ -3,6 +3,7 @@ only asked which slugs already exist, images are checked but not stored."""
 
 from __future__ import annotations
 
+import enum
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -120,7 +121,7 @@ def _check_slug(slug: Any, rel: str) -> str:
     return slug
 
 
-def _check_enum(value: Any, enum_cls: type, key: str, rel: str) -> None:
+def _check_enum(value: Any, enum_cls: type[enum.Enum], key: str, rel: str) -> None:
     allowed = [m.value for m in enum_cls]
     if value not in allowed:
         raise ContentError(rel, f"'{key}' phải là một trong: {', '.join(allowed)} (nhận '{value}')")
@@ -187,7 +188,7 @@ def _unique(entries: list[Entry], kind: str) -> set[str]:
     return seen
 
 
-def _existing(model: type) -> set[str]:
+def _existing(model: Any) -> set[str]:
     return set(db.session.scalars(select(model.slug)))
 
 
@@ -287,10 +288,10 @@ def read_bundle(root: Path) -> Bundle:
             revoked["date"] = _check_date(revoked["date"], "revoked.date", e.path)
     seen: set[tuple[str, str]] = set()
     for e in bundle.commendations:
-        key = (e.data["exemplar"], str(e.data["decision_no"]))
-        if key in seen:
-            raise ContentError(e.path, f"khen thưởng '{key[1]}' của '{key[0]}' bị trùng")
-        seen.add(key)
+        pair = (e.data["exemplar"], str(e.data["decision_no"]))
+        if pair in seen:
+            raise ContentError(e.path, f"khen thưởng '{pair[1]}' của '{pair[0]}' bị trùng")
+        seen.add(pair)
     for e in bundle.stories.values():
         d = e.data
         for key in ("exemplars", "movements"):

@@ -58,7 +58,7 @@ class ResetLinkError(ServiceError):
 @lru_cache(maxsize=1)
 def common_passwords() -> frozenset[str]:
     """The 30,000 most common passwords of zxcvbn 4.5 (from real leaks) and this site's own words."""
-    from zxcvbn.frequency_lists import FREQUENCY_LISTS  # ~15 MB while loading: only when needed
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS  # type: ignore[import-untyped]  # ~15 MB while loading: only when needed
 
     site_words = Path(__file__).with_name("site_words.txt").read_text("utf-8").splitlines()
     words = [w for w in site_words if w.strip() and not w.startswith("#")]
@@ -270,7 +270,7 @@ def authenticate(email: str, password: str) -> User | None:
     """Return the active user with this email and password (rehashing when parameters change)."""
     user = find(email) if email else None
     ok = _verify(user.password_hash if user else _hashing()[1], password) and user is not None and user.active
-    if not ok:
+    if not ok or user is None:
         audit.record("login_failed", user, email=email.strip().lower()[:254])
         return None
     if hasher().check_needs_rehash(user.password_hash):

@@ -172,7 +172,7 @@ def _check_revision(archived: str | None, current: str | None) -> None:
 
 
 def _rows(conn: Connection, table: Table, with_private: bool) -> Iterator[dict[str, Any]]:
-    private = set() if with_private else PRIVATE_COLUMNS.get(table.name, set())
+    private: set[str] = set() if with_private else set(PRIVATE_COLUMNS.get(table.name, set()))
     columns = list(table.columns)
     query = table.select().order_by(*table.primary_key)
     result = conn.execute(query, execution_options={"yield_per": BATCH})
@@ -487,7 +487,7 @@ def _insert(conn: Connection, archive: zipfile.ZipFile, plan: list[tuple[Table, 
         total += count
     for table, deferred, updates in later:
         where = [c == bindparam(f"pk_{c.name}") for c in table.primary_key]
-        values = {c.name: bindparam(f"v_{c.name}") for c in deferred}
+        values: dict[str, Any] = {c.name: bindparam(f"v_{c.name}") for c in deferred}
         conn.execute(table.update().where(*where).values(values), updates)
     return total
 

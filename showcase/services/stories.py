@@ -32,7 +32,7 @@ WORKFLOW_FIELDS = frozenset(
 )
 
 
-def make_slug(wanted: str, fallback: str, model: type, record_id: int | None) -> str:
+def make_slug(wanted: str, fallback: str, model: Any, record_id: int | None) -> str:
     """The slug a record gets: the one asked for or one made from its title (đ → d), unique."""
     slug = slugify(wanted or fallback or "")[:120].strip("-")
     if not slug:

@@ -85,7 +85,8 @@ def restore(item: TrashItem, by: User) -> Any:
     """Bring a record back from the trash."""
     if not by.is_editor:
         raise ServiceError("Chỉ biên tập viên khôi phục được mục trong thùng rác.")
-    model, data = MODELS.get(item.object_type), dict(item.data)
+    model: Any = MODELS.get(item.object_type)
+    data = dict(item.data)
     if model is None:
         raise ServiceError("Không khôi phục được loại mục này.")
     slug = data.get("slug")

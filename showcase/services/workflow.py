@@ -119,6 +119,7 @@ def publish_due(now: datetime | None = None) -> list[Story]:
     ).all()
     for story in due:
         when = story.publish_at
+        assert when is not None  # the query asked for scheduled stories only
         story.status, story.published_at, story.publish_at = S.PUBLISHED, when, None
         story.updated_at = now
         audit.record("publish", story, by=None, scheduled=when.isoformat(), to=S.PUBLISHED.value)

@@ -106,7 +106,12 @@ class EnumSelectField(SelectField):
         return self.data.value if isinstance(self.data, enum.Enum) else ""
 
 
-def _replace(form_class: Any, name: str, field: UnboundField) -> None:
+def _every_row(model: Any) -> Callable[[], Any]:
+    """A query factory offering every row of a model."""
+    return lambda: db.session.scalars(select(model)).all()
+
+
+def _replace(form_class: Any, name: str, field: Any) -> None:
     """Put a field in place of a generated one, keeping its place in the form."""
     old = getattr(form_class, name, None)
     if isinstance(old, UnboundField):
@@ -151,7 +156,7 @@ class Guarded:
         page = request.args.get("page")
         if page is not None and (not page.isdigit() or int(page) > 100_000):
             abort(404)
-        return super()._handle_view(name, **kwargs)
+        return super()._handle_view(name, **kwargs)  # type: ignore[misc]  # a mixin: BaseView has it
 
 
 class SecureModelView(Guarded, ModelView):
@@ -198,7 +203,8 @@ class SecureModelView(Guarded, ModelView):
             try:
                 self.update(model, self.form_values(form), seen)
             except StaleError:
-                seen_field.data = str(model.version)  # saving again, on purpose, overwrites
+                if seen_field is not None:
+                    seen_field.data = str(model.version)  # saving again, on purpose, overwrites
                 raise
 
         return attempt(work)
@@ -221,7 +227,7 @@ class SecureModelView(Guarded, ModelView):
             target = getattr(self.model, name).property.mapper.class_
             field = QuerySelectField(
                 label,
-                query_factory=query or (lambda target=target: db.session.scalars(select(target)).all()),
+                query_factory=query or _every_row(target),
                 allow_blank=True,
                 blank_text=CHOOSE,
                 validators=[DataRequired(f"Hãy chọn {label.lower()}.")],
@@ -292,6 +298,8 @@ class HistoryMixin:
     """History, comparison and restore of a record's revisions (editors and admins)."""
 
     edit_template = "admin/record_edit.html"
+    get_one: Callable[[Any], Any]  # both from the ModelView this is mixed into
+    render: Callable[..., Any]
 
     def _editor_record(self, record_id: int):
         if not me().is_editor:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask_admin import AdminIndexView, expose
 from sqlalchemy import select
 
 from showcase.admin.views.base import STAFF, Guarded, me
 from showcase.extensions import db
-from showcase.models import AuditLog, Story, StoryStatus, User
+from showcase.models import AuditLog, CoverageItem, Story, StoryStatus, User
 from showcase.services import coverage
 
 
@@ -17,7 +19,10 @@ class Dashboard(Guarded, AdminIndexView):
     @expose("/")
     def index(self):
         user = me()
-        waiting = scheduled = recent = pending_coverage = []
+        waiting: Sequence[Story] = []
+        scheduled: Sequence[Story] = []
+        recent: Sequence[AuditLog] = []
+        pending_coverage: Sequence[CoverageItem] = []
         if user.is_editor:
             waiting = db.session.scalars(
                 select(Story)
