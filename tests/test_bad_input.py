@@ -67,6 +67,8 @@ def world(make_story, make_commendation, make_world):
         "site.press_room": "/bao-chi",
         "site.embargoed_pack": f"/bao-chi/cam-dang/{embargoed.id}.zip",
         "auth.login": "/dang-nhap",
+        "auth.change_password": "/tai-khoan/doi-mat-khau",
+        "auth.reset_password": "/dat-lai-mat-khau/khong-phai-ma-hop-le",
         "site.localities": "/dia-phuong",
         "site.locality": "/dia-phuong/phuong-do-son",
         "site.exemplars": "/dien-hinh",

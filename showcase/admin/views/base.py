@@ -178,14 +178,27 @@ class SecureModelView(Guarded, ModelView):
 
     # --- the service path ------------------------------------------------------------
 
+    # the service functions most views need: save(record, values, by, created, seen) and
+    # delete(record, by); a view whose service reads differently overrides the three methods
+    saver: Callable[..., Any] | None = None
+    remover: Callable[..., Any] | None = None
+
     def create(self, values: dict[str, Any]) -> Any:
-        raise ServiceError("Không tạo được mục này ở đây.")
+        if self.saver is None:
+            raise ServiceError("Không tạo được mục này ở đây.")
+        record = self.build_new_instance()
+        self.saver(record, values, by=me(), created=True)
+        return record
 
     def update(self, record: Any, values: dict[str, Any], seen: int | None) -> None:
-        raise ServiceError("Không sửa được mục này ở đây.")
+        if self.saver is None:
+            raise ServiceError("Không sửa được mục này ở đây.")
+        self.saver(record, values, by=me(), created=False, seen=seen)
 
     def remove(self, record: Any) -> None:
-        raise ServiceError("Không xóa được mục này.")
+        if self.remover is None:
+            raise ServiceError("Không xóa được mục này.")
+        self.remover(record, by=me())
 
     def form_values(self, form) -> dict[str, Any]:
         return {name: f.data for name, f in form._fields.items() if name not in ("csrf_token", "seen")}

@@ -37,16 +37,8 @@ class CoverageView(SecureModelView):
     required_choices = {"story": _stories_for_me}
     list_template = "admin/coverage_list.html"
 
-    def create(self, values):
-        record = self.build_new_instance()
-        coverage.save(record, values, by=me(), created=True)
-        return record
-
-    def update(self, record, values, seen):
-        coverage.save(record, values, by=me(), created=False, seen=seen)
-
-    def remove(self, record):
-        coverage.delete(record, by=me())
+    saver = staticmethod(coverage.save)
+    remover = staticmethod(coverage.delete)
 
     @expose("/approve/<int:item_id>", methods=("POST",))
     def approve_view(self, item_id: int):

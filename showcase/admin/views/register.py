@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from showcase.admin.views.base import HistoryMixin, SecureModelView, me, optional_slug
+from showcase.admin.views.base import HistoryMixin, SecureModelView, optional_slug
 from showcase.services import exemplars
 
 
@@ -27,16 +27,8 @@ class ExemplarView(HistoryMixin, SecureModelView):
     form_extra_fields = {"slug": optional_slug()}
     required_choices = {"locality": None}
 
-    def create(self, values):
-        record = self.build_new_instance()
-        exemplars.save_exemplar(record, values, by=me(), created=True)
-        return record
-
-    def update(self, record, values, seen):
-        exemplars.save_exemplar(record, values, by=me(), created=False, seen=seen)
-
-    def remove(self, record):
-        exemplars.delete(record, by=me())
+    saver = staticmethod(exemplars.save_exemplar)
+    remover = staticmethod(exemplars.delete)
 
 
 class CommendationView(HistoryMixin, SecureModelView):
@@ -58,13 +50,5 @@ class CommendationView(HistoryMixin, SecureModelView):
     column_formatters = {"level": lambda v, c, m, n: m.level.label}
     required_choices = {"exemplar": None}
 
-    def create(self, values):
-        record = self.build_new_instance()
-        exemplars.save_commendation(record, values, by=me(), created=True)
-        return record
-
-    def update(self, record, values, seen):
-        exemplars.save_commendation(record, values, by=me(), created=False, seen=seen)
-
-    def remove(self, record):
-        exemplars.delete(record, by=me())
+    saver = staticmethod(exemplars.save_commendation)
+    remover = staticmethod(exemplars.delete)

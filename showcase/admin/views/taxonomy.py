@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from showcase.admin.views.base import SecureModelView, me, optional_slug
+from showcase.admin.views.base import SecureModelView, optional_slug
 from showcase.services import taxonomy
 
 
@@ -11,16 +11,8 @@ class TaxonomyView(SecureModelView):
     form_extra_fields = {"slug": optional_slug()}
     column_labels = {"slug": "Đường dẫn (slug)", "name": "Tên", "description": "Mô tả"}
 
-    def create(self, values):
-        record = self.build_new_instance()
-        taxonomy.save(record, values, by=me(), created=True)
-        return record
-
-    def update(self, record, values, seen):
-        taxonomy.save(record, values, by=me(), created=False, seen=seen)
-
-    def remove(self, record):
-        taxonomy.delete(record, by=me())
+    saver = staticmethod(taxonomy.save)
+    remover = staticmethod(taxonomy.delete)
 
 
 class FieldView(TaxonomyView):
