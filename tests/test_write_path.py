@@ -123,7 +123,9 @@ def test_partner_edits_only_own_unpublished_photos_and_each_edit_is_a_revision(a
     client = as_role("a")
     ok = post_form(client, f"/admin/media/edit/?id={own.id}", credit="Ảnh: Báo Hải Phòng")
     assert ok.status_code == 302 and fresh(MediaAsset, own.id).credit == "Ảnh: Báo Hải Phòng"
-    kept = db.session.scalars(db.select(Revision).filter_by(object_type="MediaAsset", object_id=own.id)).all()
+    kept = db.session.scalars(
+        db.select(Revision).filter_by(object_type="MediaAsset", object_id=own.id).order_by(Revision.id)
+    ).all()
     assert kept and kept[-1].data["credit"] == "Ảnh: Báo Hải Phòng"
     assert client.get(f"/admin/media/edit/?id={theirs.id}").status_code == 302  # read-only
     with pytest.raises(ServiceError):
