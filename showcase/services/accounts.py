@@ -296,7 +296,7 @@ def update_user(user: User, values: dict, by: User, seen: int | None = None) -> 
         values["name"] = nfc((values["name"] or "").strip())
         if not values["name"]:
             raise ServiceError("Cần có tên người dùng.")
-    changed = records.save(user, values, by=by, created=False, seen=seen)
+    changed = bool(records.save(user, values, by=by, created=False, seen=seen))
     if role != user.role:
         set_role(user, role.value, by=by)
         changed = True

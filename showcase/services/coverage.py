@@ -43,7 +43,7 @@ def save(
     values = _check(values, by)
     if created:
         item.created_by_id = by.id
-    changed = records.save(item, values, by=by, created=created, seen=seen)
+    changed = bool(records.save(item, values, by=by, created=created, seen=seen))
     if created and by.is_editor:
         item.approved_at, item.approved_by_id = utcnow(), by.id
     elif changed and not by.is_editor:

@@ -25,7 +25,7 @@ def save_exemplar(
     values = dict(
         values, slug=make_slug(values.get("slug", ""), values.get("name", ""), Exemplar, exemplar.id)
     )
-    return records.save(exemplar, values, by=by, created=created, seen=seen)
+    return bool(records.save(exemplar, values, by=by, created=created, seen=seen))
 
 
 def save_commendation(
@@ -37,7 +37,7 @@ def save_commendation(
     revocation = [values.get(k, getattr(commendation, k)) for k in REVOCATION]
     if any(revocation) and not all(revocation):
         raise ServiceError("Thu hồi cần đủ cả số quyết định thu hồi, ngày thu hồi và lý do thu hồi.")
-    return records.save(commendation, values, by=by, created=created, seen=seen)
+    return bool(records.save(commendation, values, by=by, created=created, seen=seen))
 
 
 def delete(record: Exemplar | Commendation, by: User) -> None:

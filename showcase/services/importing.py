@@ -20,18 +20,10 @@ from showcase.services import records
 SOURCE = "import"
 
 
-def _comparable(value: Any) -> Any:
-    return frozenset(value) if isinstance(value, list) else value
-
-
 def save(record: Any, values: dict[str, Any], created: bool) -> list[str]:
     """Save one imported record (no user: the import did it); return the names of the values
     that changed (all of them for a new record)."""
-    before = {} if created else {name: _comparable(getattr(record, name)) for name in values}
-    records.save(record, values, by=None, created=created, source=SOURCE)
-    if created:
-        return list(values)
-    return [name for name in values if _comparable(getattr(record, name)) != before[name]]
+    return records.save(record, values, by=None, created=created, source=SOURCE)
 
 
 def find_image(data: bytes) -> MediaAsset | None:

@@ -74,7 +74,7 @@ def update(asset: MediaAsset, values: dict[str, Any], by: User, seen: int | None
     unknown = sorted(set(values) - set(TEXT_FIELDS))
     if unknown:
         raise ServiceError(f"Không sửa được «{', '.join(unknown)}» của ảnh; hãy tải ảnh mới.")
-    return records.save(asset, values, by=by, created=False, seen=seen)
+    return bool(records.save(asset, values, by=by, created=False, seen=seen))
 
 
 def rebuild_renditions() -> list[tuple[MediaAsset, str]]:

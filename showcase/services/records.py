@@ -26,10 +26,11 @@ def save(
     created: bool,
     seen: int | None = None,
     **detail: Any,
-) -> bool:
+) -> list[str]:
     """Apply values to a record, log it, and keep a revision of stories, exemplars, commendations
     and photos; the caller commits. `seen` is the version the person edited (None: no check).
-    Return whether anything changed."""
+    Return the names of the values that changed (every one given, for a new record): empty
+    when nothing did."""
     check_version(record, seen)
     changed = snapshots.apply_changes(record, values)
     if created:
@@ -39,7 +40,7 @@ def save(
         audit.record("edit", record, by=by, fields=changed, **detail)
     if (created or changed) and type(record) in snapshots.TRACKED:
         revisions.store(record, by)
-    return bool(created or changed)
+    return list(values) if created else changed
 
 
 def _touch_exemplars(session: Session, _context, _instances) -> None:

@@ -67,7 +67,7 @@ def update(story: Story, values: dict[str, Any], by: User, seen: int | None = No
     if not workflow.can_edit(story, by):
         raise ServiceError("Bạn chỉ sửa được bài của mình khi bài còn là bản nháp hoặc đang chờ duyệt.")
     values = dict(values, slug=make_slug(values.get("slug", ""), values.get("title", ""), Story, story.id))
-    changed = records.save(story, values, by=by, created=False, seen=seen)
+    changed = bool(records.save(story, values, by=by, created=False, seen=seen))
     if changed and not by.is_editor and story.status == StoryStatus.IN_REVIEW:
         detail = {"from": story.status.value, "to": StoryStatus.IN_REVIEW.value}
         if story.publish_at is not None:

@@ -27,7 +27,7 @@ def save(record: Taxon, values: dict[str, Any], by: User, created: bool, seen: i
     values = dict(
         values, slug=make_slug(values.get("slug", ""), values.get("name", ""), type(record), record.id)
     )
-    return records.save(record, values, by=by, created=created, seen=seen)
+    return bool(records.save(record, values, by=by, created=created, seen=seen))
 
 
 def in_use(record: Taxon) -> bool:
