@@ -250,8 +250,8 @@ def store_image(data: bytes, original_name: str = "") -> MediaAsset:
     return asset
 
 
-def rebuild_renditions(asset: MediaAsset) -> None:
-    """Make an asset's renditions again from its stored master."""
+def remake_renditions(asset: MediaAsset) -> list[dict[str, Any]]:
+    """Make an asset's renditions again from its stored master; return their descriptions."""
     storage = _storage()
     try:
         data = storage.read(asset.file)
@@ -260,7 +260,7 @@ def rebuild_renditions(asset: MediaAsset) -> None:
     decoded = decode(data, reduced=True)
     try:
         with storage.batch() as batch:
-            asset.renditions = _renditions(decoded, batch)
+            return _renditions(decoded, batch)
     except OSError as exc:
         raise _storage_failed(exc) from exc
 

@@ -82,7 +82,7 @@ def rebuild_renditions() -> list[tuple[MediaAsset, str]]:
     skipped = []
     for asset in db.session.scalars(select(MediaAsset).order_by(MediaAsset.id)):
         try:
-            images.rebuild_renditions(asset)
+            asset.renditions = images.remake_renditions(asset)
         except images.ImageRejected as exc:
             skipped.append((asset, str(exc)))
     return skipped
