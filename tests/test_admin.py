@@ -478,16 +478,19 @@ def test_revisions_diff_and_restore(as_role, stories, make_world, csrf):
     assert reload(sa).title == "Phiên bản ba"
     history = client.get(f"/admin/stories/history/{sa.id}").get_data(as_text=True)
     ids = [int(i) for i in re.findall(r"<td>#(\d+)", history)]
-    assert len(ids) == 2 and "Khôi phục phiên bản này" in history
+    # the story was made without a revision: its first edit also kept what it was before
+    assert len(ids) == 3 and "Khôi phục phiên bản này" in history
     diff = client.get(f"/admin/stories/history/{sa.id}/diff?a={ids[1]}&b={ids[0]}").get_data(as_text=True)
     assert "Phiên bản hai" in diff and "Phiên bản ba" in diff
+    first = client.get(f"/admin/stories/history/{sa.id}/diff?a={ids[2]}&b={ids[1]}").get_data(as_text=True)
+    assert "Nháp của A" in first
     response = client.post(
         f"/admin/stories/history/{sa.id}/restore/{ids[1]}", data={"csrf_token": csrf(client, "/admin/")}
     )
     assert response.status_code == 302
     assert reload(sa).title == "Phiên bản hai"
     again = client.get(f"/admin/stories/history/{sa.id}").get_data(as_text=True)
-    assert len(re.findall(r"<td>#(\d+)", again)) == 3  # restoring made a new revision
+    assert len(re.findall(r"<td>#(\d+)", again)) == 4  # restoring made a new revision
     assert db.session.scalar(db.select(AuditLog).filter_by(action="restore", object_id=sa.id))
 
 

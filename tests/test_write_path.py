@@ -15,6 +15,7 @@ from showcase.models import (
     CoverageItem,
     CoverageMedium,
     MediaAsset,
+    Movement,
     Revision,
     Story,
     StoryStatus,
@@ -232,3 +233,97 @@ def test_the_user_form_offers_a_reset_link(as_role, people, csrf):
     assert action in page and "Tạo liên kết đặt lại mật khẩu" in page
     shown = client.post(action, data={"csrf_token": csrf(client, "/admin/")})
     assert shown.status_code == 200 and "/dat-lai-mat-khau/" in shown.get_data(as_text=True)
+
+
+# --- found by trying the panel as its users would ----------------------------------------------
+
+
+def test_bad_numbers_and_dates_are_named_not_500(as_role, people, make_story, make_commendation, csrf):
+    editor = as_role("editor")
+    story = make_story(status=StoryStatus.IN_REVIEW, author=people["a"])
+    response = editor.post(
+        f"/admin/stories/workflow/{story.id}/schedule",
+        data={"when": "0001-01-01T00:00", "csrf_token": csrf(editor, "/admin/")},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200 and "không hợp lệ" in response.get_data(as_text=True)
+    far = editor.post(
+        f"/admin/stories/workflow/{story.id}/schedule",
+        data={"when": "9999-12-31T23:59", "csrf_token": csrf(editor, "/admin/")},
+        follow_redirects=True,
+    )
+    assert "trong vòng một năm" in far.get_data(as_text=True) and fresh(Story, story.id).publish_at is None
+    movement = db.session.scalar(db.select(Movement))
+    huge = post_form(editor, f"/admin/movements/edit/?id={movement.id}", start_year="99999999999999999999")
+    assert huge.status_code == 200 and "Năm bắt đầu phải là một năm" in huge.get_data(as_text=True)
+    commendation = make_commendation()
+    old = post_form(editor, f"/admin/commendations/edit/?id={commendation.id}", decision_date="0999-06-15")
+    assert "Ngày quyết định phải từ 01/01/1945" in old.get_data(as_text=True)
+    assert fresh(type(commendation), commendation.id).decision_date.year == 2023
+    admin = as_role("admin")
+    reset = admin.post(
+        "/tai-khoan/99999999999999999999/lien-ket-dat-lai", data={"csrf_token": csrf(admin, "/admin/")}
+    )
+    assert reset.status_code == 404
+
+
+def test_lists_show_vietnam_time(as_role, people, make_story):
+    story = make_story(status=StoryStatus.IN_REVIEW, author=people["a"])
+    workflow.transition(
+        story, "schedule", by=people["editor"], when=utcnow().replace(hour=1, minute=0) + timedelta(days=2)
+    )
+    db.session.commit()
+    page = as_role("editor").get("/admin/stories/").get_data(as_text=True)
+    assert "08:00 " in page and "01:00:00" not in page
+
+
+def test_a_resubmitted_story_loses_the_old_request_and_the_partner_is_told(as_role, people, make_story):
+    story = make_story(status=StoryStatus.IN_REVIEW, author=people["a"])
+    workflow.transition(story, "request_changes", by=people["editor"], text="Thêm số liệu năm 2024")
+    workflow.transition(story, "submit", by=people["a"])
+    db.session.commit()
+    assert fresh(Story, story.id).review_comment == ""
+    partner = as_role("a")
+    response = post_form(partner, f"/admin/stories/edit/?id={story.id}", summary="Tóm tắt mới hơn")
+    assert response.status_code == 302
+    assert "quay lại hàng chờ duyệt" in partner.get(response.headers["Location"]).get_data(as_text=True)
+    with pytest.raises(ServiceError, match="dài quá"):
+        workflow.transition(fresh(Story, story.id), "request_changes", by=people["editor"], text="x" * 1001)
+
+
+def test_dashboard_approves_coverage(as_role, people, make_story, csrf):
+    story = make_story(author=people["a"])
+    item = CoverageItem()
+    values = {
+        "story": story,
+        "outlet": "Báo Hải Phòng",
+        "title": "Tin chờ duyệt",
+        "url": "",
+        "medium": CoverageMedium.PRINT,
+        "published_on": date(2025, 1, 1),
+    }
+    coverage.save(item, values, by=people["a"], created=True)
+    db.session.commit()
+    page = as_role("editor").get("/admin/").get_data(as_text=True)
+    assert f"/admin/coverage/approve/{item.id}" in page
+
+
+def test_a_password_with_the_whole_email_is_refused():
+    from showcase.services import accounts
+
+    with pytest.raises(ServiceError, match="email"):
+        accounts.check_password("pv@haiphong.test-2026", email="pv@haiphong.test")
+
+
+def test_restoring_an_exemplar_keeps_its_commendations_ids(people, make_commendation):
+    from showcase.models import Commendation, Exemplar, TrashItem
+    from showcase.services import exemplars, trash
+
+    commendation = make_commendation()
+    exemplar_id, commendation_id = commendation.exemplar_id, commendation.id
+    exemplars.delete(db.session.get(Exemplar, exemplar_id), by=people["editor"])
+    db.session.commit()
+    trash.restore(db.session.scalar(db.select(TrashItem)), by=people["editor"])
+    db.session.commit()
+    assert fresh(Commendation, commendation_id) is not None
+    assert fresh(Commendation, commendation_id).exemplar_id == exemplar_id

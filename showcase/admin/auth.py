@@ -244,7 +244,7 @@ def reset_link(user_id: int):
     me = current_user._get_current_object()
     if not me.has_role(UserRole.ADMIN):
         abort(403)
-    user = db.session.get(User, user_id)
+    user = db.session.get(User, user_id) if user_id < 2**31 else None
     if user is None:
         abort(404)
     try:

@@ -81,6 +81,8 @@ def check_password(password: str, email: str = "", name: str = "") -> None:
     lowered = password.lower()
     if _is_common(lowered) or len(set(lowered)) < 4:
         raise ServiceError("Mật khẩu này quá phổ biến hoặc dễ đoán; hãy chọn mật khẩu khác.")
+    if email and email.lower() in lowered:
+        raise ServiceError("Mật khẩu không được chứa tên hoặc địa chỉ email của tài khoản.")
     local = email.split("@")[0].lower()
     compact = name.lower().replace(" ", "")
     if (len(local) >= 4 and local in lowered) or (len(compact) >= 4 and compact in lowered):

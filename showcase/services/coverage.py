@@ -3,13 +3,14 @@ their own stories; it shows on the public story only once an editor approves it.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
 from showcase.extensions import db
 from showcase.models import CoverageItem, Story, User, utcnow
-from showcase.services import audit, records
+from showcase.services import audit, checks, records
 from showcase.services.errors import ServiceError
 
 
@@ -23,6 +24,7 @@ def _check(values: dict[str, Any], by: User) -> dict[str, Any]:
     url = (values.get("url") or "").strip()
     if url and not url.lower().startswith(("https://", "http://")):
         raise ServiceError("Đường dẫn tin bài phải bắt đầu bằng https:// hoặc http://.")
+    checks.check_date(values.get("published_on"), "Ngày đăng tin bài", earliest=date(1990, 1, 1))
     story = values.get("story")
     if story is not None and not by.is_editor and story.author_id != by.id:
         raise ServiceError("Bạn chỉ ghi nhận tin bài cho bài viết của mình.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from showcase.models import Commendation, Exemplar, User
-from showcase.services import records, trash
+from showcase.services import checks, records, trash
 from showcase.services.errors import ServiceError
 from showcase.services.stories import make_slug
 
@@ -34,6 +34,9 @@ def save_commendation(
     """Create or edit a commendation; a revocation needs its decision, date and reason together."""
     _editors_only(by)
     values = {k: (None if k in REVOCATION and not v else v) for k, v in values.items()}
+    decided = values.get("decision_date", commendation.decision_date)
+    checks.check_date(decided, "Ngày quyết định")
+    checks.check_date(values.get("revoked_on", commendation.revoked_on), "Ngày thu hồi", earliest=decided)
     revocation = [values.get(k, getattr(commendation, k)) for k in REVOCATION]
     if any(revocation) and not all(revocation):
         raise ServiceError("Thu hồi cần đủ cả số quyết định thu hồi, ngày thu hồi và lý do thu hồi.")

@@ -32,13 +32,20 @@ def save(
     Return the names of the values that changed (every one given, for a new record): empty
     when nothing did."""
     check_version(record, seen)
+    tracked = type(record) in snapshots.TRACKED
+    # a record made before revisions were kept: its first edit also keeps what it was
+    before = (
+        snapshots.snapshot(record) if tracked and not created and not revisions.has_history(record) else None
+    )
     changed = snapshots.apply_changes(record, values)
+    if changed and before is not None:
+        revisions.store(record, None, data=before)
     if created:
         db.session.add(record)
         audit.record("create", record, by=by, **detail)
     elif changed:
         audit.record("edit", record, by=by, fields=changed, **detail)
-    if (created or changed) and type(record) in snapshots.TRACKED:
+    if (created or changed) and tracked:
         revisions.store(record, by)
     return list(values) if created else changed
 

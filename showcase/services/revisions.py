@@ -48,18 +48,31 @@ LABELS = {
 }
 
 
-def store(record: Any, by: User | None) -> Revision:
-    """Keep a revision of the record as it is now (call after the change is applied)."""
+def store(record: Any, by: User | None, data: dict[str, Any] | None = None) -> Revision:
+    """Keep a revision of the record as it is now (call after the change is applied), or of
+    `data`, a snapshot taken earlier."""
     if record.id is None:
         db.session.flush()
     revision = Revision(
         object_type=type(record).__name__,
         object_id=record.id,
         user_id=by.id if by else None,
-        data=snapshots.snapshot(record),
+        data=data if data is not None else snapshots.snapshot(record),
     )
     db.session.add(revision)
     return revision
+
+
+def has_history(record: Any) -> bool:
+    """Whether any revision of this record is kept."""
+    return (
+        db.session.scalar(
+            select(Revision.id)
+            .where(Revision.object_type == type(record).__name__, Revision.object_id == record.id)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def history(record: Any) -> list[Revision]:

@@ -8,7 +8,7 @@ from sqlalchemy import exists, or_, select
 
 from showcase.extensions import db
 from showcase.models import Commendation, Exemplar, Field, Locality, Movement, Story, User, story_movements
-from showcase.services import audit, records
+from showcase.services import audit, checks, records
 from showcase.services.errors import ServiceError
 from showcase.services.stories import make_slug
 
@@ -24,6 +24,12 @@ def save(record: Taxon, values: dict[str, Any], by: User, created: bool, seen: i
             target = values.get(key)
             if target is not None and target.id == record.id:
                 raise ServiceError("Một địa phương không thể thuộc về hay được sắp xếp vào chính nó.")
+    if isinstance(record, Movement):
+        start, end = values.get("start_year", record.start_year), values.get("end_year", record.end_year)
+        checks.check_year(start, "Năm bắt đầu")
+        checks.check_year(end, "Năm kết thúc")
+        if start is not None and end is not None and end < start:
+            raise ServiceError("Năm kết thúc không thể trước năm bắt đầu.")
     values = dict(
         values, slug=make_slug(values.get("slug", ""), values.get("name", ""), type(record), record.id)
     )

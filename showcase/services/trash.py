@@ -41,7 +41,7 @@ def _dump(record: Any) -> dict[str, Any]:
     data = snapshots.snapshot(record)
     data.update({name: _plain(getattr(record, name)) for name in EXTRA[type(record)]})
     if isinstance(record, Exemplar):
-        data["_commendations"] = [_dump(c) for c in record.commendations]
+        data["_commendations"] = [_dump(c) | {"_id": c.id} for c in record.commendations]
         data["_stories"] = sorted(s.slug for s in record.stories)
     return data
 
@@ -103,7 +103,7 @@ def restore(item: TrashItem, by: User) -> Any:
         db.session.flush()
         for commendation in data.get("_commendations", []):
             commendation = dict(commendation, exemplar=record.slug)
-            _build(Commendation, None, commendation)
+            _build(Commendation, commendation.get("_id"), commendation)  # same id: history follows
         stories = db.session.scalars(select(Story).where(Story.slug.in_(data.get("_stories", [])))).all()
         for story in stories:
             story.exemplars.append(record)

@@ -7,7 +7,7 @@ Views, the CLI and the API call `transition`; nothing else changes a story's sta
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -18,6 +18,7 @@ from showcase.services import audit
 from showcase.services.errors import ServiceError
 
 S = StoryStatus
+MAX_TEXT = 1000  # a comment to the author, a public retraction reason
 
 
 @dataclass(frozen=True)
@@ -75,10 +76,12 @@ def transition(story: Story, name: str, by: User, text: str = "", when: datetime
             raise ServiceError(f"Bạn không có quyền «{t.label}».")
         raise ServiceError(f"Không thể «{t.label}» một bài đang ở trạng thái «{story.status.label}».")
     text = nfc(text.strip())
+    if len(text) > MAX_TEXT:
+        raise ServiceError(f"Nội dung dài quá {MAX_TEXT} ký tự; hãy viết gọn lại.")
     detail: dict = {"from": story.status.value}
     now = utcnow()
     if name == "submit":
-        story.status = S.IN_REVIEW
+        story.status, story.review_comment = S.IN_REVIEW, ""  # the request is answered (and audited)
     elif name == "request_changes":
         if not text:
             raise ServiceError("Hãy ghi nhận xét để tác giả biết cần sửa gì.")
@@ -93,6 +96,8 @@ def transition(story: Story, name: str, by: User, text: str = "", when: datetime
     elif name == "schedule":
         if when is None or when <= now:
             raise ServiceError("Thời điểm hẹn đăng phải ở tương lai.")
+        if when > now + timedelta(days=366):
+            raise ServiceError("Chỉ hẹn giờ đăng trong vòng một năm tới.")
         story.publish_at = when
         detail["publish_at"] = when.isoformat()
     elif name in ("feature", "unfeature"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
@@ -17,16 +18,18 @@ from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.fields import QuerySelectField
 from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_admin.model import typefmt
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from showcase.admin.auth import safe_next
+from showcase.dates import format_date, format_datetime
 from showcase.extensions import db
 from showcase.models import Revision, User, UserRole
 from showcase.services import revisions, transaction
@@ -51,6 +54,9 @@ def attempt(work: Callable[[], Any], done: str = "") -> bool:
             work()
     except (ServiceError, ValidationError) as exc:
         flash(str(exc), "error")
+        return False
+    except (OverflowError, DataError):  # a number or date the database cannot hold
+        flash("Có số hoặc ngày nằm ngoài khoảng cho phép; hãy kiểm tra lại.", "error")
         return False
     except StaleDataError:  # two saves from the same version at once: the second matched no row
         flash(str(STALE), "error")
@@ -165,6 +171,13 @@ class SecureModelView(Guarded, ModelView):
     A view says how through `create`, `update` and `remove`; each calls one service function."""
 
     form_base_class = FlaskForm
+    # lists and details show times in Vietnam time, dates as dd/mm/yyyy (columns store UTC)
+    column_type_formatters = {
+        **typefmt.BASE_FORMATTERS,
+        datetime: lambda view, value, name: format_datetime(value),
+        date: lambda view, value, name: format_date(value),
+    }
+    column_type_formatters_detail = column_type_formatters
     can_export = False
     can_view_details = True
     can_set_page_size = False

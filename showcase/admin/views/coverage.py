@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import redirect, url_for
+from flask import flash, redirect, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 
@@ -37,8 +37,21 @@ class CoverageView(SecureModelView):
     required_choices = {"story": _stories_for_me}
     list_template = "admin/coverage_list.html"
 
-    saver = staticmethod(coverage.save)
     remover = staticmethod(coverage.delete)
+
+    def create(self, values):
+        record = self.build_new_instance()
+        coverage.save(record, values, by=me(), created=True)
+        self._say_if_waiting(record)
+        return record
+
+    def update(self, record, values, seen):
+        coverage.save(record, values, by=me(), created=False, seen=seen)
+        self._say_if_waiting(record)
+
+    def _say_if_waiting(self, record) -> None:
+        if not record.is_approved:
+            flash("Tin bài sẽ hiện trên trang công khai sau khi biên tập viên duyệt.", "info")
 
     @expose("/approve/<int:item_id>", methods=("POST",))
     def approve_view(self, item_id: int):

@@ -80,7 +80,15 @@ class StoryView(HistoryMixin, SecureModelView):
         return stories.create(values, by=me())
 
     def update(self, record, values, seen):
-        stories.update(record, values, by=me(), seen=seen)
+        scheduled = record.publish_at
+        changed = stories.update(record, values, by=me(), seen=seen)
+        if changed and not me().is_editor and record.status == StoryStatus.IN_REVIEW:
+            flash(
+                "Bài đã quay lại hàng chờ duyệt"
+                + (" và lịch hẹn đăng đã được hủy" if scheduled else "")
+                + ": biên tập viên sẽ duyệt lại nội dung bạn vừa sửa.",
+                "info",
+            )
 
     def remove(self, record):
         stories.delete(record, by=me())
@@ -101,7 +109,7 @@ class StoryView(HistoryMixin, SecureModelView):
         if raw_when:
             try:
                 when = from_local(datetime.fromisoformat(raw_when))
-            except ValueError:
+            except (ValueError, OverflowError):  # not a time, or one no calendar here holds
                 flash("Thời điểm hẹn đăng không hợp lệ.", "error")
                 return redirect(self._back(story))
         label = workflow.TRANSITIONS[step].label if step in workflow.TRANSITIONS else step
