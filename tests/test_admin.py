@@ -511,6 +511,7 @@ def test_second_save_is_refused_and_text_kept(as_role, stories, make_world):
     stale = second.post(f"/admin/stories/edit/?id={sa.id}", data=form_second)
     html = stale.get_data(as_text=True)
     assert stale.status_code == 200 and "Người khác đã lưu bản ghi này" in html
+    assert "(đã đổi: Tiêu đề" in html  # what the other person changed is named
     assert "Đoạn viết công phu." in html  # their text is shown back
     assert reload(sa).title == "Bản của người thứ nhất"
     fresh = re.search(r'name="seen" type="hidden" value="([^"]*)"', html).group(1)

@@ -8,9 +8,10 @@ class ServiceError(ValueError):
 class StaleError(ServiceError):
     """Someone else saved the record after this person opened it."""
 
-    def __init__(self, record: object) -> None:
+    def __init__(self, record: object, changed: list[str] | None = None) -> None:
+        which = f" (đã đổi: {', '.join(changed)})" if changed else ""
         super().__init__(
-            "Người khác đã lưu bản ghi này sau khi bạn mở nó. Nội dung bạn vừa viết vẫn ở dưới đây: "
-            "hãy đối chiếu (xem «Lịch sử sửa đổi») rồi bấm Lưu lần nữa."
+            f"Người khác đã lưu bản ghi này sau khi bạn mở nó{which}. Nội dung bạn vừa viết vẫn ở dưới "
+            "đây: hãy đối chiếu (xem «Lịch sử sửa đổi»); bấm Lưu lần nữa sẽ ghi đè các thay đổi đó."
         )
         self.record = record

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from showcase.extensions import db
-from showcase.models import Commendation, User, utcnow
+from showcase.models import AuditLog, Commendation, User, utcnow
 from showcase.services import audit, revisions, snapshots
 from showcase.services.errors import StaleError
 
@@ -16,7 +16,27 @@ from showcase.services.errors import StaleError
 def check_version(record: Any, seen: int | None) -> None:
     """Refuse a save made from an older version of the record than the one stored now."""
     if seen is not None and record.id is not None and record.version != seen:
-        raise StaleError(record)
+        raise StaleError(record, changed_since(record, seen))
+
+
+def changed_since(record: Any, version: int) -> list[str]:
+    """The labels of the fields others changed since `version` (from the audit log)."""
+    rows = db.session.scalars(
+        select(AuditLog)
+        .where(
+            AuditLog.object_type == type(record).__name__,
+            AuditLog.object_id == record.id,
+            AuditLog.action == "edit",
+        )
+        .order_by(AuditLog.id.desc())
+        .limit(50)
+    )
+    names: list[str] = []
+    for row in rows:
+        if int(row.detail.get("version") or 0) < version:
+            break
+        names += [n for n in row.detail.get("fields", []) if n not in names]
+    return [revisions.LABELS.get(n, n) for n in names]
 
 
 def save(
@@ -44,7 +64,7 @@ def save(
         db.session.add(record)
         audit.record("create", record, by=by, **detail)
     elif changed:
-        audit.record("edit", record, by=by, fields=changed, **detail)
+        audit.record("edit", record, by=by, fields=changed, version=record.version, **detail)
     if (created or changed) and tracked:
         revisions.store(record, by)
     return list(values) if created else changed
