@@ -409,9 +409,10 @@ def test_reimporting_an_old_export_leaves_a_retracted_story_retracted(ctx, conte
         "nguoi-giu-lua": ["trạng thái «Đã thu hồi» (tệp ghi «Đã đăng»)", "nổi bật: không (tệp ghi có)"]
     }
     new_audit = db.session.scalars(db.select(AuditLog).where(AuditLog.id > last_audit)).all()
-    assert [(a.action, a.object_type, a.object_id, a.user_id, a.detail) for a in new_audit] == [
-        ("edit", "Story", story.id, None, {"fields": ["title"], "source": "import"})
+    assert [(a.action, a.object_type, a.object_id, a.user_id) for a in new_audit] == [
+        ("edit", "Story", story.id, None)
     ]
+    assert new_audit[0].detail["fields"] == ["title"] and new_audit[0].detail["source"] == "import"
     new_revisions = db.session.scalars(db.select(Revision).where(Revision.id > last_revision)).all()
     assert [(r.object_type, r.object_id, r.user_id, r.data["title"]) for r in new_revisions] == [
         ("Story", story.id, None, "Người giữ lửa ở Đồ Sơn")
