@@ -3,7 +3,6 @@ editors compare any two and restore one (restoring is itself a new revision)."""
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from sqlalchemy import select
@@ -83,24 +82,6 @@ def history(record: Any) -> list[Revision]:
             .order_by(Revision.id.desc())
         )
     )
-
-
-def changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
-    """Field by field, what differs between two snapshots; long texts as line diffs."""
-    out = []
-    for name in new:
-        a, b = old.get(name), new.get(name)
-        if a == b:
-            continue
-        item = {"field": name, "label": LABELS.get(name, name), "old": a, "new": b, "lines": None}
-        if isinstance(a, str) and isinstance(b, str) and ("\n" in a or "\n" in b or len(a) > 120):
-            item["lines"] = [
-                line
-                for line in difflib.unified_diff(a.splitlines(), b.splitlines(), lineterm="", n=1)
-                if not line.startswith(("---", "+++"))
-            ]
-        out.append(item)
-    return out
 
 
 def restore(record: Any, revision: Revision, by: User) -> None:

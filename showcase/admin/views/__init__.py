@@ -8,6 +8,7 @@ from showcase.admin.views.dashboard import Dashboard
 from showcase.admin.views.media import MediaView
 from showcase.admin.views.records import AuditLogView, TrashView
 from showcase.admin.views.register import CommendationView, ExemplarView
+from showcase.admin.views.review import ReviewView
 from showcase.admin.views.stories import StoryView
 from showcase.admin.views.taxonomy import FieldView, LocalityView, MovementView
 from showcase.extensions import db
@@ -31,6 +32,7 @@ __all__ = ["Dashboard", "register_views"]
 def register_views(admin) -> None:
     """Add every view to the Admin object (called inside the factory)."""
     admin.add_view(StoryView(Story, db, name="Bài viết", endpoint="stories"))
+    admin.add_view(ReviewView(name="Duyệt bài", endpoint="review"))
     admin.add_view(ExemplarView(Exemplar, db, name="Điển hình", endpoint="exemplars"))
     admin.add_view(CommendationView(Commendation, db, name="Khen thưởng", endpoint="commendations"))
     admin.add_view(MovementView(Movement, db, name="Phong trào", endpoint="movements", category="Danh mục"))

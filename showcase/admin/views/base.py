@@ -28,10 +28,11 @@ from wtforms import HiddenField, SelectField, StringField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from showcase.admin import diffing
 from showcase.admin.auth import safe_next
 from showcase.dates import format_date, format_datetime
 from showcase.extensions import db
-from showcase.models import Revision, User, UserRole
+from showcase.models import Revision, Story, User, UserRole
 from showcase.services import revisions, transaction
 from showcase.services.errors import ServiceError, StaleError
 
@@ -337,7 +338,10 @@ class HistoryMixin:
         record = self._editor_record(record_id)
         items = revisions.history(record)
         names = dict(db.session.execute(select(User.id, User.name)).all())
-        return self.render("admin/history.html", record=record, revisions=items, names=names)
+        approved = diffing.against_now(record) if isinstance(record, Story) else None
+        return self.render(
+            "admin/history.html", record=record, revisions=items, names=names, approved=approved
+        )
 
     @expose("/history/<int:record_id>/diff")
     def diff_view(self, record_id: int):
@@ -349,9 +353,9 @@ class HistoryMixin:
             abort(400, description="Hãy chọn hai phiên bản của chính bản ghi này để so sánh.")
         if a.id > b.id:
             a, b = b, a
-        return self.render(
-            "admin/diff.html", record=record, a=a, b=b, changes=revisions.changes(a.data, b.data)
-        )
+        names = dict(db.session.execute(select(User.id, User.name)).all())
+        comparison = diffing.compare(type(record), a.data, b.data)
+        return self.render("admin/diff.html", record=record, a=a, b=b, comparison=comparison, names=names)
 
     @expose("/history/<int:record_id>/restore/<int:revision_id>", methods=("POST",))
     def restore_view(self, record_id: int, revision_id: int):
