@@ -131,7 +131,7 @@ def _names(model: type, keys: list[Any]) -> dict[Any, str]:
     if model is MediaAsset:
         assets = db.session.scalars(select(MediaAsset).where(MediaAsset.id.in_(keys))).all()
         return {a.id: str(a) for a in assets}
-    rows = db.session.scalars(select(model).where(model.slug.in_(keys))).all()  # type: ignore[attr-defined]
+    rows: list[Any] = list(db.session.scalars(select(model).where(model.slug.in_(keys))))  # type: ignore[attr-defined]
     return {r.slug: (r.full_name if model is Locality else r.name) for r in rows}
 
 

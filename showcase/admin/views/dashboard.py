@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -93,7 +94,13 @@ def accounts_summary() -> dict[str, Any]:
     return {"by_role": by_role, "inactive": inactive}
 
 
-def my_stories(user: User) -> list[dict[str, Any]]:
+@dataclass
+class Mine:
+    story: Story
+    requested_at: datetime | None  # when the changes were requested (None: nothing asked)
+
+
+def my_stories(user: User) -> list[Mine]:
     """The user's own stories still in the works: those sent back for changes first (with the
     comment and since when), then drafts, then those waiting for review."""
     stories = db.session.scalars(
@@ -102,9 +109,9 @@ def my_stories(user: User) -> list[dict[str, Any]]:
         .order_by(Story.updated_at.desc())
     ).all()
     requested = diffing.last_action_at([s.id for s in stories], ("request_changes",))
-    rows = [{"story": s, "requested_at": requested.get(s.id) if s.review_comment else None} for s in stories]
+    rows = [Mine(s, requested.get(s.id) if s.review_comment else None) for s in stories]
     order = {StoryStatus.DRAFT: 1, StoryStatus.IN_REVIEW: 2}
-    rows.sort(key=lambda r: 0 if r["story"].review_comment else order[r["story"].status])
+    rows.sort(key=lambda r: 0 if r.story.review_comment else order[r.story.status])
     return rows
 
 
