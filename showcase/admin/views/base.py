@@ -24,9 +24,10 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import HiddenField, SelectField, StringField
+from wtforms import DateField, DateTimeField, HiddenField, SelectField, StringField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import DateInput, DateTimeLocalInput
 
 from showcase.admin.auth import safe_next
 from showcase.dates import format_date, format_datetime
@@ -71,6 +72,33 @@ def attempt(work: Callable[[], Any], done: str = "") -> bool:
     if done:
         flash(done, "success")
     return True
+
+
+def enum_label(value: enum.Enum) -> str:
+    """A LabelledEnum's Vietnamese label (an enum without one: its value, never its Python name)."""
+    return getattr(value, "label", "") or str(value.value)
+
+
+def yes_no(value: bool) -> str:
+    return "Có" if value else "Không"
+
+
+# native browser inputs instead of Flask-Admin's English date-range picker (which also covered the
+# Save button); they post the formats the fields parse, and the first one is how a value is shown
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
+
+
+def _native_date_inputs(form_class: Any) -> None:
+    for name in dir(form_class):
+        unbound = getattr(form_class, name)
+        if not isinstance(unbound, UnboundField):
+            continue
+        if issubclass(unbound.field_class, DateField):  # a DateField is also a DateTimeField
+            unbound.kwargs["widget"] = DateInput()
+        elif issubclass(unbound.field_class, DateTimeField):
+            unbound.kwargs["widget"] = DateTimeLocalInput()
+            unbound.kwargs["format"] = DATETIME_FORMATS
+            unbound.kwargs.setdefault("render_kw", {}).setdefault("step", 1)  # keep the seconds
 
 
 def record_id(raw: Any) -> int:
@@ -174,6 +202,9 @@ class SecureModelView(Guarded, ModelView):
     # lists and details show times in Vietnam time, dates as dd/mm/yyyy (columns store UTC)
     column_type_formatters = {
         **typefmt.BASE_FORMATTERS,
+        # enums by their label ("Biên tập viên", not EDITOR), booleans in words, not an icon
+        enum.Enum: lambda view, value, name: enum_label(value),
+        bool: lambda view, value, name: yes_no(value),
         datetime: lambda view, value, name: format_datetime(value),
         date: lambda view, value, name: format_date(value),
     }
@@ -265,6 +296,7 @@ class SecureModelView(Guarded, ModelView):
                 unbound.kwargs.setdefault("blank_text", NONE)
         if hasattr(self.model, "version"):
             form_class.seen = HiddenField()
+        _native_date_inputs(form_class)
         return form_class
 
     def on_form_prefill(self, form, id) -> None:
