@@ -342,3 +342,12 @@ def test_native_date_inputs(world, as_role):
         r'<input[^>]*type="date"[^>]*name="decision_date"|name="decision_date"[^>]*type="date"', page
     )
     assert 'data-role="datepicker"' not in page and "datetimepicker" not in page
+
+
+def test_audit_details_in_words():
+    assert labels.detail_text({"to": "retracted", "reason": "Sai", "from": "published"}) == (
+        "Từ: Đã đăng · Thành: Đã thu hồi · Lý do: Sai"
+    )
+    assert labels.detail_text({"publish_at": "2025-10-14T17:00:00"}) == "Hẹn đăng lúc: 00:00 15/10/2025"
+    assert labels.detail_text({"fields": ["role", "title"]}, "User") == "Đã sửa: Vai trò, Tiêu đề"
+    assert labels.action_label("something_new") == "Thao tác khác" and labels.kind_label("Nope") == "Mục khác"

@@ -162,7 +162,10 @@ def _object(text: Any) -> str:
 def detail_items(detail: dict[str, Any] | None, kind: str = "") -> list[tuple[str, str]]:
     """An audit row's detail as (label, text) pairs a person reads."""
     items: list[tuple[str, str]] = []
-    for key, value in (detail or {}).items():
+    detail = detail or {}
+    order = list(DETAILS) + ["trash", "from_trash"]  # "Từ … · Thành …" side by side
+    for key in sorted(detail, key=lambda k: order.index(k) if k in order else len(order)):
+        value = detail[key]
         if key == "trash":
             items.append(("Thùng rác", "đã chuyển vào thùng rác"))
         elif key == "from_trash":
