@@ -99,7 +99,6 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
             "WTF_CSRF_TIME_LIMIT": 8 * 3600,
             "BABEL_DEFAULT_LOCALE": "vi",
             "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
-            "WTF_I18N_ENABLED": True,  # form messages from our catalogue (showcase/admin/translations)
             "FLASK_ADMIN_SWATCH": "default",
         }
     )

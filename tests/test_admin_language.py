@@ -281,7 +281,7 @@ def test_flash_messages_and_form_errors_are_ours(world, as_role, role, csrf):
     refused = client.post("/admin/coverage/new/", data={"csrf_token": token}, follow_redirects=True)
     page = refused.get_data(as_text=True)
     assert "Chưa tạo được: hãy xem lại các ô báo lỗi bên dưới." in page
-    assert "Trường này bắt buộc." in page or "Hãy chọn" in page
+    assert "Trường này bắt buộc." in page and "Hãy chọn bài viết." in page
     assert leaks(page) == []
     too_long = client.post(
         "/admin/coverage/new/",

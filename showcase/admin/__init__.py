@@ -28,7 +28,7 @@ def init_admin(app: Flask) -> None:
     limiter.init_app(app)  # for limits elsewhere; login has its own (login_limits.py says why)
     init_login_limits(app)
     babel.init_app(app, locale_selector=lambda: "vi")
-    _use_our_catalogues(app)
+    _use_our_catalogues()
     app.register_blueprint(auth.bp)
 
     admin = Admin(
@@ -78,14 +78,13 @@ def unauthorized():
     return page, 401
 
 
-def _use_our_catalogues(app: Flask) -> None:
+def _use_our_catalogues() -> None:
     """Read Flask-Admin's and WTForms' words from our catalogues (showcase/admin/translations).
 
     Flask-Admin's domain merges `Admin(translations_path=...)` *before* its own machine-made
     Vietnamese, so the later one wins ("Kỷ lục được tạo thành công"): the domain is pointed at
-    our directory alone. Flask-WTF looks for the request's form catalogue on
-    `request.wtforms_translations` and otherwise loads WTForms' own, which has no Vietnamese.
-    tests/test_admin_language.py fails if either stops working.
+    our directory alone. (Form messages come from `translations.FormMessages`, the Meta of the
+    panel's forms.) tests/test_admin_language.py fails if this stops working.
     """
     from flask_admin import babel as admin_babel
 
@@ -95,10 +94,6 @@ def _use_our_catalogues(app: Flask) -> None:
     if domain._translation_directories != [str(translations.DIRECTORY)]:
         domain._translation_directories = [str(translations.DIRECTORY)]
         domain.cache.clear()  # keyed by locale only: drop anything loaded from the old place
-
-    @app.before_request
-    def vietnamese_form_messages() -> None:
-        request.wtforms_translations = translations.wtforms_translations()  # type: ignore[attr-defined]
 
 
 def _nonce() -> str:

@@ -4,7 +4,8 @@ Flask-Admin ships a machine-made Vietnamese catalogue ("Kỷ lục được tạ
 WTForms none at all, so the panel reads ours instead:
 
 - `vi/LC_MESSAGES/admin.po`: every Flask-Admin string a user can see (domain "admin");
-- `vi/LC_MESSAGES/wtforms.po`: WTForms' and Flask-WTF's form messages (domain "wtforms").
+- `vi/LC_MESSAGES/wtforms.po`: WTForms' and Flask-WTF's form messages (domain "wtforms"),
+  read by every form whose Meta includes `FormMessages` (the panel's `AdminForm` does).
 
 The .po files are the source; the compiled .mo files next to them are committed, so a clean
 clone runs without a build step. After editing a .po, run `python -m showcase.admin.translations`
@@ -16,6 +17,7 @@ from __future__ import annotations
 import functools
 import io
 from pathlib import Path
+from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -53,3 +55,12 @@ def compile_all() -> list[Path]:
 def wtforms_translations() -> Translations:
     """The form messages in Vietnamese (loaded once per process)."""
     return Translations.load(str(DIRECTORY), [LOCALE], domain="wtforms")  # type: ignore[return-value]
+
+
+class FormMessages:
+    """A WTForms Meta mixin: the form's messages ("Trường này bắt buộc.") from our catalogue.
+
+    Flask-WTF's own i18n would load WTForms' catalogues, which have no Vietnamese."""
+
+    def get_translations(self, form: Any) -> Translations:
+        return wtforms_translations()

@@ -30,6 +30,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from wtforms.widgets import DateInput, DateTimeLocalInput
 
 from showcase.admin.auth import safe_next
+from showcase.admin.translations import FormMessages
 from showcase.dates import format_date, format_datetime
 from showcase.extensions import db
 from showcase.models import Revision, User, UserRole
@@ -107,6 +108,13 @@ def record_id(raw: Any) -> int:
     if not text.isdigit() or int(text) > LARGEST_ID:
         abort(404)
     return int(text)
+
+
+class AdminForm(FlaskForm):
+    """The panel's form base: CSRF from Flask-WTF, messages in our own Vietnamese."""
+
+    class Meta(FormMessages):
+        pass
 
 
 def valid_csrf() -> None:
@@ -198,7 +206,7 @@ class SecureModelView(Guarded, ModelView):
 
     A view says how through `create`, `update` and `remove`; each calls one service function."""
 
-    form_base_class = FlaskForm
+    form_base_class = AdminForm
     # lists and details show times in Vietnam time, dates as dd/mm/yyyy (columns store UTC)
     column_type_formatters = {
         **typefmt.BASE_FORMATTERS,
