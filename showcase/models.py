@@ -328,6 +328,9 @@ class Commendation(Versioned, Model):
     def is_revoked(self) -> bool:
         return self.revoked_decision_no is not None
 
+    def __str__(self) -> str:  # a page naming this commendation shows words, not "<Commendation 1>"
+        return f"{self.form} ({self.decision_no})"
+
 
 class User(Versioned, UserMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -17,6 +17,7 @@ def init_admin(app: Flask) -> None:
     from showcase.admin import auth
     from showcase.admin.login_limits import init_login_limits
     from showcase.admin.views import Dashboard, register_views
+    from showcase.admin.views.records import init_templates
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -27,6 +28,7 @@ def init_admin(app: Flask) -> None:
     limiter.init_app(app)  # for limits elsewhere; login has its own (login_limits.py says why)
     init_login_limits(app)
     babel.init_app(app, locale_selector=lambda: "vi")
+    _use_our_catalogues()
     app.register_blueprint(auth.bp)
 
     admin = Admin(
@@ -37,6 +39,7 @@ def init_admin(app: Flask) -> None:
         csp_nonce_generator=lambda: _nonce(),
     )
     register_views(admin)
+    init_templates(app)
     app.extensions["showcase_admin"] = admin
 
     @app.context_processor
@@ -73,6 +76,24 @@ def unauthorized():
     message = "Phiên đăng nhập đã kết thúc hoặc bạn chưa đăng nhập; hãy đăng nhập lại rồi thử lại."
     page = render_template("auth/message.html", title="Cần đăng nhập lại", message=message, login_link=True)
     return page, 401
+
+
+def _use_our_catalogues() -> None:
+    """Read Flask-Admin's and WTForms' words from our catalogues (showcase/admin/translations).
+
+    Flask-Admin's domain merges `Admin(translations_path=...)` *before* its own machine-made
+    Vietnamese, so the later one wins ("Kỷ lục được tạo thành công"): the domain is pointed at
+    our directory alone. (Form messages come from `translations.FormMessages`, the Meta of the
+    panel's forms.) tests/test_admin_language.py fails if this stops working.
+    """
+    from flask_admin import babel as admin_babel
+
+    from showcase.admin import translations
+
+    domain = admin_babel.domain
+    if domain._translation_directories != [str(translations.DIRECTORY)]:
+        domain._translation_directories = [str(translations.DIRECTORY)]
+        domain.cache.clear()  # keyed by locale only: drop anything loaded from the old place
 
 
 def _nonce() -> str:

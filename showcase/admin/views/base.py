@@ -24,12 +24,14 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import HiddenField, SelectField, StringField
+from wtforms import DateField, DateTimeField, HiddenField, SelectField, StringField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import DateInput, DateTimeLocalInput
 
 from showcase.admin import diffing
 from showcase.admin.auth import safe_next
+from showcase.admin.translations import FormMessages
 from showcase.dates import format_date, format_datetime
 from showcase.extensions import db
 from showcase.models import Revision, Story, User, UserRole
@@ -74,12 +76,46 @@ def attempt(work: Callable[[], Any], done: str = "") -> bool:
     return True
 
 
+def enum_label(value: enum.Enum) -> str:
+    """A LabelledEnum's Vietnamese label (an enum without one: its value, never its Python name)."""
+    return getattr(value, "label", "") or str(value.value)
+
+
+def yes_no(value: bool) -> str:
+    return "Có" if value else "Không"
+
+
+# native browser inputs instead of Flask-Admin's English date-range picker (which also covered the
+# Save button); they post the formats the fields parse, and the first one is how a value is shown
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
+
+
+def _native_date_inputs(form_class: Any) -> None:
+    for name in dir(form_class):
+        unbound = getattr(form_class, name)
+        if not isinstance(unbound, UnboundField):
+            continue
+        if issubclass(unbound.field_class, DateField):  # a DateField is also a DateTimeField
+            unbound.kwargs["widget"] = DateInput()
+        elif issubclass(unbound.field_class, DateTimeField):
+            unbound.kwargs["widget"] = DateTimeLocalInput()
+            unbound.kwargs["format"] = DATETIME_FORMATS
+            unbound.kwargs.setdefault("render_kw", {}).setdefault("step", 1)  # keep the seconds
+
+
 def record_id(raw: Any) -> int:
     """A row id from the query string; anything else (or a number beyond any id) is a 404."""
     text = str(raw or "")
     if not text.isdigit() or int(text) > LARGEST_ID:
         abort(404)
     return int(text)
+
+
+class AdminForm(FlaskForm):
+    """The panel's form base: CSRF from Flask-WTF, messages in our own Vietnamese."""
+
+    class Meta(FormMessages):
+        pass
 
 
 def valid_csrf() -> None:
@@ -171,10 +207,13 @@ class SecureModelView(Guarded, ModelView):
 
     A view says how through `create`, `update` and `remove`; each calls one service function."""
 
-    form_base_class = FlaskForm
+    form_base_class = AdminForm
     # lists and details show times in Vietnam time, dates as dd/mm/yyyy (columns store UTC)
     column_type_formatters = {
         **typefmt.BASE_FORMATTERS,
+        # enums by their label ("Biên tập viên", not EDITOR), booleans in words, not an icon
+        enum.Enum: lambda view, value, name: enum_label(value),
+        bool: lambda view, value, name: yes_no(value),
         datetime: lambda view, value, name: format_datetime(value),
         date: lambda view, value, name: format_date(value),
     }
@@ -266,6 +305,7 @@ class SecureModelView(Guarded, ModelView):
                 unbound.kwargs.setdefault("blank_text", NONE)
         if hasattr(self.model, "version"):
             form_class.seen = HiddenField()
+        _native_date_inputs(form_class)
         return form_class
 
     def on_form_prefill(self, form, id) -> None:

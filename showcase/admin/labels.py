@@ -1,0 +1,195 @@
+"""The panel's words for codes: audit actions, kinds of object, audit details, field names.
+
+One place, used by the audit log, the trash and the dashboard's recent activity. A code with no
+word here is shown as a neutral Vietnamese phrase, never as the code (tests/test_admin_language.py
+checks that every action the services write has its word).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from showcase.dates import format_datetime
+from showcase.models import StoryStatus, UserRole
+from showcase.services.revisions import LABELS as REVISION_LABELS
+
+ACTIONS = {
+    # records (services/records.py, trash.py, revisions.py, taxonomy.py, coverage.py)
+    "create": "Tạo mới",
+    "edit": "Sửa",
+    "delete": "Xóa",
+    "restore": "Khôi phục",
+    "purge": "Xóa vĩnh viễn",
+    "approve": "Duyệt tin bài đã đăng",
+    # the editorial workflow (services/workflow.py, stories.py, preview.py)
+    "submit": "Gửi duyệt",
+    "resubmit": "Sửa và gửi duyệt lại",
+    "request_changes": "Yêu cầu sửa",
+    "publish": "Đăng",
+    "schedule": "Hẹn giờ đăng",
+    "feature": "Đưa lên nổi bật",
+    "unfeature": "Bỏ nổi bật",
+    "archive": "Gỡ xuống (lưu trữ)",
+    "retract": "Thu hồi",
+    "preview_revoke": "Hủy các liên kết xem trước",
+    # accounts (services/accounts.py)
+    "user_create": "Tạo tài khoản",
+    "user_activate": "Mở lại tài khoản",
+    "user_deactivate": "Khóa tài khoản",
+    "role_change": "Đổi vai trò",
+    "login": "Đăng nhập",
+    "login_failed": "Đăng nhập không thành công",
+    "logout": "Đăng xuất",
+    "password_set": "Đặt mật khẩu",
+    "password_change": "Đổi mật khẩu",
+    "password_change_failed": "Đổi mật khẩu không thành công",
+    "password_reset": "Đặt lại mật khẩu",
+    "password_reset_link": "Gửi liên kết đặt lại mật khẩu",
+}
+
+KINDS = {
+    "Story": "Bài viết",
+    "Exemplar": "Điển hình",
+    "Commendation": "Khen thưởng",
+    "Movement": "Phong trào",
+    "Field": "Lĩnh vực",
+    "Locality": "Địa phương",
+    "MediaAsset": "Ảnh",
+    "CoverageItem": "Tin bài đã đăng",
+    "User": "Tài khoản",
+    "TrashItem": "Mục trong thùng rác",
+    "Setting": "Cài đặt",
+    "Nomination": "Đề xuất",
+}
+
+# the admin endpoint that shows each kind (the audit log links to the object while it exists)
+ENDPOINTS = {
+    "Story": "stories",
+    "Exemplar": "exemplars",
+    "Commendation": "commendations",
+    "Movement": "movements",
+    "Field": "fields",
+    "Locality": "localities",
+    "MediaAsset": "media",
+    "CoverageItem": "coverage",
+    "User": "users",
+    "TrashItem": "trash",
+}
+
+# form and column names, as the audit log's "fields" lists them
+FIELDS: dict[str, str] = {
+    **REVISION_LABELS,
+    "status": "Trạng thái",
+    "featured": "Nổi bật",
+    "publish_at": "Hẹn giờ đăng",
+    "published_at": "Ngày đăng",
+    "review_comment": "Nhận xét khi duyệt",
+    "retraction_reason": "Lý do thu hồi",
+    "author": "Tác giả",
+    "description": "Mô tả",
+    "launched_by": "Cơ quan phát động",
+    "start_year": "Năm bắt đầu",
+    "end_year": "Năm kết thúc",
+    "parent": "Trực thuộc",
+    "replaced_by": "Được thay bằng",
+    "caption": "Chú thích",
+    "alt_text": "Mô tả ảnh",
+    "credit": "Tác giả ảnh",
+    "licence": "Giấy phép",
+    "outlet": "Cơ quan báo chí",
+    "url": "Địa chỉ",
+    "published_on": "Ngày đăng",
+    "medium": "Loại hình",
+    "story": "Bài viết",
+    "email": "Email",
+    "active": "Đang hoạt động",
+    "value": "Giá trị",
+}
+FIELDS_BY_KIND = {"User": {"role": "Vai trò", "name": "Tên"}}
+
+DETAILS = {
+    "fields": "Đã sửa",
+    "version": "Phiên bản",
+    "from": "Từ",
+    "to": "Thành",
+    "comment": "Nhận xét",
+    "reason": "Lý do",
+    "publish_at": "Hẹn đăng lúc",
+    "scheduled": "Đã hẹn lúc",
+    "cleared_schedule": "Bỏ lịch đăng lúc",
+    "label": "Tên",
+    "role": "Vai trò",
+    "old": "Vai trò cũ",
+    "new": "Vai trò mới",
+    "email": "Email đã nhập",
+    "revision": "Phiên bản",
+    "source": "Nguồn",
+    "object": "Đối tượng",
+}
+SOURCES = {"import": "nhập từ thư mục nội dung"}
+STATUSES = {s.value: s.label for s in StoryStatus}
+ROLES = {r.value: r.label for r in UserRole}
+
+
+def action_label(code: str) -> str:
+    return ACTIONS.get(code, "Thao tác khác")
+
+
+def kind_label(type_name: str) -> str:
+    return KINDS.get(type_name, "Mục khác") if type_name else ""
+
+
+def field_label(name: str, kind: str = "") -> str:
+    return FIELDS_BY_KIND.get(kind, {}).get(name) or FIELDS.get(name, "một trường khác")
+
+
+def _when(text: Any) -> str:
+    try:
+        value = datetime.fromisoformat(str(text))
+    except ValueError:
+        return str(text)
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return format_datetime(value)
+
+
+def _object(text: Any) -> str:
+    kind, _, _ = str(text).partition(":")
+    return kind_label(kind)
+
+
+def detail_items(detail: dict[str, Any] | None, kind: str = "") -> list[tuple[str, str]]:
+    """An audit row's detail as (label, text) pairs a person reads."""
+    items: list[tuple[str, str]] = []
+    detail = detail or {}
+    order = list(DETAILS) + ["trash", "from_trash"]  # "Từ … · Thành …" side by side
+    for key in sorted(detail, key=lambda k: order.index(k) if k in order else len(order)):
+        value = detail[key]
+        if key == "trash":
+            items.append(("Thùng rác", "đã chuyển vào thùng rác"))
+        elif key == "from_trash":
+            items.append(("Thùng rác", "lấy lại từ thùng rác"))
+        elif key == "fields":
+            names = value if isinstance(value, list) else [value]
+            items.append((DETAILS[key], ", ".join(field_label(str(n), kind) for n in names) or "không có"))
+        elif key in ("from", "to"):
+            items.append((DETAILS[key], STATUSES.get(str(value), str(value))))
+        elif key in ("role", "old", "new"):
+            items.append((DETAILS[key], ROLES.get(str(value), str(value))))
+        elif key in ("publish_at", "scheduled", "cleared_schedule"):
+            items.append((DETAILS[key], _when(value)))
+        elif key == "revision":
+            items.append((DETAILS[key], f"#{value}"))
+        elif key == "source":
+            items.append((DETAILS[key], SOURCES.get(str(value), str(value))))
+        elif key == "object":
+            items.append((DETAILS[key], _object(value)))
+        else:
+            items.append((DETAILS.get(key, "Ghi chú"), str(value)))
+    return items
+
+
+def detail_text(detail: dict[str, Any] | None, kind: str = "") -> str:
+    """The detail on one line: "Đã sửa: Tiêu đề, Nội dung · Phiên bản: 3"."""
+    return " · ".join(f"{label}: {text}" for label, text in detail_items(detail, kind))
