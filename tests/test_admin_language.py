@@ -82,7 +82,8 @@ NOT_WORDS = re.compile(r"\S+@\S+|https?://\S+")
 
 class _Visible(HTMLParser):
     """The text of a page as it is read: no scripts, styles or hidden elements; placeholders,
-    tooltips and the words on buttons count, other attribute values do not."""
+    tooltips and the words on buttons count, other attribute values do not. Commands shown in
+    <code> are literal (a shell command is not prose) and are left out."""
 
     VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
@@ -94,7 +95,7 @@ class _Visible(HTMLParser):
     def _hidden(self, tag: str, a: dict) -> bool:
         style = (a.get("style") or "").replace(" ", "")
         return (
-            tag in ("script", "style", "template")
+            tag in ("script", "style", "template", "code")
             or "hidden" in a
             or "d-none" in (a.get("class") or "").split()
             or "display:none" in style

@@ -285,7 +285,7 @@ def test_private_contacts_only_with_the_flag(app, ctx, runner, make_world, tmp_p
     assert manifest["with_private"] is False
     assert manifest["private_columns"]["nomination"] == sorted(CONTACTS)
     assert row["nominee_name"] == "Ông Vũ Văn Nam" and all(row[k] == "" for k in CONTACTS)
-    assert "0912" not in json.dumps(row)
+    assert "0912 345 678" not in json.dumps(row, ensure_ascii=False)
     manifest, [row] = nominations(["--with-private"])
     assert manifest["with_private"] is True and all(row[k] == v for k, v in CONTACTS.items())
 
