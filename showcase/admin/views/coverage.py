@@ -34,6 +34,7 @@ class CoverageView(SecureModelView):
         "approved_at": lambda v, c, m, n: "Đã duyệt" if m.is_approved else "Chờ biên tập viên duyệt",
     }
     form_columns = ("story", "outlet", "title", "url", "medium", "published_on")
+    column_searchable_list = ("title", "outlet", "story.title")
     required_choices = {"story": _stories_for_me}
     list_template = "admin/coverage_list.html"
 
