@@ -9,9 +9,9 @@ from a form.
 from __future__ import annotations
 
 import enum
-import re
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
@@ -33,7 +33,7 @@ from showcase.admin.auth import safe_next
 from showcase.dates import format_date, format_datetime
 from showcase.extensions import db
 from showcase.models import Revision, User, UserRole
-from showcase.search.analysis import fold
+from showcase.search.analysis import folded_terms, normalise
 from showcase.services import revisions, transaction
 from showcase.services.errors import ServiceError, StaleError
 
@@ -43,6 +43,16 @@ CHOOSE = "— chọn —"
 NONE = "— không có —"
 STALE = StaleError(None)  # the message when the database refuses a save made from an old version
 LARGEST_ID = 2**31 - 1  # beyond an INTEGER column: no such row
+
+
+@lru_cache(maxsize=32_768)
+def folded(text: str) -> str:
+    """Text as the site's search folds it (NFC, lower case, no tones or marks, đ→d, sĩ = sỹ), its
+    words joined by single spaces: what the panel's lists compare when searching.
+
+    Folding costs ~0.1 ms per story (title and summary); rows change rarely, so each process keeps
+    the folded text of the rows it searched (a few MB for 10,000 stories)."""
+    return " ".join(folded_terms(normalise(text)))
 
 
 def me() -> User:
@@ -331,18 +341,18 @@ class SecureModelView(Guarded, ModelView):
 
         Rows holding the words as typed, in a row ("do thi" in "Đỗ Thị Lan Anh"), are the answer
         when there are any; otherwise every row holding each word somewhere ("lan anh do")."""
-        words = [re.escape(w.lstrip("^=")) for w in fold(search).split()]
-        words = [w for w in words if w]
+        words = folded(search).split()
+        rows = self.search_rows()
         if not words:
-            return [row_id for row_id, _ in self.search_rows()]
-        phrase = re.compile(r"(?<!\w)" + r"\W+".join(words))
-        each = [re.compile(r"(?<!\w)" + w) for w in words]
+            return [row_id for row_id, _ in rows]
+        phrase = " " + " ".join(words)
+        starts = [" " + w for w in words]
         in_a_row, anywhere = [], []
-        for row_id, text in self.search_rows():
-            folded = fold(text)
-            if phrase.search(folded):
+        for row_id, text in rows:
+            text = " " + folded(text)
+            if phrase in text:
                 in_a_row.append(row_id)
-            elif len(words) > 1 and all(w.search(folded) for w in each):
+            elif len(words) > 1 and all(w in text for w in starts):
                 anywhere.append(row_id)
         return in_a_row or anywhere
 
