@@ -356,6 +356,10 @@ class SecureModelView(Guarded, ModelView):
                 anywhere.append(row_id)
         return in_a_row or anywhere
 
+    def search_placeholder(self) -> str | None:
+        names = super().search_placeholder()
+        return f"Tìm theo {names.lower()} (gõ không dấu cũng được)" if names else None
+
     def _apply_search(self, query, count_query, joins, count_joins, search):
         # SQL's ILIKE cannot fold Vietnamese tones on both SQLite and PostgreSQL: fold in Python and
         # keep the ids that match (hundreds to thousands of rows per list; bench in the README)

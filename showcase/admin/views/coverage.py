@@ -22,6 +22,7 @@ class CoverageView(SecureModelView):
     column_list = ("story", "outlet", "title", "medium", "published_on", "approved_at")
     column_labels = {
         "story": "Bài viết",
+        "story.title": "Tiêu đề bài viết",
         "outlet": "Cơ quan báo chí",
         "title": "Tiêu đề tin bài",
         "url": "Đường dẫn",

@@ -84,6 +84,7 @@ class CommendationView(HistoryMixin, SecureModelView):
         "level": "Cấp",
         "issuer": "Cơ quan quyết định",
         "exemplar": "Điển hình",
+        "exemplar.name": "Tên điển hình",
         "reason": "Lý do",
         "movement": "Phong trào",
         "revoked_decision_no": "Thu hồi theo QĐ",
