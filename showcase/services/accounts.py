@@ -315,7 +315,9 @@ def update_user(user: User, values: dict, by: User, seen: int | None = None) -> 
 # --- invitations ----------------------------------------------------------------------------------
 
 
-def invite(email: str, name: str, role: str, organisation: str = "", by: User | None = None) -> tuple[User, str]:
+def invite(
+    email: str, name: str, role: str, organisation: str = "", by: User | None = None
+) -> tuple[User, str]:
     """An admin invites someone: the account is made with a random password nobody knows, so it
     cannot log in until its owner sets a password through the one-time link returned with it (a
     reset token: it expires after PASSWORD_RESET_HOURS and dies once used)."""

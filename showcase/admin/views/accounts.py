@@ -68,6 +68,7 @@ class UserView(SecureModelView):
         user, token = made[0]
         url = reset_url(token)
         # no mail server: the link is shown to the admin once and written to the log
-        current_app.logger.info("Mời tài khoản %s (%s): liên kết đặt mật khẩu %s", user.email, user.role.value, url)
+        log = current_app.logger
+        log.info("Mời tài khoản %s (%s): liên kết đặt mật khẩu %s", user.email, user.role.value, url)
         page = self.render("admin/user_invited.html", user=user, url=url, hours=accounts.reset_hours())
         return page, 200, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}

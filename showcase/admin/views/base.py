@@ -363,7 +363,7 @@ class SecureModelView(Guarded, ModelView):
     def _apply_search(self, query, count_query, joins, count_joins, search):
         # SQL's ILIKE cannot fold Vietnamese tones on both SQLite and PostgreSQL: fold in Python and
         # keep the ids that match (hundreds to thousands of rows per list; bench in the README)
-        ids = bindparam("search_ids", self.matching_ids(search), expanding=True, literal_execute=True)
+        ids: Any = bindparam("search_ids", self.matching_ids(search), expanding=True, literal_execute=True)
         query = query.filter(self.model.id.in_(ids))
         if count_query is not None:
             count_query = count_query.filter(self.model.id.in_(ids))

@@ -18,7 +18,7 @@ from showcase.services import media
 from showcase.services.errors import ServiceError
 from showcase.visibility import story_is_public
 
-
+FORMATS = ("jpeg", "webp")
 IMPORTED = "nhập từ kho nội dung"  # no uploader: the photo came in with `flask content import`
 
 
@@ -100,12 +100,12 @@ class MediaView(SecureModelView):
 
     def cards(self, assets: list[MediaAsset]) -> list[Card]:
         """The grid's cards for one page of photos: a few queries for the whole page."""
-        user = me()
+        user, can_edit = me(), media.can_edit
         ids = [a.id for a in assets]
         uploader_ids = {a.uploaded_by_id for a in assets if a.uploaded_by_id}
         names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(uploader_ids))).all())
         cards = {
-            a.id: Card(a, smallest(a), names.get(a.uploaded_by_id or 0, IMPORTED), can_edit=media.can_edit(a, user))
+            a.id: Card(a, smallest(a), names.get(a.uploaded_by_id or 0, IMPORTED), can_edit=can_edit(a, user))
             for a in assets
         }
         for story in db.session.scalars(select(Story).where(Story.cover_id.in_(ids)).order_by(Story.title)):
@@ -134,13 +134,12 @@ class MediaView(SecureModelView):
         """Every rendition of a photo, smallest first, with the size of each file."""
         rows = []
         for r in sorted(asset.renditions or [], key=lambda r: r.get("width", 0)):
+            files = [(kind, r[kind], kilobytes(file_size(r[kind]))) for kind in FORMATS if r.get(kind)]
             rows.append(
                 {
                     "width": r.get("width"),
                     "height": r.get("height"),
-                    "files": [
-                        (kind, r[kind], kilobytes(file_size(r[kind]))) for kind in ("jpeg", "webp") if r.get(kind)
-                    ],
+                    "files": files,
                 }
             )
         return rows
