@@ -67,8 +67,9 @@ class UserView(SecureModelView):
             return self.render("admin/user_invite.html", form=form), 400
         user, token = made[0]
         url = reset_url(token)
-        # no mail server: the link is shown to the admin once and written to the log
+        # no mail server: the link is shown to the admin once and written to the log (at WARNING: Flask's
+        # logger drops INFO unless logging is configured, and this line must reach the server's log)
         log = current_app.logger
-        log.info("Mời tài khoản %s (%s): liên kết đặt mật khẩu %s", user.email, user.role.value, url)
+        log.warning("Mời tài khoản %s (%s): liên kết đặt mật khẩu %s", user.email, user.role.value, url)
         page = self.render("admin/user_invited.html", user=user, url=url, hours=accounts.reset_hours())
         return page, 200, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
