@@ -229,6 +229,10 @@ def _pages(client, role: str) -> list[str]:
     the audit log, the coverage report, the dashboard and the change-password page."""
     admin = current_app.extensions["showcase_admin"]
     urls = ["/admin/", "/tai-khoan/doi-mat-khau", "/admin/coverage/report/"]
+    if role != "a":
+        urls.append("/admin/review/")
+    if role == "admin":
+        urls.append("/admin/users/invite/")
     for view in admin._views:
         roles = getattr(view, "roles", ())
         if not hasattr(view, "model") or ROLE_VALUES[role] not in {r.value for r in roles}:

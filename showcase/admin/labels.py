@@ -35,6 +35,7 @@ ACTIONS = {
     "preview_revoke": "Hủy các liên kết xem trước",
     # accounts (services/accounts.py)
     "user_create": "Tạo tài khoản",
+    "user_invite": "Mời tài khoản mới",
     "user_activate": "Mở lại tài khoản",
     "user_deactivate": "Khóa tài khoản",
     "role_change": "Đổi vai trò",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
@@ -309,3 +310,38 @@ def update_user(user: User, values: dict, by: User, seen: int | None = None) -> 
         activate(user, by=by)
         changed = True
     return changed
+
+
+# --- invitations ----------------------------------------------------------------------------------
+
+
+def invite(
+    email: str, name: str, role: str, organisation: str = "", by: User | None = None
+) -> tuple[User, str]:
+    """An admin invites someone: the account is made with a random password nobody knows, so it
+    cannot log in until its owner sets a password through the one-time link returned with it (a
+    reset token: it expires after PASSWORD_RESET_HOURS and dies once used)."""
+    if by is None or not by.has_role(UserRole.ADMIN):
+        raise ServiceError("Chỉ quản trị viên mời được tài khoản mới.")
+    email = normalise_email(email)
+    if find(email) is not None:
+        raise ServiceError(f"Đã có tài khoản {email}; muốn gửi lại liên kết, hãy mở tài khoản đó.")
+    name = nfc((name or "").strip())
+    if not name:
+        raise ServiceError("Cần có tên người dùng.")
+    organisation = nfc((organisation or "").strip())
+    if len(name) > 200 or len(organisation) > 200:
+        raise ServiceError("Tên và đơn vị dài tối đa 200 ký tự.")
+    if not role:
+        raise ServiceError("Hãy chọn vai trò cho tài khoản mới.")
+    user = User(
+        email=email,
+        name=name,
+        organisation=organisation,
+        role=parse_role(role),
+        password_hash=hasher().hash(secrets.token_urlsafe(32)),  # unusable: never shown, never stored
+        active=True,
+    )
+    db.session.add(user)
+    audit.record("user_invite", user, by=by, role=user.role.value)
+    return user, reset_token(user, by=by)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
@@ -21,7 +22,7 @@ from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_admin.model import typefmt
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import DateField, DateTimeField, HiddenField, SelectField, StringField
@@ -35,6 +36,7 @@ from showcase.admin.translations import FormMessages
 from showcase.dates import format_date, format_datetime
 from showcase.extensions import db
 from showcase.models import Revision, Story, User, UserRole
+from showcase.search.analysis import folded_terms, normalise
 from showcase.services import revisions, transaction
 from showcase.services.errors import ServiceError, StaleError
 
@@ -44,6 +46,16 @@ CHOOSE = "— chọn —"
 NONE = "— không có —"
 STALE = StaleError(None)  # the message when the database refuses a save made from an old version
 LARGEST_ID = 2**31 - 1  # beyond an INTEGER column: no such row
+
+
+@lru_cache(maxsize=32_768)
+def folded(text: str) -> str:
+    """Text as the site's search folds it (NFC, lower case, no tones or marks, đ→d, sĩ = sỹ), its
+    words joined by single spaces: what the panel's lists compare when searching.
+
+    Folding costs ~0.1 ms per story (title and summary); rows change rarely, so each process keeps
+    the folded text of the rows it searched (a few MB for 10,000 stories)."""
+    return " ".join(folded_terms(normalise(text)))
 
 
 def me() -> User:
@@ -227,7 +239,20 @@ class SecureModelView(Guarded, ModelView):
     # relations that must be chosen: the select starts on "— chọn —" and is refused when left
     # there (name -> a function giving the rows to offer, or None for every row)
     required_choices: dict[str, Callable[[], Any] | None] = {}
-    column_default_sort = ("id", True)
+    # a view that names no sort lists the most recently changed rows first (see default_sort)
+    column_default_sort: Any = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.column_default_sort is None:
+            self.column_default_sort = self.default_sort()
+
+    def default_sort(self) -> list[tuple[str, bool]]:
+        """The order of a list nobody sorted: last changed first when the model says when, else newest
+        first; the id breaks ties, so a page never repeats or skips a row."""
+        if "updated_at" in self.model.__table__.columns:
+            return [("updated_at", True), ("id", True)]
+        return [("id", True)]
 
     # --- the service path ------------------------------------------------------------
 
@@ -335,6 +360,55 @@ class SecureModelView(Guarded, ModelView):
 
     def can_see(self, record) -> bool:
         return self.owner is None or me().is_editor or getattr(record, self.owner) == me().id
+
+    # --- search without diacritics: "thuy san" finds "thủy sản", "do thi" finds "Đỗ Thị" -------
+
+    def search_rows(self) -> list[tuple[int, str]]:
+        """Every row this user may list, as (id, the text of its searchable columns).
+
+        A view may override this hook to search other text (a relation's name, say)."""
+        texts: dict[int, list[str]] = {}
+        for column, path in self._search_fields or []:
+            query = select(self.model.id, column).select_from(self.model)
+            for relation in path:
+                query = query.outerjoin(relation)
+            for row_id, value in db.session.execute(self._own_rows(query)):
+                texts.setdefault(row_id, []).append("" if value is None else str(value))
+        return [(row_id, "\n".join(values)) for row_id, values in texts.items()]
+
+    def matching_ids(self, search: str) -> list[int]:
+        """The ids of the rows whose searchable text holds the words of `search` at the start of
+        words, both sides folded with the site's own Vietnamese folding (tones, marks, đ→d; sĩ = sỹ).
+
+        Rows holding the words as typed, in a row ("do thi" in "Đỗ Thị Lan Anh"), are the answer
+        when there are any; otherwise every row holding each word somewhere ("lan anh do")."""
+        words = folded(search).split()
+        rows = self.search_rows()
+        if not words:
+            return [row_id for row_id, _ in rows]
+        phrase = " " + " ".join(words)
+        starts = [" " + w for w in words]
+        in_a_row, anywhere = [], []
+        for row_id, text in rows:
+            text = " " + folded(text)
+            if phrase in text:
+                in_a_row.append(row_id)
+            elif len(words) > 1 and all(w in text for w in starts):
+                anywhere.append(row_id)
+        return in_a_row or anywhere
+
+    def search_placeholder(self) -> str | None:
+        names = super().search_placeholder()
+        return f"Tìm theo {names.lower()} (gõ không dấu cũng được)" if names else None
+
+    def _apply_search(self, query, count_query, joins, count_joins, search):
+        # SQL's ILIKE cannot fold Vietnamese tones on both SQLite and PostgreSQL: fold in Python and
+        # keep the ids that match (hundreds to thousands of rows per list; bench in the README)
+        ids: Any = bindparam("search_ids", self.matching_ids(search), expanding=True, literal_execute=True)
+        query = query.filter(self.model.id.in_(ids))
+        if count_query is not None:
+            count_query = count_query.filter(self.model.id.in_(ids))
+        return query, count_query, joins, count_joins
 
     def handle_view_exception(self, exc: Exception) -> bool:
         if isinstance(exc, ServiceError):

@@ -22,6 +22,7 @@ class CoverageView(SecureModelView):
     column_list = ("story", "outlet", "title", "medium", "published_on", "approved_at")
     column_labels = {
         "story": "Bài viết",
+        "story.title": "Tiêu đề bài viết",
         "outlet": "Cơ quan báo chí",
         "title": "Tiêu đề tin bài",
         "url": "Đường dẫn",
@@ -34,6 +35,7 @@ class CoverageView(SecureModelView):
         "approved_at": lambda v, c, m, n: "Đã duyệt" if m.is_approved else "Chờ biên tập viên duyệt",
     }
     form_columns = ("story", "outlet", "title", "url", "medium", "published_on")
+    column_searchable_list = ("title", "outlet", "story.title")
     required_choices = {"story": _stories_for_me}
     list_template = "admin/coverage_list.html"
 

@@ -2,13 +2,50 @@
 
 from __future__ import annotations
 
-from showcase.admin.views.base import HistoryMixin, SecureModelView, optional_slug
+from datetime import date
+
+from flask_admin.contrib.sqla.filters import BooleanEqualFilter, FilterEqual
+
+from showcase.admin.views.base import EnumEqual, HistoryMixin, SecureModelView, optional_slug
+from showcase.models import Commendation, CommendationLevel, Exemplar, ExemplarKind
 from showcase.services import exemplars
+
+
+class IsRevoked(BooleanEqualFilter):
+    """ "Đã thu hồi: có / không" (a revoked commendation has the decision that revoked it)."""
+
+    def __init__(self, column, name: str) -> None:
+        super().__init__(column, name)
+        self.options = (("1", "có"), ("0", "không"))
+
+    def apply(self, query, value, alias=None):
+        revoked = Commendation.revoked_decision_no.is_not(None) & (Commendation.revoked_decision_no != "")
+        return query.filter(revoked if value else ~revoked)
+
+    def operation(self) -> str:
+        return "là"
+
+
+class YearIs(FilterEqual):
+    """ "Năm quyết định là 2024"."""
+
+    def apply(self, query, value, alias=None):
+        return query.filter(Commendation.decision_date.between(date(value, 1, 1), date(value, 12, 31)))
+
+    def clean(self, value):
+        if not str(value).isdigit() or not 1900 <= int(value) <= 2100:
+            raise ValueError(value)  # Flask-Admin drops a filter it cannot read
+        return int(value)
+
+    def operation(self) -> str:
+        return "là"
 
 
 class ExemplarView(HistoryMixin, SecureModelView):
     column_list = ("name", "kind", "locality", "role", "updated_at")
-    column_searchable_list = ("name", "organisation")
+    column_searchable_list = ("name", "organisation", "role")
+    column_default_sort = [("name", False), ("id", False)]
+    column_filters = (EnumEqual(Exemplar.kind, "Loại", ExemplarKind),)
     column_labels = {
         "name": "Tên",
         "kind": "Loại",
@@ -33,7 +70,13 @@ class ExemplarView(HistoryMixin, SecureModelView):
 
 class CommendationView(HistoryMixin, SecureModelView):
     column_list = ("decision_no", "decision_date", "form", "level", "exemplar", "revoked_decision_no")
-    column_searchable_list = ("decision_no", "form", "issuer")
+    column_searchable_list = ("decision_no", "form", "issuer", "exemplar.name")
+    column_default_sort = [("decision_date", True), ("id", True)]
+    column_filters = (
+        EnumEqual(Commendation.level, "Cấp", CommendationLevel),
+        YearIs(Commendation.decision_date, "Năm quyết định"),
+        IsRevoked(Commendation.revoked_decision_no, "Đã thu hồi"),
+    )
     column_labels = {
         "decision_no": "Số quyết định",
         "decision_date": "Ngày quyết định",
@@ -41,6 +84,7 @@ class CommendationView(HistoryMixin, SecureModelView):
         "level": "Cấp",
         "issuer": "Cơ quan quyết định",
         "exemplar": "Điển hình",
+        "exemplar.name": "Tên điển hình",
         "reason": "Lý do",
         "movement": "Phong trào",
         "revoked_decision_no": "Thu hồi theo QĐ",

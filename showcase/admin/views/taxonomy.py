@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from showcase.admin.views.base import SecureModelView, optional_slug
+from showcase.admin.views.base import EnumEqual, SecureModelView, optional_slug
+from showcase.models import Locality, LocalityKind
 from showcase.services import taxonomy
 
 
 class TaxonomyView(SecureModelView):
     column_searchable_list = ("name", "slug")
+    column_default_sort = [("name", False), ("id", False)]
     form_extra_fields = {"slug": optional_slug()}
     column_labels = {"slug": "Đường dẫn (slug)", "name": "Tên", "description": "Mô tả"}
 
@@ -36,4 +38,5 @@ class LocalityView(TaxonomyView):
         "replaced_by": "Đã sắp xếp vào",
     }
     column_formatters = {"kind": lambda v, c, m, n: m.kind.label}
+    column_filters = (EnumEqual(Locality.kind, "Cấp", LocalityKind),)
     form_excluded_columns = ("children", "replaced", "version")
