@@ -35,7 +35,7 @@ def test_upload_photo_and_see_it_on_the_story(live_server, browser, editor, tmp_
     page.fill("#body_md", "Mỗi sáng chủ nhật, nhóm bạn trẻ chèo thuyền vớt rác.")
     page.select_option("#field", label="Môi trường", force=True)
     page.select_option("#locality", index=1, force=True)
-    page.select_option("#cover", label="cau-rao.jpg", force=True)
+    page.check(".cover-option[data-search*='cau-rao.jpg'] input")  # the cover grid: a photo, by file name
     page.click("[name=_continue_editing]")
     page.wait_for_url("**/admin/stories/edit/**")
     for step in ("Gửi duyệt", "Duyệt và đăng"):

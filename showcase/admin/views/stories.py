@@ -1,17 +1,26 @@
-"""Stories in the panel: the form, the workflow buttons, previews and bulk actions."""
+"""Stories in the panel: the editor (toolbar, live preview, counts, cover grid, autosave), the
+workflow buttons, previews and bulk actions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.helpers import get_redirect_target
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.wrappers import Response
 
+from showcase import readout
+from showcase.admin import editor
 from showcase.admin.views.base import (
+    LARGEST_ID,
     STAFF,
+    STALE,
     EnumEqual,
     HistoryMixin,
     SecureModelView,
@@ -20,10 +29,42 @@ from showcase.admin.views.base import (
     optional_slug,
     valid_csrf,
 )
-from showcase.dates import from_local
-from showcase.models import Story, StoryStatus
-from showcase.services import preview, stories, workflow
-from showcase.services.errors import ServiceError
+from showcase.dates import from_local, to_local
+from showcase.extensions import db
+from showcase.markup import render_markdown
+from showcase.models import MediaAsset, Story, StoryStatus, utcnow
+from showcase.services import media, preview, stories, transaction, workflow
+from showcase.services.errors import ServiceError, StaleError
+
+ALT_TEXT_LIMIT = 1000  # characters of a photo's description
+
+
+def _json_error(status: int, message: str, **extra: Any) -> tuple[Response, int]:
+    return jsonify(error=message, **extra), status
+
+
+def _number(raw: str) -> int | None:
+    """A version or row id from a form; anything else (or beyond any id) is None."""
+    return int(raw) if raw.isdigit() and int(raw) <= LARGEST_ID else None
+
+
+def _saved(work: Callable[[], Any]) -> tuple[Response, int] | None:
+    """Run one change from the editor's scripts and commit it; None when it landed, else the
+    JSON answer saying why not (a refused or stale save, a value the database cannot hold)."""
+    try:
+        with transaction():
+            work()
+    except StaleError as exc:
+        return _json_error(409, str(exc), stale=True)
+    except StaleDataError:
+        return _json_error(409, str(STALE), stale=True)
+    except ServiceError as exc:
+        return _json_error(422, str(exc))
+    except (OverflowError, DataError):
+        return _json_error(422, "Có số hoặc ngày nằm ngoài khoảng cho phép; hãy kiểm tra lại.")
+    except IntegrityError:
+        return _json_error(422, "Không lưu được: trùng với một bản ghi đã có (ví dụ cùng đường dẫn).")
+    return None
 
 
 class StoryView(HistoryMixin, SecureModelView):
@@ -69,7 +110,89 @@ class StoryView(HistoryMixin, SecureModelView):
     required_choices = {"field": None, "locality": None}
     form_widget_args = {"body_md": {"rows": 18}, "summary": {"rows": 3}, "broadcast_summary": {"rows": 5}}
     edit_template = "admin/story_edit.html"
+    create_template = "admin/story_create.html"
     details_template = "admin/story_details.html"
+
+    def render(self, template, **kwargs):
+        model = kwargs.get("model")
+        if isinstance(model, Story):
+            kwargs["story_state"] = editor.describe(model, me())
+        form = kwargs.get("form")
+        if template in (self.edit_template, self.create_template) and form is not None:
+            kwargs["story_editor_page"] = self._editor_page(form, model if isinstance(model, Story) else None)
+        return super().render(template, **kwargs)
+
+    def _editor_page(self, form, story: Story | None) -> dict[str, Any]:
+        """What the editor shows on load: the preview and counts of what the form holds, the
+        photos to choose a cover from, and where its scripts post."""
+        body = form.body_md.data or ""
+        chosen = form.cover.data if isinstance(form.cover.data, MediaAsset) else None
+        covers = editor.cover_choices(me(), chosen)
+        return {
+            "preview_html": render_markdown(body),  # sanitised: the only HTML the page marks safe
+            "counts": readout.counts(body, form.broadcast_summary.data or ""),
+            "limit": readout.READOUT_LIMIT_SECONDS,
+            "per_second": readout.SYLLABLES_PER_SECOND,
+            "covers": covers,
+            "chosen": next((c for c in covers if chosen is not None and c.id == chosen.id), None),
+            "autosave_url": (
+                url_for(".autosave_view", story_id=story.id)
+                if story is not None and editor.can_autosave(story, me())
+                else ""
+            ),
+            "autosave_off": story is not None and not editor.can_autosave(story, me()),
+        }
+
+    @expose("/preview-markdown", methods=("POST",))
+    def markdown_preview_view(self):
+        """The body as the public page will render it (same renderer, same sanitiser)."""
+        valid_csrf()
+        body = request.form.get("body_md", "")
+        if len(body) > editor.PREVIEW_LIMIT:
+            return _json_error(413, f"Bài dài quá {editor.PREVIEW_LIMIT:,} ký tự nên không xem trước được.")
+        return jsonify(html=render_markdown(body), words=readout.words(body))
+
+    @expose("/media-picker")
+    def media_picker_view(self):
+        """Library photos for the body's «Ảnh từ thư viện», searched by text (JSON)."""
+        query = request.args.get("q", "")[:200]
+        return jsonify(items=editor.find_photos(query, me()))
+
+    @expose("/autosave/<int:story_id>", methods=("POST",))
+    def autosave_view(self, story_id: int):
+        """Save a draft as it is written (every half minute the page changed): a revision kept,
+        the new version returned so the next save is not refused as stale."""
+        story = self.get_one(story_id)  # another partner's story: 404
+        if not workflow.can_edit(story, me()):
+            return _json_error(403, "Bạn không sửa được bài này nên không tự lưu được.", stop=True)
+        if not editor.can_autosave(story, me()):
+            return _json_error(409, "Chỉ bản nháp được tự lưu; hãy bấm «Lưu» để lưu bài này.", stop=True)
+        form = self.edit_form(obj=story)
+        if not self.validate_form(form):
+            problems = [f"{form[name].label.text}: {errors[0]}" for name, errors in form.errors.items()]
+            return _json_error(422, "Chưa tự lưu được — " + "; ".join(problems))
+        seen = _number(form.seen.data or "")
+        refused = _saved(lambda: stories.update(story, self.form_values(form), by=me(), seen=seen))
+        if refused is not None:
+            return refused
+        return jsonify(version=story.version, saved_at=f"{to_local(utcnow()):%H:%M}")
+
+    @expose("/photo-alt", methods=("POST",))
+    def photo_alt_view(self):
+        """Change the description (alt text) of the photo chosen as cover, from the editor."""
+        valid_csrf()
+        asset_id = _number(request.form.get("asset", ""))
+        asset = db.session.get(MediaAsset, asset_id) if asset_id is not None else None
+        if asset is None:
+            return _json_error(404, "Không có ảnh này trong thư viện.")
+        alt = request.form.get("alt_text", "").strip()
+        if len(alt) > ALT_TEXT_LIMIT:
+            return _json_error(422, f"Mô tả ảnh dài quá {ALT_TEXT_LIMIT} ký tự; hãy viết gọn lại.")
+        seen = _number(request.form.get("seen", ""))
+        refused = _saved(lambda: media.update(asset, {"alt_text": alt}, by=me(), seen=seen))
+        if refused is not None:
+            return refused
+        return jsonify(alt=asset.alt_text, version=asset.version)
 
     def form_values(self, form) -> dict[str, Any]:
         # a workflow field someone added to the request goes to the service, which refuses it
