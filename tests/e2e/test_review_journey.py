@@ -30,14 +30,6 @@ def make_account(env: dict, email: str, role: str, name: str, org: str = "") -> 
     return email
 
 
-def log_in(page, base: str, email: str) -> None:
-    page.goto(base + "/dang-nhap")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("form:has(input[name=password]) button[type=submit]")
-    page.wait_for_url("**/admin/")
-
-
 def shoot(page, name: str) -> None:
     """Full-page screenshots at a phone's and a desktop's width."""
     SHOTS.mkdir(exist_ok=True)
@@ -47,7 +39,7 @@ def shoot(page, name: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def test_changes_requested_fixed_and_compared(live_server, live_env, browser, editor):
+def test_changes_requested_fixed_and_compared(live_server, live_env, browser, editor, log_in):
     partner_email = make_account(
         live_env, "phongvien@haiphong.test", "partner", "Phạm Minh Tuấn", "Báo Hải Phòng"
     )
