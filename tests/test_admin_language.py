@@ -55,6 +55,7 @@ ENGLISH = [
     "true",
     "false",
     "None",
+    "Toggle navigation",
 ]
 MACHINE = [
     "Kỷ lục",

@@ -109,19 +109,20 @@ PASSWORD = "song-cam-mua-thu-2026"
 @pytest.fixture(scope="session")
 def editor(live_server, live_env) -> str:
     """An editor account on the live server (created the only way there is: the command)."""
+    return _create_account(live_env, "bientap@haiphong.test", "editor", "Biên tập viên Thử")
+
+
+@pytest.fixture(scope="session")
+def partner(live_server, live_env) -> str:
+    """A press partner's account on the live server (Báo Hải Phòng), made by the same command."""
+    return _create_account(
+        live_env, "phongvien@baohaiphong.test", "partner", "Phóng viên Thử", "--org", "Báo Hải Phòng"
+    )
+
+
+def _create_account(live_env: dict, email: str, role: str, name: str, *extra: str) -> str:
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "flask",
-            "users",
-            "create",
-            "bientap@haiphong.test",
-            "--role",
-            "editor",
-            "--name",
-            "Biên tập viên Thử",
-        ],
+        [sys.executable, "-m", "flask", "users", "create", email, "--role", role, "--name", name, *extra],
         cwd=ROOT,
         env=live_env,
         input=PASSWORD + "\n",
@@ -129,7 +130,7 @@ def editor(live_server, live_env) -> str:
         check=True,
         capture_output=True,
     )
-    return "bientap@haiphong.test"
+    return email
 
 
 @pytest.fixture
