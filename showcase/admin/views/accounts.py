@@ -37,7 +37,6 @@ class UserView(SecureModelView):
         "active": "Đang hoạt động",
         "last_login_at": "Đăng nhập gần nhất",
     }
-    column_formatters = {"role": lambda v, c, m, n: m.role.label}
     column_searchable_list = ("email", "name", "organisation")
     column_default_sort = [("name", False), ("id", False)]
     form_columns = ("name", "organisation", "role", "active")

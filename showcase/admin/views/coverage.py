@@ -31,7 +31,6 @@ class CoverageView(SecureModelView):
         "approved_at": "Đã duyệt",
     }
     column_formatters = {
-        "medium": lambda v, c, m, n: m.medium.label,
         "approved_at": lambda v, c, m, n: "Đã duyệt" if m.is_approved else "Chờ biên tập viên duyệt",
     }
     form_columns = ("story", "outlet", "title", "url", "medium", "published_on")

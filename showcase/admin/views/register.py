@@ -59,7 +59,6 @@ class ExemplarView(HistoryMixin, SecureModelView):
         "commendations": "Khen thưởng",
         "stories": "Bài viết",
     }
-    column_formatters = {"kind": lambda v, c, m, n: m.kind.label}
     form_columns = ("name", "slug", "kind", "locality", "role", "organisation", "portrait", "bio_md")
     form_extra_fields = {"slug": optional_slug()}
     required_choices = {"locality": None}
@@ -91,7 +90,6 @@ class CommendationView(HistoryMixin, SecureModelView):
         "revoked_on": "Ngày thu hồi",
         "revoked_reason": "Lý do thu hồi",
     }
-    column_formatters = {"level": lambda v, c, m, n: m.level.label}
     required_choices = {"exemplar": None}
 
     saver = staticmethod(exemplars.save_commendation)

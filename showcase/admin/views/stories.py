@@ -92,7 +92,6 @@ class StoryView(HistoryMixin, SecureModelView):
         "broadcast_summary": "Bản tin 60 giây",
         "slug": "Đường dẫn (slug)",
     }
-    column_formatters = {"status": lambda v, c, m, n: m.status.label}
     form_columns = (
         "title",
         "slug",

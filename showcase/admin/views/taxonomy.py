@@ -37,6 +37,5 @@ class LocalityView(TaxonomyView):
         "parent": "Thuộc",
         "replaced_by": "Đã sắp xếp vào",
     }
-    column_formatters = {"kind": lambda v, c, m, n: m.kind.label}
     column_filters = (EnumEqual(Locality.kind, "Cấp", LocalityKind),)
     form_excluded_columns = ("children", "replaced", "version")
