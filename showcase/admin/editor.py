@@ -9,10 +9,10 @@ from typing import Any
 from flask import url_for
 from sqlalchemy import select
 
+from showcase.admin.views.base import folded
 from showcase.dates import to_local
 from showcase.extensions import db
 from showcase.models import MediaAsset, Story, StoryStatus, User
-from showcase.search.analysis import fold
 from showcase.services import media, workflow
 
 S = StoryStatus
@@ -168,10 +168,10 @@ def cover_choices(user: User, chosen: MediaAsset | None) -> list[Photo]:
 def find_photos(query: str, user: User) -> list[dict[str, Any]]:
     """Library photos whose alt text, caption, credit or file name holds the query (with or
     without diacritics), newest first, for the image picker."""
-    wanted = fold(query).split()
+    wanted = folded(query).split()
     found = []
     for asset in db.session.scalars(select(MediaAsset).order_by(MediaAsset.id.desc())):
-        text = fold(" ".join((asset.alt_text, asset.caption, asset.credit, asset.original_name)))
+        text = folded(" ".join((asset.alt_text, asset.caption, asset.credit, asset.original_name)))
         if all(word in text for word in wanted):
             p = photo(asset, user)
             found.append(
