@@ -45,6 +45,7 @@ format: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/images.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/pages.py
 
 images: $(VENV)/.installed
 	$(BIN)/python scripts/make_sample_images.py

@@ -18,6 +18,7 @@ from sqlalchemy import (
     DateTime,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -138,6 +139,10 @@ story_movements = Table(
     Column("movement_id", ForeignKey("movement.id", ondelete="CASCADE"), primary_key=True),
 )
 
+# the primary keys serve story → exemplars/movements; these serve the other direction
+Index("ix_story_exemplar_exemplar_id", story_exemplars.c.exemplar_id, story_exemplars.c.story_id)
+Index("ix_story_movement_movement_id", story_movements.c.movement_id, story_movements.c.story_id)
+
 
 class Setting(Model):
     """A site-wide key/value flag (e.g. whether sample data is loaded)."""
@@ -147,6 +152,8 @@ class Setting(Model):
 
 
 class Field(Versioned, Model):
+    __table_args__ = (Index("ix_field_name", "name"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -157,6 +164,8 @@ class Field(Versioned, Model):
 
 
 class Movement(Versioned, Model):
+    __table_args__ = (Index("ix_movement_start_year", "start_year"), Index("ix_movement_name", "name"))
+
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     name: Mapped[str] = mapped_column(String(300))
@@ -175,6 +184,12 @@ class Movement(Versioned, Model):
 
 class Locality(Versioned, Model):
     """An administrative unit; a unit merged away keeps its page and points to its successor."""
+
+    __table_args__ = (
+        Index("ix_locality_parent_id", "parent_id"),
+        Index("ix_locality_replaced_by_id", "replaced_by_id"),
+        Index("ix_locality_name", "name", "kind"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
@@ -211,6 +226,8 @@ class Locality(Versioned, Model):
 class MediaAsset(Versioned, Model):
     """An image kept in Storage under a content-addressed name."""
 
+    __table_args__ = (Index("ix_media_asset_uploaded_by_id", "uploaded_by_id"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     file: Mapped[str] = mapped_column(String(200), unique=True)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
@@ -233,6 +250,12 @@ class MediaAsset(Versioned, Model):
 
 
 class Exemplar(Versioned, Model):
+    __table_args__ = (
+        Index("ix_exemplar_name", "name", "id"),  # the public list's order
+        Index("ix_exemplar_locality_id", "locality_id"),
+        Index("ix_exemplar_portrait_id", "portrait_id"),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -260,6 +283,17 @@ class Exemplar(Versioned, Model):
 
 
 class Story(Versioned, Model):
+    # the public lists: published, newest first (id breaks ties), overall and by what they filter on
+    __table_args__ = (
+        Index("ix_story_public", "status", "published_at", "id"),
+        Index("ix_story_featured_public", "featured", "status", "published_at", "id"),
+        Index("ix_story_field_public", "field_id", "status", "published_at", "id"),
+        Index("ix_story_locality_public", "locality_id", "status", "published_at", "id"),
+        Index("ix_story_status_publish_at", "status", "publish_at"),  # embargoed, due to publish
+        Index("ix_story_cover_id", "cover_id"),
+        Index("ix_story_author_id", "author_id"),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     title: Mapped[str] = mapped_column(String(300))
@@ -306,7 +340,14 @@ class Story(Versioned, Model):
 class Commendation(Versioned, Model):
     """An award with its decision; a revocation carries its own decision."""
 
-    __table_args__ = (UniqueConstraint("exemplar_id", "decision_no"),)
+    # (exemplar_id, decision_no) also serves an exemplar's commendations
+    __table_args__ = (
+        UniqueConstraint("exemplar_id", "decision_no"),
+        Index("ix_commendation_form", "form", "decision_date"),
+        Index("ix_commendation_level", "level", "decision_date"),
+        Index("ix_commendation_movement_id", "movement_id", "decision_date"),
+        Index("ix_commendation_revoked_decision_no", "revoked_decision_no"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     exemplar_id: Mapped[int] = mapped_column(ForeignKey("exemplar.id", ondelete="CASCADE"))
@@ -423,6 +464,8 @@ class Nomination(Model):
 
 class CoverageItem(Versioned, Model):
     """A newspaper, TV or radio piece that used a story."""
+
+    __table_args__ = (Index("ix_coverage_item_story_id", "story_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     story_id: Mapped[int] = mapped_column(ForeignKey("story.id", ondelete="CASCADE"))

@@ -7,12 +7,13 @@ from flask import Flask
 from showcase import content_io
 from showcase.dates import format_date, format_datetime
 from showcase.extensions import db
+from showcase.site import memo
 from showcase.site.views import bp
 
 
 def _sample_data() -> bool:
     try:
-        return content_io.is_sample_data()
+        return memo.remember(("sample-data",), content_io.is_sample_data)
     except Exception:  # an error page must render even when the database is down
         db.session.rollback()
         return False
@@ -20,6 +21,7 @@ def _sample_data() -> bool:
 
 def init_site(app: Flask) -> None:
     """Register the public blueprint and the template helpers its pages (and error pages) use."""
+    memo.init_memo(app)
     app.register_blueprint(bp)
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")

@@ -1,10 +1,18 @@
-"""Read-only queries for the public site: only published content ever leaves here."""
+"""Read-only queries for the public site: only published content ever leaves here.
+
+Every query here is bounded: lists are paged from a remembered order (paging.py), cards load
+what they show in one query and never a story's body, and the counts and choices that do not
+change between two edits are computed once per change (memo.py). Each one is served by an
+index (models.py; tests/test_query_cost.py asks the planner).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Sequence
 
 from sqlalchemy import Select, exists, func, select
+from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from showcase.extensions import db
 from showcase.models import (
@@ -17,24 +25,66 @@ from showcase.models import (
     story_exemplars,
     story_movements,
 )
+from showcase.site import memo, paging
 from showcase.visibility import has_published_story, is_published
+
+NEWEST_FIRST = (Story.published_at.desc(), Story.id.desc())
+
+# what a story card shows: its cover, place and field in the same query, never the body
+CARD_OPTIONS = (
+    defer(Story.body_md),
+    defer(Story.body_html),
+    defer(Story.broadcast_summary),
+    defer(Story.review_comment),
+    joinedload(Story.cover),
+    joinedload(Story.locality),
+    joinedload(Story.field),
+)
+# what an exemplar's line in a list shows
+EXEMPLAR_CARD_OPTIONS = (
+    defer(Exemplar.bio_md),
+    defer(Exemplar.bio_html),
+    joinedload(Exemplar.portrait),
+    joinedload(Exemplar.locality),
+)
 
 
 def published_stories() -> Select:
     """Published stories, newest first."""
-    return select(Story).where(is_published()).order_by(Story.published_at.desc(), Story.id.desc())
+    return select(Story).where(is_published()).order_by(*NEWEST_FIRST)
 
 
 def story_by_slug(slug: str) -> Story | None:
-    return db.session.scalar(select(Story).where(Story.slug == slug, is_published()))
+    """A published story with everything its page shows, in a fixed number of queries."""
+    return db.session.scalar(
+        select(Story)
+        .where(Story.slug == slug, is_published())
+        .options(
+            joinedload(Story.cover),
+            joinedload(Story.field),
+            joinedload(Story.locality).joinedload(Locality.replaced_by),
+            selectinload(Story.exemplars).selectinload(Exemplar.commendations),
+            selectinload(Story.movements),
+            selectinload(Story.coverage),
+        )
+    )
 
 
 def public_exemplars() -> Select:
-    return select(Exemplar).where(has_published_story()).order_by(Exemplar.name)
+    return select(Exemplar).where(has_published_story()).order_by(Exemplar.name, Exemplar.id)
 
 
 def exemplar_by_slug(slug: str) -> Exemplar | None:
-    return db.session.scalar(select(Exemplar).where(Exemplar.slug == slug, has_published_story()))
+    """A public exemplar with its portrait, place and commendations."""
+    return db.session.scalar(
+        select(Exemplar)
+        .where(Exemplar.slug == slug, has_published_story())
+        .options(
+            joinedload(Exemplar.portrait),
+            joinedload(Exemplar.locality),
+            selectinload(Exemplar.commendations),
+        )
+    )
 
 
 def public_exemplar_ids(ids: Iterable[int]) -> set[int]:
@@ -46,11 +96,11 @@ def public_exemplar_ids(ids: Iterable[int]) -> set[int]:
 
 
 def stories_of_exemplar(exemplar: Exemplar) -> Select:
-    return published_stories().where(Story.exemplars.contains(exemplar))
+    return published_stories().where(_in_story_exemplars(exemplar.id))
 
 
 def stories_of_movement(movement: Movement) -> Select:
-    return published_stories().where(Story.movements.contains(movement))
+    return published_stories().where(_in_story_movements(movement.id))
 
 
 def stories_of_field(field: Field) -> Select:
@@ -58,26 +108,113 @@ def stories_of_field(field: Field) -> Select:
 
 
 def stories_in(locality_ids: Iterable[int]) -> Select:
-    return published_stories().where(Story.locality_id.in_(list(locality_ids)))
+    return published_stories().where(Story.locality_id.in_(sorted(locality_ids)))
+
+
+def _in_story_exemplars(exemplar_id: int):
+    return Story.id.in_(
+        select(story_exemplars.c.story_id).where(story_exemplars.c.exemplar_id == exemplar_id)
+    )
+
+
+def _in_story_movements(movement_id: int):
+    return Story.id.in_(
+        select(story_movements.c.story_id).where(story_movements.c.movement_id == movement_id)
+    )
+
+
+# --- cards by id, pages ---------------------------------------------------------------------
+
+
+def story_cards(ids: Sequence[int]) -> list[Story]:
+    """Published stories by id, in that order, loaded for a card."""
+    if not ids:
+        return []
+    rows = db.session.scalars(select(Story).where(Story.id.in_(ids), is_published()).options(*CARD_OPTIONS))
+    return paging.in_order(rows.unique().all(), ids)
+
+
+def exemplar_cards(ids: Sequence[int]) -> list[Exemplar]:
+    """Exemplars by id, in that order, loaded for a list line."""
+    if not ids:
+        return []
+    rows = db.session.scalars(select(Exemplar).where(Exemplar.id.in_(ids)).options(*EXEMPLAR_CARD_OPTIONS))
+    return paging.in_order(rows.unique().all(), ids)
+
+
+def story_page(key: Hashable, stories: Select, page: int, per_page: int) -> paging.Page:
+    """A page of one of the story lists above (`key` names the list)."""
+    ids = stories.with_only_columns(Story.id)
+    return paging.page_of(("stories", key), ids, story_cards, page, per_page)
+
+
+def exemplar_page(page: int, per_page: int) -> paging.Page:
+    """A page of the public exemplars, by name."""
+    ids = public_exemplars().with_only_columns(Exemplar.id)
+    return paging.page_of(("exemplars",), ids, exemplar_cards, page, per_page)
+
+
+# --- localities ---------------------------------------------------------------------------
+
+
+def _locality_graph() -> dict[int, tuple[int, ...]]:
+    """Each unit's id → the ids of the units inside it and of the units it replaced."""
+    graph: dict[int, list[int]] = {}
+    for unit_id, parent_id, replaced_by_id in db.session.execute(
+        select(Locality.id, Locality.parent_id, Locality.replaced_by_id)
+    ):
+        graph.setdefault(unit_id, [])
+        for owner in (parent_id, replaced_by_id):
+            if owner is not None:
+                graph.setdefault(owner, []).append(unit_id)
+    return {unit: tuple(below) for unit, below in graph.items()}
 
 
 def locality_scope(locality: Locality) -> set[int]:
     """Ids of a unit, the units inside it and the units it replaced, transitively."""
-    scope, todo = set(), [locality]
+    graph = memo.remember(("locality-graph",), _locality_graph)
+    scope, todo = set(), [locality.id]
     while todo:
         unit = todo.pop()
-        if unit.id in scope:
+        if unit in scope:
             continue
-        scope.add(unit.id)
-        todo.extend(unit.children)
-        todo.extend(unit.replaced)
+        scope.add(unit)
+        todo.extend(graph.get(unit, ()))
     return scope
 
 
-def related_stories(story: Story, limit: int = 3) -> list[Story]:
-    """Other stories about the same exemplars or movements, newest first."""
-    exemplar_ids = [e.id for e in story.exemplars]
-    movement_ids = [m.id for m in story.movements]
+def locality_by_slug(slug: str) -> Locality | None:
+    """A unit with what its page shows: its parent, successor, predecessors and the units inside."""
+    return db.session.scalar(
+        select(Locality)
+        .where(Locality.slug == slug)
+        .options(
+            joinedload(Locality.parent),
+            joinedload(Locality.replaced_by),
+            selectinload(Locality.replaced),
+            selectinload(Locality.children).joinedload(Locality.replaced_by),
+        )
+    )
+
+
+def locality_tree() -> list[Locality]:
+    """Every unit in one query, as a tree: the top-level units, each with its children filled in."""
+    units = db.session.scalars(select(Locality).order_by(Locality.name, Locality.id)).all()
+    children: dict[int, list[Locality]] = {u.id: [] for u in units}
+    for unit in units:
+        if unit.parent_id is not None and unit.parent_id in children:
+            children[unit.parent_id].append(unit)
+    for unit in units:  # replaced_by is found among the loaded units without a query
+        set_committed_value(unit, "children", children[unit.id])
+    return [u for u in units if u.parent_id is None]
+
+
+# --- related stories, home, press room ----------------------------------------------------
+
+
+def _related_ids(
+    story_id: int, exemplar_ids: list[int], movement_ids: list[int], limit: int
+) -> tuple[int, ...]:
     shares = exists(
         select(story_exemplars.c.story_id).where(
             story_exemplars.c.story_id == Story.id, story_exemplars.c.exemplar_id.in_(exemplar_ids)
@@ -87,11 +224,88 @@ def related_stories(story: Story, limit: int = 3) -> list[Story]:
             story_movements.c.story_id == Story.id, story_movements.c.movement_id.in_(movement_ids)
         )
     )
-    return list(db.session.scalars(published_stories().where(Story.id != story.id, shares).limit(limit)))
+    query = select(Story.id).where(is_published(), Story.id != story_id, shares).order_by(*NEWEST_FIRST)
+    return tuple(db.session.scalars(query.limit(limit)))
 
 
-def story_counts(column, join_table=None) -> dict[int, int]:
-    """Count published stories per movement or field id."""
+def related_stories(story: Story, limit: int = 3) -> list[Story]:
+    """Other stories about the same exemplars or movements, newest first."""
+    exemplar_ids = sorted(e.id for e in story.exemplars)
+    movement_ids = sorted(m.id for m in story.movements)
+    ids = memo.remember(
+        ("related", story.id, tuple(exemplar_ids), tuple(movement_ids), limit),
+        lambda: _related_ids(story.id, exemplar_ids, movement_ids, limit),
+    )
+    return story_cards(ids)
+
+
+def home_stories(featured: int = 3, latest: int = 6) -> tuple[list[Story], list[Story]]:
+    """The home page's featured stories and the latest others, loaded for cards in one query."""
+
+    def ids() -> tuple[tuple[int, ...], tuple[int, ...]]:
+        top = tuple(
+            db.session.scalars(
+                select(Story.id).where(is_published(), Story.featured).order_by(*NEWEST_FIRST).limit(featured)
+            )
+        )
+        rest = select(Story.id).where(is_published(), Story.id.not_in(top)).order_by(*NEWEST_FIRST)
+        return top, tuple(db.session.scalars(rest.limit(latest)))
+
+    top, rest = memo.remember(("home", featured, latest), ids)
+    cards = {s.id: s for s in story_cards(top + rest)}
+    return [cards[i] for i in top if i in cards], [cards[i] for i in rest if i in cards]
+
+
+def latest_stories(limit: int) -> list[Story]:
+    """The newest published stories, loaded for cards."""
+    ids = memo.remember(
+        ("latest", limit),
+        lambda: tuple(
+            db.session.scalars(select(Story.id).where(is_published()).order_by(*NEWEST_FIRST).limit(limit))
+        ),
+    )
+    return story_cards(ids)
+
+
+def _top_per_movement(limit: int) -> tuple[tuple[int, tuple[int, ...]], ...]:
+    rank = (
+        func.row_number()
+        .over(partition_by=story_movements.c.movement_id, order_by=NEWEST_FIRST)
+        .label("rank")
+    )
+    ranked = (
+        select(story_movements.c.movement_id, Story.id.label("story_id"), rank)
+        .join(Story, Story.id == story_movements.c.story_id)
+        .where(is_published())
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(ranked.c.movement_id, ranked.c.story_id)
+        .where(ranked.c.rank <= limit)
+        .order_by(ranked.c.movement_id, ranked.c.rank)
+    )
+    grouped: dict[int, list[int]] = {}
+    for movement_id, story_id in rows:
+        grouped.setdefault(movement_id, []).append(story_id)
+    return tuple((m, tuple(ids)) for m, ids in grouped.items())
+
+
+def stories_by_movement(movements: Sequence[Movement], limit: int = 3) -> list[tuple[Movement, list[Story]]]:
+    """The newest stories of each movement (movements without one left out), in two queries."""
+    top = dict(memo.remember(("by-movement", limit), lambda: _top_per_movement(limit)))
+    cards = {s.id: s for s in story_cards([i for ids in top.values() for i in ids])}
+    grouped = []
+    for movement in movements:
+        items = [cards[i] for i in top.get(movement.id, ()) if i in cards]
+        if items:
+            grouped.append((movement, items))
+    return grouped
+
+
+# --- counts and figures (once per change) ------------------------------------------------
+
+
+def _story_counts(column, join_table=None) -> dict[int, int]:
     if join_table is not None:
         query = select(column, func.count()).join(Story, Story.id == join_table.c.story_id)
     else:
@@ -100,15 +314,24 @@ def story_counts(column, join_table=None) -> dict[int, int]:
     return dict(rows.all())
 
 
+def story_counts(column, join_table=None) -> dict[int, int]:
+    """Count published stories per movement or field id."""
+    return memo.remember(("counts", str(column)), lambda: _story_counts(column, join_table))
+
+
 def _count(query: Select) -> int:
     return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
-def figures() -> dict[str, int]:
-    """The headline numbers for the home page."""
+def _figures() -> dict[str, int]:
     return {
         "stories": _count(select(Story.id).where(is_published())),
         "exemplars": _count(select(Exemplar.id).where(has_published_story())),
         "commendations": _count(select(Commendation.id).where(Commendation.revoked_decision_no.is_(None))),
         "movements": _count(select(Movement.id)),
     }
+
+
+def figures() -> dict[str, int]:
+    """The headline numbers for the home page."""
+    return dict(memo.remember(("figures",), _figures))

@@ -7,14 +7,16 @@ import io
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import Select, extract, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
 from showcase.dates import format_date
 from showcase.extensions import db
 from showcase.models import Commendation, CommendationLevel, Exemplar, Locality, Movement
+from showcase.site import memo, paging
 from showcase.site.params import ascii_number
 from showcase.site.queries import locality_scope
 
@@ -30,6 +32,16 @@ class Filters:
     level: CommendationLevel | None = None
     locality: Locality | None = None
     movement: Movement | None = None
+
+    def key(self) -> tuple:
+        """What identifies this filtering (for remembering its list)."""
+        return (
+            self.year,
+            self.form,
+            self.level,
+            self.locality.id if self.locality else None,
+            self.movement.id if self.movement else None,
+        )
 
     def as_args(self) -> dict[str, str]:
         """Return the filters as query-string arguments (for links and the CSV)."""
@@ -69,19 +81,24 @@ def parse_filters(args: MultiDict) -> Filters:
     return filters
 
 
-def query(filters: Filters) -> Select:
-    """Commendations matching the filters, newest decision first."""
+ROW_OPTIONS = (
+    joinedload(Commendation.exemplar).joinedload(Exemplar.locality),
+    joinedload(Commendation.movement),
+)
+
+
+def _matching(filters: Filters, *columns) -> Select:
+    """The filtered commendations (the given columns), newest decision first."""
     stmt = (
-        select(Commendation)
-        .join(Exemplar)
-        .options(
-            joinedload(Commendation.exemplar).joinedload(Exemplar.locality),
-            joinedload(Commendation.movement),
-        )
-        .order_by(Commendation.decision_date.desc(), Commendation.decision_no, Exemplar.name)
+        select(*columns)
+        .select_from(Commendation)
+        .join(Exemplar, Exemplar.id == Commendation.exemplar_id)
+        .order_by(Commendation.decision_date.desc(), Commendation.decision_no, Exemplar.name, Commendation.id)
     )
-    if filters.year:
-        stmt = stmt.where(extract("year", Commendation.decision_date) == filters.year)
+    if filters.year:  # a range on the indexed date, not a function of it
+        stmt = stmt.where(
+            Commendation.decision_date.between(date(filters.year, 1, 1), date(filters.year, 12, 31))
+        )
     if filters.form:
         stmt = stmt.where(Commendation.form == filters.form)
     if filters.level:
@@ -93,16 +110,50 @@ def query(filters: Filters) -> Select:
     return stmt
 
 
-def choices() -> dict[str, Sequence[object]]:
-    """What the filter form offers."""
-    years = db.session.scalars(select(extract("year", Commendation.decision_date)).distinct()).all()
+def query(filters: Filters) -> Select:
+    """Commendations matching the filters, newest decision first, with what a row shows."""
+    return _matching(filters, Commendation).options(*ROW_OPTIONS)
+
+
+def _rows(ids: list[int]) -> Sequence[Commendation]:
+    return db.session.scalars(
+        select(Commendation).where(Commendation.id.in_(ids)).options(*ROW_OPTIONS)
+    ).all()
+
+
+def page(filters: Filters, number: int, per_page: int) -> paging.Page:
+    """Page `number` of the matching commendations (a page past the end is a 404)."""
+    return paging.page_of(
+        ("register", filters.key()), _matching(filters, Commendation.id), _rows, number, per_page
+    )
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a filter: plain values, kept between requests."""
+
+    slug: str
+    name: str
+    full_name: str = ""
+    replaced_by: bool = False  # an old unit, merged away
+
+
+def _choices() -> dict[str, tuple]:
+    dates = db.session.scalars(select(Commendation.decision_date).distinct())
+    units = db.session.scalars(select(Locality).order_by(Locality.name, Locality.kind)).all()
+    movements = db.session.execute(select(Movement.slug, Movement.name).order_by(Movement.name))
     return {
-        "years": sorted((int(y) for y in years), reverse=True),
-        "forms": db.session.scalars(select(Commendation.form).distinct().order_by(Commendation.form)).all(),
-        "levels": list(CommendationLevel),
-        "localities": db.session.scalars(select(Locality).order_by(Locality.name, Locality.kind)).all(),
-        "movements": db.session.scalars(select(Movement).order_by(Movement.name)).all(),
+        "years": tuple(sorted({d.year for d in dates}, reverse=True)),
+        "forms": tuple(db.session.scalars(select(Commendation.form).distinct().order_by(Commendation.form))),
+        "levels": tuple(CommendationLevel),
+        "localities": tuple(Choice(u.slug, u.name, u.full_name, u.replaced_by_id is not None) for u in units),
+        "movements": tuple(Choice(slug, name) for slug, name in movements),
     }
+
+
+def choices() -> dict[str, Sequence[object]]:
+    """What the filter form offers (computed once per change of the data)."""
+    return dict(memo.remember(("register-choices",), _choices))
 
 
 def _cell(value: str) -> str:

@@ -15,7 +15,7 @@ from showcase.extensions import db
 from showcase.models import Commendation, Exemplar, ExemplarKind, Field, Locality, Movement, Story
 from showcase.search.highlight import mark, snippet
 from showcase.search.schema import form_key, plain_text
-from showcase.site import params, queries
+from showcase.site import memo, params, queries
 
 # query-string name -> index facet, and the heading the page shows
 FACETS = [
@@ -55,7 +55,11 @@ def read_request() -> tuple[str, dict[str, str], str, int]:
 
 
 def facet_labels() -> dict[str, dict[str, str]]:
-    """Readable names for every facet value."""
+    """Readable names for every facet value (computed once per change of the data)."""
+    return memo.remember(("facet-labels",), _facet_labels)
+
+
+def _facet_labels() -> dict[str, dict[str, str]]:
     forms = db.session.scalars(select(Commendation.form).distinct()).all()
     return {
         "type": {"story": "Bài viết", "exemplar": "Điển hình"},

@@ -8,25 +8,26 @@ from collections.abc import Sequence
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_file
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from showcase import press
 from showcase import search as search_engine
 from showcase.extensions import db
-from showcase.models import Exemplar, Field, Locality, Movement, Story, StoryStatus, story_movements, utcnow
+from showcase.models import Field, Movement, Story, StoryStatus, story_movements, utcnow
 from showcase.services import preview as preview_links
 from showcase.site import params, queries, register, search_view
 
 bp = Blueprint("site", __name__, template_folder="templates")
 
 MAX_ID = 2**31 - 1  # ids in a URL are compared with INTEGER columns
-LIST_OPTIONS = (selectinload(Story.cover), selectinload(Story.locality), selectinload(Story.field))
 
 
-def paginate(stmt, per_page: int | None = None):
-    """Paginate a query by ?trang=N; a page that is not there is a 404, a value that is no number a 400."""
-    page = params.page_number()
-    return db.paginate(stmt, page=page, per_page=per_page or current_app.config["PER_PAGE"], error_out=True)
+def per_page() -> int:
+    return current_app.config["PER_PAGE"]
+
+
+def story_page(key, stmt):
+    """Page ?trang=N of a story list; a page that is not there is a 404, a value that is no number a 400."""
+    return queries.story_page(key, stmt, params.page_number(), per_page())
 
 
 def by_slug(model, slug: str):
@@ -35,13 +36,7 @@ def by_slug(model, slug: str):
 
 @bp.get("/")
 def home():
-    featured = db.session.scalars(
-        queries.published_stories().where(Story.featured).options(*LIST_OPTIONS).limit(3)
-    ).all()
-    featured_ids = [s.id for s in featured]
-    latest = db.session.scalars(
-        queries.published_stories().where(Story.id.not_in(featured_ids)).options(*LIST_OPTIONS).limit(6)
-    ).all()
+    featured, latest = queries.home_stories()
     movement_counts = queries.story_counts(story_movements.c.movement_id, story_movements)
     field_counts = queries.story_counts(Story.field_id)
     return render_template(
@@ -58,7 +53,7 @@ def home():
 
 @bp.get("/bai-viet")
 def stories():
-    page = paginate(queries.published_stories().options(*LIST_OPTIONS))
+    page = story_page(("all",), queries.published_stories())
     return render_template("site/stories.html", page=page)
 
 
@@ -87,12 +82,9 @@ def press_pack(slug: str):
 
 @bp.get("/bao-chi")
 def press_room():
-    latest = db.session.scalars(queries.published_stories().options(*LIST_OPTIONS).limit(12)).all()
-    by_movement = []
-    for movement in db.session.scalars(select(Movement).order_by(Movement.start_year.desc())):
-        items = db.session.scalars(queries.stories_of_movement(movement).limit(3)).all()
-        if items:
-            by_movement.append((movement, items))
+    latest = queries.latest_stories(12)
+    movements = db.session.scalars(select(Movement).order_by(Movement.start_year.desc(), Movement.id)).all()
+    by_movement = queries.stories_by_movement(movements, 3)
     embargoed: Sequence[Story] = []
     if current_user.is_authenticated:
         embargoed = db.session.scalars(
@@ -149,14 +141,14 @@ def preview_response(item: Story) -> Response:
 
 @bp.get("/dien-hinh")
 def exemplars():
-    page = paginate(queries.public_exemplars().options(selectinload(Exemplar.portrait)))
+    page = queries.exemplar_page(params.page_number(), per_page())
     return render_template("site/exemplars.html", page=page)
 
 
 @bp.get("/dien-hinh/<slug>")
 def exemplar(slug: str):
     item = queries.exemplar_by_slug(slug) or abort(404)
-    page = paginate(queries.stories_of_exemplar(item).options(*LIST_OPTIONS))
+    page = story_page(("exemplar", item.id), queries.stories_of_exemplar(item))
     return render_template("site/exemplar.html", exemplar=item, page=page)
 
 
@@ -170,7 +162,7 @@ def movements():
 @bp.get("/phong-trao/<slug>")
 def movement(slug: str):
     item = by_slug(Movement, slug)
-    page = paginate(queries.stories_of_movement(item).options(*LIST_OPTIONS))
+    page = story_page(("movement", item.id), queries.stories_of_movement(item))
     return render_template("site/movement.html", movement=item, page=page)
 
 
@@ -183,21 +175,20 @@ def fields():
 @bp.get("/linh-vuc/<slug>")
 def field(slug: str):
     item = by_slug(Field, slug)
-    page = paginate(queries.stories_of_field(item).options(*LIST_OPTIONS))
+    page = story_page(("field", item.id), queries.stories_of_field(item))
     return render_template("site/field.html", field=item, page=page)
 
 
 @bp.get("/dia-phuong")
 def localities():
-    units = db.session.scalars(select(Locality).order_by(Locality.name)).all()
-    roots = [u for u in units if u.parent_id is None]
-    return render_template("site/localities.html", roots=roots)
+    return render_template("site/localities.html", roots=queries.locality_tree())
 
 
 @bp.get("/dia-phuong/<slug>")
 def locality(slug: str):
-    item = by_slug(Locality, slug)
-    page = paginate(queries.stories_in(queries.locality_scope(item)).options(*LIST_OPTIONS))
+    item = queries.locality_by_slug(slug) or abort(404)
+    scope = queries.locality_scope(item)
+    page = story_page(("locality", item.id), queries.stories_in(scope))
     return render_template("site/locality.html", locality=item, page=page)
 
 
@@ -207,7 +198,7 @@ def commendations():
         filters = register.parse_filters(request.args)
     except register.BadFilter as exc:
         abort(400, description=str(exc))
-    page = paginate(register.query(filters), per_page=current_app.config["REGISTER_PER_PAGE"])
+    page = register.page(filters, params.page_number(), current_app.config["REGISTER_PER_PAGE"])
     public = queries.public_exemplar_ids(c.exemplar_id for c in page.items)
     return render_template(
         "site/register.html",

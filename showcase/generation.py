@@ -1,0 +1,112 @@
+"""The data generation: a token that changes in the same transaction as anything public.
+
+Work the site repeats on every request (the home page's figures, filter choices, page
+boundaries of long lists, the sample-data flag) is remembered per process under this token
+(showcase/site/memo.py). Every process reads the token from the database, so a change
+committed by one gunicorn worker, the CLI or the importer is seen by all of them at once.
+
+The token is written at the engine level, just before the COMMIT of any transaction that
+wrote to a table the public may see: ORM flushes, bulk statements, the backup restore and
+raw SQL alike, and a rolled-back transaction never changes it. A transaction that only
+deleted rows (emptying the database before a restore) updates the token but never creates
+it, so an emptied database stays empty.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+
+from flask import Flask, g, has_app_context
+from sqlalchemy import Engine, event, select
+
+from showcase.extensions import db
+from showcase.models import Setting
+
+KEY = "data_generation"
+WRITES = "public_writes"  # Connection.info: (verb, table) pairs written in this transaction
+CACHED = "_data_generation"  # flask.g: the token read by this request
+# tables no public page, feed or count shows: writing them (a login, an audit row) changes nothing
+PRIVATE_TABLES = frozenset({"alembic_version", "user", "audit_log", "revision", "nomination", "trash_item"})
+
+WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
+
+
+def _mentions_key(parameters: Any) -> bool:
+    """Tell whether a statement's parameters (one row or many) name the token's row."""
+    rows = parameters if isinstance(parameters, list) else [parameters]
+    for row in rows:
+        values = row.values() if isinstance(row, dict) else row if isinstance(row, tuple | list) else ()
+        if KEY in values:
+            return True
+    return False
+
+
+def _note_write(conn, cursor, statement: str, parameters, _context, _executemany) -> None:
+    match = WRITE.match(statement)
+    # a statement that changed no row changes nothing (rowcount -1: the driver cannot tell)
+    if not match or match.group(2).lower() in PRIVATE_TABLES or cursor.rowcount == 0:
+        return
+    table = match.group(2).lower()
+    conn.info.setdefault(WRITES, set()).add((match.group(1)[:6].upper(), table))
+    if table == "setting" and _mentions_key(parameters):
+        conn.info[WRITES].add(("OWN", table))  # a restore brings its own token: keep it as it was
+
+
+def _bump(conn) -> None:
+    """Before COMMIT: write a new token if this transaction changed public data."""
+    writes = conn.info.pop(WRITES, None)
+    if not writes or ("OWN", "setting") in writes:
+        return
+    token = secrets.token_hex(8)  # hex only: safe to write as a literal on every driver
+    if any(verb != "DELETE" for verb, _ in writes):
+        sql = (
+            f"INSERT INTO setting (\"key\", value) VALUES ('{KEY}', '{token}') "
+            'ON CONFLICT ("key") DO UPDATE SET value = excluded.value'
+        )
+    else:
+        sql = f"UPDATE setting SET value = '{token}' WHERE \"key\" = '{KEY}'"
+    # the DBAPI cursor: still inside the transaction being committed, and outside SQLAlchemy's events
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(sql)
+    finally:
+        cursor.close()
+    if has_app_context():
+        g.pop(CACHED, None)  # this request reads the new token next time
+
+
+def _forget(conn, *_args) -> None:
+    conn.info.pop(WRITES, None)
+
+
+def _forget_on_reset(dbapi_connection, connection_record, reset_state) -> None:
+    connection_record.info.pop(WRITES, None)
+
+
+def init_generation(app: Flask) -> None:
+    """Attach the token's hooks to this app's engine (once per engine)."""
+    with app.app_context():
+        engine: Engine = db.engine
+        if event.contains(engine, "after_cursor_execute", _note_write):
+            return
+        event.listen(engine, "after_cursor_execute", _note_write)
+        event.listen(engine, "commit", _bump)
+        event.listen(engine, "rollback", _forget)
+        event.listen(engine.pool, "reset", _forget_on_reset)
+
+
+def current() -> str | None:
+    """This request's data generation (read once per request; None for a database never written)."""
+    if CACHED not in g:
+        g.setdefault(CACHED, db.session.scalar(select(Setting.value).where(Setting.key == KEY)))
+    return g.get(CACHED)
+
+
+def pending_writes() -> bool:
+    """Tell whether this session holds writes not yet committed (what it reads is not yet true)."""
+    session: Any = db.session()  # the request's Session behind the scoped proxy
+    if session.new or session.dirty or session.deleted:
+        return True
+    return bool(session.in_transaction() and session.connection().info.get(WRITES))
