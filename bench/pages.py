@@ -4,11 +4,13 @@
     .venv/bin/python bench/pages.py --sizes 44 2500       # a quick run
     .venv/bin/python bench/pages.py --keep /tmp/bench-db  # keep (and reuse) the generated databases
 
-For each size it loads the sample content, adds N generated stories with the generator of
-bench/search.py (44 means the sample content alone), then times each page through the Flask
-test client: a few warm-up requests, then the median of the timed ones. It also counts the SQL
-statements of one warm request. Prints the figures and each page's ratio to its time at 44
-stories (the target: within 2× at 10,000); asserts nothing.
+For each size it loads the sample content and adds N generated stories with the generator of
+bench/search.py (44 means the sample content alone). Then it opens one app per size and times
+each page through the Flask test client: a few warm-up requests, then timed requests with the
+sizes taking turns (so a machine busy with other work slows every size alike). Prints the
+median wall-clock and CPU milliseconds (CPU of this process: the steadier figure on a shared
+machine), each page's ratio to its time at 44 stories (the target: within 2× at 10,000) and
+the SQL statements of a warm request; asserts nothing.
 """
 
 from __future__ import annotations
@@ -93,12 +95,9 @@ def pages(app) -> tuple[dict[str, str], dict[str, int]]:
         }, {"stories": db.session.scalar(select(func.count()).select_from(Story))}
 
 
-def measure(path: Path, warm: int, runs: int) -> tuple[dict[str, float], dict[str, int], int]:
-    """Median ms and SQL statements per page, on the database at `path`."""
-    from sqlalchemy import event
-
+def open_site(path: Path):
+    """An app on the database at `path`, with the pages to time there."""
     from showcase import create_app
-    from showcase.extensions import db
 
     app = create_app(
         {
@@ -108,32 +107,55 @@ def measure(path: Path, warm: int, runs: int) -> tuple[dict[str, float], dict[st
         }
     )
     urls, info = pages(app)
-    client = app.test_client()
-    statements = {"n": 0}
+    return app, app.test_client(), urls, info["stories"]
+
+
+def statements(app, client, url: str) -> int:
+    """The SQL statements of one request."""
+    from sqlalchemy import event
+
+    from showcase.extensions import db
+
+    seen = {"n": 0}
 
     def count(*_args) -> None:
-        statements["n"] += 1
+        seen["n"] += 1
 
-    times, counts = {}, {}
-    for name, url in urls.items():
-        for _ in range(warm):
-            response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code)
-        with app.app_context():
-            event.listen(db.engine, "before_cursor_execute", count)
-            statements["n"] = 0
-            client.get(url)
-            counts[name] = statements["n"]
-            event.remove(db.engine, "before_cursor_execute", count)
-        timings = []
-        for _ in range(runs):
-            started = time.perf_counter()
-            client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
-        times[name] = statistics.median(timings)
     with app.app_context():
-        db.engine.dispose()
-    return times, counts, info["stories"]
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        client.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return seen["n"]
+
+
+def measure(sites: dict[int, tuple], warm: int, runs: int) -> dict[int, dict[str, tuple[float, float, int]]]:
+    """Per size and page: median wall ms, median CPU ms, SQL statements.
+
+    The sizes take turns request by request, so a machine busy with something else slows
+    every size alike and the ratios stay fair; CPU time (this process only) is the steadier
+    figure on a shared machine."""
+    results: dict[int, dict[str, tuple[float, float, int]]] = {n: {} for n in sites}
+    names = list(next(iter(sites.values()))[2])
+    for name in names:
+        for _app, client, urls, _stories in sites.values():
+            for _ in range(warm):
+                response = client.get(urls[name])
+                assert response.status_code == 200, (urls[name], response.status_code)
+        wall: dict[int, list[float]] = {n: [] for n in sites}
+        cpu: dict[int, list[float]] = {n: [] for n in sites}
+        for _ in range(runs):
+            for n, (_app, client, urls, _stories) in sites.items():
+                w0, c0 = time.perf_counter(), time.process_time()
+                client.get(urls[name])
+                cpu[n].append((time.process_time() - c0) * 1000)
+                wall[n].append((time.perf_counter() - w0) * 1000)
+        for n, (app, client, urls, _stories) in sites.items():
+            count = statements(app, client, urls[name])
+            results[n][name] = (statistics.median(wall[n]), statistics.median(cpu[n]), count)
+    return results
 
 
 def main() -> None:
@@ -142,36 +164,41 @@ def main() -> None:
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[SAMPLE, 1_250, 2_500, 5_000, 10_000])
     parser.add_argument("--warm", type=int, default=3)
-    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--keep", type=Path, help="a folder to keep the generated databases in (and reuse)")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-pages-"))
     folder.mkdir(parents=True, exist_ok=True)
-    results: dict[int, dict[str, float]] = {}
     try:
-        for n in args.sizes:
+        sites = {}
+        for n in sorted(args.sizes):
             path = folder / f"pages-{n}.sqlite3"
             if not path.exists():
                 started = time.perf_counter()
                 build(path, n)
                 print(f"N = {n}: generated in {time.perf_counter() - started:.1f} s", flush=True)
-            times, counts, stories = measure(path, args.warm, args.runs)
-            results[n] = times
-            print(f"N = {n} ({stories} stories in the database)", flush=True)
-            base = results.get(min(results))
-            for name, ms in times.items():
-                ratio = f"{ms / base[name]:5.2f}×" if base and min(results) != n else "     "
-                print(f"  {name:22s} {ms:8.1f} ms  {ratio}  {counts[name]:3d} SQL statements", flush=True)
-        if len(results) > 1:
-            print("\nmedian ms by size (ratio to the smallest size)")
-            names = list(next(iter(results.values())))
-            print("  " + f"{'page':22s}" + "".join(f"{n:>16,}" for n in results))
-            first = results[min(results)]
+            sites[n] = open_site(path)
+        results = measure(sites, args.warm, args.runs)
+        first = min(results)
+        names = list(results[first])
+        for label, index in (("wall-clock", 0), ("CPU (this process)", 1)):
+            print(f"\nmedian {label} ms per request (ratio to {first} stories)")
+            print(f"  {'page':22s}" + "".join(f"{sites[n][3]:>14,} st." for n in results))
             for name in names:
+                base = results[first][name][index]
                 cells = "".join(
-                    f"{results[n][name]:8.1f} ({results[n][name] / first[name]:4.1f}×)" for n in results
+                    f"{results[n][name][index]:9.1f} ({results[n][name][index] / base:3.1f}×)"
+                    for n in results
                 )
                 print(f"  {name:22s}{cells}")
+        print("\nSQL statements per request (warm)")
+        for name in names:
+            print(f"  {name:22s}" + "".join(f"{results[n][name][2]:18d}" for n in results))
+        from showcase.extensions import db
+
+        for app, *_rest in sites.values():
+            with app.app_context():
+                db.engine.dispose()
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)

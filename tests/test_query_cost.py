@@ -5,6 +5,8 @@ never older than the database."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -330,6 +332,17 @@ def test_another_process_change_is_seen(app, client, make_story, tmp_path):
     assert figures_of(client.get("/").get_data(as_text=True))["bài viết"] == "0"
     with app.app_context():
         assert generation.current() != before
+
+
+def test_a_change_made_by_another_process_is_seen_at_once(app, client, make_story, tmp_path):
+    """Another worker (here a separate process with its own app) publishes: no stale figures here."""
+    make_story()
+    assert figures_of(client.get("/").get_data(as_text=True))["bài viết"] == "1"
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    worker = [sys.executable, "-m", "tests.index_worker", url, str(tmp_path / "idx"), "tien-trinh", "2", "30"]
+    subprocess.run(worker, check=True, timeout=120)
+    html = client.get("/").get_data(as_text=True)
+    assert figures_of(html)["bài viết"] == "3" and "Tiến trình tien-trinh bài số 1" in html
 
 
 def test_a_rolled_back_change_keeps_the_generation(app, make_story):
