@@ -261,8 +261,10 @@ def full_scans(conn, statement: str, parameters) -> list[str]:
 def test_every_statement_of_every_page_is_served_by_an_index(app, client):
     with app.app_context():
         pages = populate(30)
+    filters = ["hinh-thuc=B%E1%BA%B1ng+khen+1", "cap=city", "phong-trao=phong-trao-1", "nam=2022"]
+    urls = [*pages.values(), *(f"/khen-thuong?{f}" for f in filters), "/khen-thuong.csv?cap=city"]
     selects: dict[str, tuple[str, object]] = {}
-    for url in pages.values():
+    for url in urls:
         with app.app_context(), transaction():  # a new generation: the first request after a change
             db.session.merge(Setting(key="test-touch", value=url))
         with recorded(app) as statements:
