@@ -37,19 +37,23 @@ class Memo:
         self.values: OrderedDict[Hashable, Any] = OrderedDict()
 
     def valid(self, token: str | None, now: datetime) -> bool:
+        """Tell whether what is kept was computed under this token and has not expired."""
         return self.generation == token and (self.until is None or now < self.until)
 
     def reset(self, token: str | None, until: datetime | None) -> None:
+        """Forget everything; keep values for this token from now on, until `until`."""
         self.generation, self.until = token, until
         self.values.clear()
 
     def get(self, key: Hashable) -> tuple[bool, Any]:
+        """Return (found, value)."""
         if key not in self.values:
             return False, None
         self.values.move_to_end(key)
         return True, self.values[key]
 
     def put(self, key: Hashable, value: Any) -> None:
+        """Keep a value, dropping the least recently used beyond the size."""
         self.values[key] = value
         self.values.move_to_end(key)
         while len(self.values) > self.size:

@@ -22,6 +22,7 @@ MAX_ID = 2**31 - 1  # ids in a URL are compared with INTEGER columns
 
 
 def per_page() -> int:
+    """How many items a list page shows."""
     return current_app.config["PER_PAGE"]
 
 
