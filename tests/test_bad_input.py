@@ -61,6 +61,7 @@ def world(make_story, make_commendation, make_world):
     embargoed = make_story(status=StoryStatus.IN_REVIEW, publish_at=utcnow() + timedelta(days=2))
     return {
         "site.home": "/",
+        "site.favicon": "/favicon.ico",
         "site.stories": "/bai-viet",
         "site.story": f"/bai-viet/{story.slug}",
         "site.press_pack": f"/bai-viet/{story.slug}/bao-chi.zip",

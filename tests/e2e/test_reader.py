@@ -42,6 +42,6 @@ def test_register_filter_without_javascript(live_server, browser):
     assert "cap=state" in page.url
     filtered = int(page.locator(".result-line strong").inner_text())
     assert 0 < filtered < total
-    levels = page.locator("tbody td:nth-child(3) .muted").all_inner_texts()
+    levels = page.locator("tbody td.form .muted").all_inner_texts()
     assert levels and all(text.startswith("Cấp Nhà nước") for text in levels)
     context.close()
