@@ -10,9 +10,11 @@ from __future__ import annotations
 from flask import current_app
 from whoosh.query import And, Not, Or, Term
 
-from showcase.search.analysis import folded_terms
+from showcase.search.analysis import exact_terms
 from showcase.search.backend import IndexUnavailable, WhooshBackend
 
+# Words as written: folded, "chuyến" (trip) and "chuyện" (story) would be one word.
+FIELD = "title_exact"
 # A word in more titles than this share is too common to say two stories are about one thing.
 COMMON_SHARE = 20  # 1 title in 20
 MIN_COMMON = 3  # …but in a small index, a word in 3 titles may still be rare
@@ -24,15 +26,13 @@ def story_ids(story_id: int, title: str, limit: int) -> list[int]:
     try:
         with backend.reading() as searcher:
             common = max(MIN_COMMON, searcher.doc_count() // COMMON_SHARE)
-            rare = sorted(
-                {w for w in folded_terms(title) if 2 <= searcher.doc_frequency("title", w) <= common}
-            )
+            rare = sorted({w for w in exact_terms(title) if 2 <= searcher.doc_frequency(FIELD, w) <= common})
             if not rare:
                 return []
             query = And(
                 [
                     Term("type", "story"),
-                    Or([Term("title", w) for w in rare]),
+                    Or([Term(FIELD, w) for w in rare]),
                     Not(Term("id", f"story:{story_id}")),
                 ]
             )

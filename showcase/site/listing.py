@@ -65,7 +65,7 @@ class StoryFilters:
 def _by_slug(model: Any, slug: str, what: str) -> Any:
     record = db.session.scalar(select(model).filter_by(slug=slug))
     if record is None:
-        raise BadFilter(f"Không có {what} «{slug[:60]}».")
+        raise BadFilter(f"Không có {what} “{slug[:60]}”.")
     return record
 
 
@@ -75,7 +75,7 @@ def parse(args: MultiDict, fixed: str | None = None) -> StoryFilters:
     if (raw := args.get("nam", "").strip()) and fixed != "year":
         year = ascii_number(raw, 4)
         if year is None or not 1900 <= year <= 2100:
-            raise BadFilter(f"Năm «{raw[:20]}» không hợp lệ: hãy chọn một năm trong danh sách.")
+            raise BadFilter(f"Năm “{raw[:20]}” không hợp lệ: hãy chọn một năm trong danh sách.")
         filters.year = year
     if (slug := args.get("phong-trao", "").strip()) and fixed != "movement":
         filters.movement = _by_slug(Movement, slug, "phong trào")
