@@ -78,7 +78,7 @@ def test_story_filters_without_javascript(live_server, browser):
     page = context.new_page()
     page.goto(live_server + "/bai-viet")
     page.locator("summary", has_text="Năm").click()
-    page.locator(".filter-group a.chip", has_text="2024").click()
+    page.locator(".filter-options a", has_text="2024").click()
     page.wait_for_load_state("load")
     assert page.url.endswith("/bai-viet?nam=2024")
     dates = page.locator(".card .meta time").all_inner_texts()
