@@ -501,3 +501,63 @@ def test_public_templates_have_no_guillemets_or_straight_quotes_in_text():
         text = re.sub(r"\{[{%#].*?[}%#]\}", "", path.read_text("utf-8"), flags=re.S)  # Jinja out
         text = re.sub(r"<[^>]+>", "", text)  # tags and their attributes out
         assert not re.search(r"[«»\"]", text), path.name
+
+
+# --- the migration derives both dates from the audit log -----------------------------------
+
+
+def test_migration_0007_fills_the_dates_from_the_audit_log(tmp_path):
+    from sqlalchemy import text
+
+    from showcase import create_app
+    from tests.support import Database
+
+    database = Database(tmp_path)
+    app = create_app(
+        {"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database.url, "MEDIA_ROOT": str(tmp_path / "m")}
+    )
+    try:
+        runner = app.test_cli_runner()
+        assert runner.invoke(args=["db", "upgrade", "0006"]).exit_code == 0
+        with app.app_context():
+            rows = [
+                "INSERT INTO field (id, slug, name, description, version) VALUES (1, 'y', 'Y tế', '', 1)",
+                "INSERT INTO locality (id, slug, name, kind, version) VALUES (1, 'hp', 'HP', 'city', 1)",
+            ]
+            story = (
+                "INSERT INTO story (id, slug, title, summary, body_md, body_html, status, published_at,"
+                " created_at, updated_at, featured, review_comment, retraction_reason, byline,"
+                " broadcast_summary, field_id, locality_id, preview_epoch, version)"
+                " VALUES ({id}, 's{id}', 'T', '', '', '', '{status}', '2024-05-01 03:00:00',"
+                " '2024-04-01 03:00:00', '2024-07-01 03:00:00', false, '', '', '', '', 1, 1, 0, 1)"
+            )
+            rows += [story.format(id=1, status="published"), story.format(id=2, status="retracted")]
+            audit = (
+                "INSERT INTO audit_log (at, action, object_type, object_id, detail, ip)"
+                " VALUES ('{at}', '{action}', 'Story', {id}, '{detail}', '')"
+            )
+            rows += [
+                audit.format(at="2024-04-20 03:00:00", action="edit", id=1, detail='{"fields": ["title"]}'),
+                audit.format(at="2024-06-01 03:00:00", action="edit", id=1, detail='{"fields": ["body_md"]}'),
+                audit.format(at="2024-06-09 03:00:00", action="edit", id=1, detail='{"fields": ["cover"]}'),
+                audit.format(at="2024-06-05 03:00:00", action="retract", id=2, detail='{"reason": "Sai"}'),
+            ]
+            for row in rows:
+                db.session.execute(text(row))
+            db.session.commit()
+        assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+        with app.app_context():
+            dates = db.session.execute(
+                db.select(Story.id, Story.revised_at, Story.retracted_at).order_by(Story.id)
+            ).all()
+            db.engine.dispose()
+        assert [tuple(row) for row in dates] == [
+            (
+                1,
+                datetime(2024, 6, 1, 3, 0),
+                None,
+            ),  # the body edit after publication: not the cover, not before
+            (2, None, datetime(2024, 6, 5, 3, 0)),
+        ]
+    finally:
+        database.drop()
