@@ -206,6 +206,13 @@ def test_restoring_an_old_text_is_a_revision(make_story, editor):
     assert first_edit is not None
 
 
+def test_machine_readable_dates_are_the_days_shown(client, make_story):
+    story = make_story(published_at=datetime(2024, 3, 17, 17, 0))  # 18/03 in Hà Nội
+    html = text_of(client.get(f"/bai-viet/{story.slug}"))
+    assert '<time datetime="2024-03-18">18/03/2024</time>' in html
+    assert '<time datetime="2024-03-18">18/03/2024</time>' in text_of(client.get("/bai-viet"))
+
+
 def test_import_leaves_revised_at_empty(ctx, tmp_path):
     content_io.import_content(write_content(tmp_path / "content"))
     db.session.commit()
