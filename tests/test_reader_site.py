@@ -328,7 +328,8 @@ def test_bad_filter_values_are_a_vietnamese_400(client, listed, url):
     response = client.get(url)
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert "Yêu cầu không hợp lệ" in html and ("không hợp lệ" in html.split("</h1>")[1] or "Không có" in html)
+    assert "Yêu cầu không hợp lệ" in html
+    assert re.search(r'<p class="lead">(Năm|Không có)[^<]* “[^”]+”[^<]*</p>', html)  # names the bad value
 
 
 # --- 6. related stories -------------------------------------------------------------------
@@ -414,7 +415,7 @@ def test_favicon_files_and_links(client):
         assert response.data.startswith(b"<svg") and b"<script" not in response.data
 
 
-def test_dark_mode_redefines_every_colour(client):
+def test_dark_mode_redefines_the_palette(client):
     css = static_text(client, "/static/css/site.css")
     light = dict(
         re.findall(r"(--[\w-]+):\s*(#[0-9a-f]{6})", css[: css.index("@media (prefers-color-scheme: dark)")])
