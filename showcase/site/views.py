@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_file
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from showcase import press
@@ -57,7 +57,7 @@ def home():
     )
 
 
-def filtered_list(base, fixed: str | None = None) -> dict:
+def filtered_list(base: Select, fixed: str | None = None) -> dict:
     """A story list narrowed by the filters in the query string: its page, filters and choices."""
     try:
         filters = listing.parse(request.args, fixed)
@@ -92,6 +92,7 @@ def story_context(item: Story) -> dict:
 
 
 def related(item: Story) -> list[Story]:
+    """The "Cùng chủ đề" cards under a story, loaded with what a card shows."""
     return queries.related_stories(item, options=LIST_OPTIONS)
 
 
