@@ -43,6 +43,41 @@ def _number(raw: str, name: str, high: float, unit: str) -> float:
     return value
 
 
+# What a state agency's site must show about itself (Decree 42/2022/NĐ-CP): the footer prints
+# these. Set them in production; a value left unset is a sample, and the footer marks it so.
+AGENCY_SETTINGS = {
+    # key: (environment variable, default, whether the default is made up)
+    "owner": ("AGENCY_OWNER", "Sở Nội vụ thành phố Hải Phòng", False),
+    "name": ("AGENCY_NAME", "Ban Thi đua – Khen thưởng", False),
+    "responsible": ("AGENCY_RESPONSIBLE", "Nguyễn Văn Mẫu, Trưởng ban", True),
+    "licence": (
+        "AGENCY_LICENCE",
+        "Giấy phép số 00/GP-TTĐT do Sở Văn hóa, Thể thao và Du lịch thành phố Hải Phòng cấp ngày 01/01/2026",
+        True,
+    ),
+    "address": ("AGENCY_ADDRESS", "Số 1 đường Mẫu, phường Hồng Bàng, thành phố Hải Phòng", True),
+    "phone": ("AGENCY_PHONE", "0225 3 000 000", True),
+    "email": ("AGENCY_EMAIL", "lien-he@thiduakhenthuong.example", True),
+}
+
+
+def agency(env: Any) -> dict[str, Any]:
+    """The agency's details from the environment: values, which are samples, the phone for tel:."""
+    values: dict[str, Any] = {}
+    samples: list[str] = []
+    for key, (name, default, made_up) in AGENCY_SETTINGS.items():
+        value = " ".join(env.get(name, "").split())
+        if not value:
+            value = default
+            if made_up:
+                samples.append(key)
+        values[key] = value
+    digits = "".join(c for c in values["phone"] if c.isdigit() or c == "+")
+    values["phone_tel"] = "+84" + digits[1:] if digits.startswith("0") else digits
+    values["samples"] = samples
+    return values
+
+
 def load(instance_path: Path, overrides: dict | None = None) -> dict:
     """Build the settings from the environment, then `overrides` (tests pass theirs here)."""
     env = os.environ
@@ -55,6 +90,7 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "SEARCH_WRITE_TIMEOUT": _number(
             env.get("SEARCH_WRITE_TIMEOUT", "10"), "SEARCH_WRITE_TIMEOUT", 3600, "số giây"
         ),
+        "AGENCY": agency(env),
         "PER_PAGE": 12,
         "REGISTER_PER_PAGE": 25,
     }

@@ -33,3 +33,12 @@ def format_date(value: date | datetime | None) -> str:
 def format_datetime(value: datetime | None) -> str:
     """Format as HH:MM dd/mm/yyyy in Vietnam time."""
     return to_local(value).strftime("%H:%M %d/%m/%Y") if value else ""
+
+
+def iso_date(value: date | datetime | None) -> str:
+    """Format as yyyy-mm-dd, the day in Vietnam time (a <time datetime> matching what is shown)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value)
+    return value.strftime("%Y-%m-%d")

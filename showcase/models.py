@@ -310,6 +310,10 @@ class Story(Versioned, Model):
     publish_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)  # scheduled
     review_comment: Mapped[str] = mapped_column(Text, default="")  # "changes requested"
     retraction_reason: Mapped[str] = mapped_column(Text, default="")  # shown publicly
+    retracted_at: Mapped[datetime | None] = mapped_column(DateTime)  # shown with the reason (410)
+    # the last change a reader can see in the text (title, summary, body) after publication:
+    # a page's "Cập nhật" date; re-saves, imports and workflow steps leave it alone
+    revised_at: Mapped[datetime | None] = mapped_column(DateTime)
     byline: Mapped[str] = mapped_column(String(200), default="")
     broadcast_summary: Mapped[str] = mapped_column(Text, default="")
     field_id: Mapped[int] = mapped_column(ForeignKey("field.id"))

@@ -12,6 +12,12 @@ def is_published():
     return and_(Story.status == StoryStatus.PUBLISHED, Story.published_at <= utcnow())
 
 
+def is_retracted():
+    """The SQL condition for a story withdrawn after publication: gone from every list, search
+    and feed (is_published is false), its notice (title, date, public reason) answers 410."""
+    return and_(Story.status == StoryStatus.RETRACTED, Story.published_at.is_not(None))
+
+
 def has_published_story():
     """The SQL condition for an exemplar with at least one published story (a public one)."""
     # nested, not a join: a planner then walks this exemplar's few links and looks each story

@@ -251,7 +251,7 @@ def test_full_workflow_with_one_audit_row_each(as_role, stories, client):
     story = reload(sa)
     assert story.status == StoryStatus.RETRACTED and story.retraction_reason == "Sai thông tin nhân vật"
     assert not story.featured
-    assert client.get(f"/bai-viet/{sa.slug}").status_code == 404
+    assert client.get(f"/bai-viet/{sa.slug}").status_code == 410  # gone: only its notice remains
     rows = db.session.scalars(
         db.select(AuditLog)
         .where(AuditLog.object_id == sa.id, AuditLog.object_type == "Story")

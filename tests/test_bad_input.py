@@ -61,6 +61,7 @@ def world(make_story, make_commendation, make_world):
     embargoed = make_story(status=StoryStatus.IN_REVIEW, publish_at=utcnow() + timedelta(days=2))
     return {
         "site.home": "/",
+        "site.favicon": "/favicon.ico",
         "site.stories": "/bai-viet",
         "site.story": f"/bai-viet/{story.slug}",
         "site.press_pack": f"/bai-viet/{story.slug}/bao-chi.zip",
@@ -139,7 +140,7 @@ def test_page_numbers_name_real_pages(client, world):
     assert client.get("/bai-viet?trang=").status_code == 200
     assert client.get("/bai-viet?trang=2").status_code == 404
     response = client.get("/bai-viet?trang=abc")
-    assert response.status_code == 400 and "Số trang «abc» không hợp lệ" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "Số trang “abc” không hợp lệ" in response.get_data(as_text=True)
     response = client.get("/tim-kiem", query_string={"q": "tốt", "trang": "101"})
     assert response.status_code == 400 and "trang 100" in response.get_data(as_text=True)
 

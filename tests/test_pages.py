@@ -65,9 +65,7 @@ def test_story_page(client, make_story, ctx):
         assert "immutable" in media.headers["Cache-Control"]
 
 
-@pytest.mark.parametrize(
-    "status", [StoryStatus.DRAFT, StoryStatus.IN_REVIEW, StoryStatus.ARCHIVED, StoryStatus.RETRACTED]
-)
+@pytest.mark.parametrize("status", [StoryStatus.DRAFT, StoryStatus.IN_REVIEW, StoryStatus.ARCHIVED])
 def test_unpublished_story_is_404(client, make_story, status):
     story = make_story(status=status)
     response = client.get(f"/bai-viet/{story.slug}")
@@ -119,8 +117,10 @@ def test_exemplar_page_with_commendations(client, make_story, make_exemplar, mak
     html = text_of(client.get(f"/dien-hinh/{person.slug}"))
     assert "<h1>Phạm Thị Lụa</h1>" in html and "<em>sinh</em>" in html
     assert "2187/QĐ-TTg" in html and "05/04/2023" in html
-    revoked_row = html[html.index("88/QĐ-UBND") - 200 : html.index("Kê khai sai thành tích")]
-    assert 'class="revoked"' in revoked_row and "Đã thu hồi" in revoked_row and "99/QĐ-UBND" in revoked_row
+    revoked_row = next(row for row in html.split("<tr")[1:] if "88/QĐ-UBND" in row)
+    assert revoked_row.startswith(' class="revoked"') and "Kê khai sai thành tích" in revoked_row
+    assert revoked_row.index("Đã thu hồi") < revoked_row.index("88/QĐ-UBND")  # first, in words
+    assert "99/QĐ-UBND" in revoked_row
     assert story.title in html
 
 
@@ -184,7 +184,7 @@ def test_lists_paginate(client, make_story, app):
 
 def register_rows(html: str) -> list[str]:
     body = html.split("<tbody>")[1].split("</tbody>")[0] if "<tbody>" in html else ""
-    return re.findall(r'<td class="decision">([^<]+)</td>', body)
+    return re.findall(r'<td class="decision"[^>]*>([^<]+)</td>', body)
 
 
 @pytest.fixture
@@ -247,8 +247,8 @@ def test_register_bad_filter_is_400_in_vietnamese(client, register_data, query):
 
 def test_register_marks_revoked_and_paginates(client, register_data, app, make_commendation):
     html = text_of(client.get("/khen-thuong"))
-    row = html[html.index("3/QĐ-UBND") : html.index("4/QĐ-UBND") + 40]
-    assert "Đã thu hồi" in row
+    row = next(row for row in html.split("<tr")[1:] if "3/QĐ-UBND" in row)
+    assert "Đã thu hồi" in row and "4/QĐ-UBND" in row
     per_page = app.config["REGISTER_PER_PAGE"]
     for i in range(per_page):
         make_commendation(decision_no=f"{500 + i}/QĐ-UBND", decision_date=date(2020, 1, 1))

@@ -189,10 +189,10 @@ def test_typo_tolerance_and_did_you_mean(client, make_story):
     story = make_story(title="Xã về đích nông thôn mới", body_md="Nông thôn mới ở Tiên Lãng.")
     html = page(client, "nong thonn moii")
     assert f"/bai-viet/{story.slug}" in html
-    assert "Không thấy chính xác «thonn», «moii»" in html
+    assert "Không thấy chính xác “thonn”, “moii”" in html
     assert "Có phải bạn muốn tìm" in html and "nông thôn mới</a>" in html
     empty = page(client, "zzzzqqq")
-    assert "Không có kết quả nào cho «zzzzqqq»" in empty
+    assert "Không có kết quả nào cho “zzzzqqq”" in empty
     short = page(client, "xyz")  # three letters: no typo search
     assert "gần giống" not in short
 

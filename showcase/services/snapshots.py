@@ -1,5 +1,5 @@
 """A record as plain values and back: what revisions, the trash and backups keep, and the
-one function that applies values to a record (NFC text, rendered Markdown, `updated_at`)."""
+one function that applies values to a record (NFC text, rendered Markdown, `updated_at`, `revised_at`)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ def apply(record: Any, values: dict[str, Any]) -> bool:
 
 def apply_changes(record: Any, values: dict[str, Any]) -> list[str]:
     """Set the given attributes where they differ; return the names of those that changed."""
+    was_published = _was_published(record)
     changed = []
     for name, value in values.items():
         value = _normalise(value)
@@ -41,7 +42,21 @@ def apply_changes(record: Any, values: dict[str, Any]) -> list[str]:
                 setattr(record, RENDERED[name], render_markdown(value))
     if changed and hasattr(record, "updated_at"):
         record.updated_at = utcnow()
+    if was_published and READER_TEXT.intersection(changed):
+        record.revised_at = record.updated_at
     return changed
+
+
+# What a reader reads of a story: a change to one of these after publication is a revision
+# the page dates ("Cập nhật"); a new cover, tag or slug is not.
+READER_TEXT = frozenset({"title", "summary", "body_md"})
+
+
+def _was_published(record: Any) -> bool:
+    """Whether this is a story readers have already been able to read (even if archived since)."""
+    if not isinstance(record, Story) or record.published_at is None:
+        return False
+    return record.published_at <= utcnow()
 
 
 # What a revision keeps of each kind of record, and how each value is written down.

@@ -23,6 +23,8 @@ WORKFLOW_FIELDS = frozenset(
         "author",
         "author_id",
         "retraction_reason",
+        "retracted_at",
+        "revised_at",
         "review_comment",
         "preview_epoch",
         "created_at",

@@ -23,6 +23,8 @@ EXTRA: dict[type, list[str]] = {
         "author_id",
         "review_comment",
         "retraction_reason",
+        "retracted_at",
+        "revised_at",
         "created_at",
     ],
     Exemplar: ["created_at"],
@@ -70,7 +72,7 @@ def _build(model: type, object_id: int | None, data: dict[str, Any]) -> Any:
     }
     for name in EXTRA[model]:
         value = data.get(name)
-        if name in ("published_at", "publish_at", "created_at") and value:
+        if name in ("published_at", "publish_at", "created_at", "retracted_at", "revised_at") and value:
             value = datetime.fromisoformat(value)
         elif name == "status" and value:
             value = StoryStatus(value)

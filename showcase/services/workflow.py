@@ -108,6 +108,7 @@ def transition(story: Story, name: str, by: User, text: str = "", when: datetime
         if not text:
             raise ServiceError("Cần ghi lý do thu hồi: lý do này được công bố.")
         story.status, story.featured, story.retraction_reason = S.RETRACTED, False, text
+        story.retracted_at = now
         detail["reason"] = text
     story.updated_at = now
     detail["to"] = story.status.value

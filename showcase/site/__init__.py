@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from showcase import content_io
-from showcase.dates import format_date, format_datetime
+from showcase.dates import format_date, format_datetime, iso_date
 from showcase.extensions import db
 from showcase.site import memo
 from showcase.site.views import bp
@@ -25,6 +25,7 @@ def init_site(app: Flask) -> None:
     app.register_blueprint(bp)
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
+    app.add_template_filter(iso_date, "isodate")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

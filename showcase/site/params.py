@@ -27,7 +27,7 @@ def page_number(limit: int | None = None) -> int:
     if not raw:
         return 1
     if not (raw.isascii() and raw.isdigit()):
-        abort(400, description=f"Số trang «{raw[:20]}» không hợp lệ: hãy dùng một số nguyên dương.")
+        abort(400, description=f"Số trang “{raw[:20]}” không hợp lệ: hãy dùng một số nguyên dương.")
     page = ascii_number(raw, PAGE_DIGITS)
     if page is None or page < 1:
         abort(404)

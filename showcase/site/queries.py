@@ -9,11 +9,14 @@ index (models.py; tests/test_query_cost.py asks the planner).
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
+from datetime import date
+from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Integer, Select, cast, exists, extract, func, select, text
 from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from showcase.dates import VIETNAM, from_local
 from showcase.extensions import db
 from showcase.models import (
     Commendation,
@@ -25,8 +28,9 @@ from showcase.models import (
     story_exemplars,
     story_movements,
 )
+from showcase.search import similar
 from showcase.site import memo, paging
-from showcase.visibility import has_published_story, is_published
+from showcase.visibility import has_published_story, is_published, is_retracted
 
 NEWEST_FIRST = (Story.published_at.desc(), Story.id.desc())
 
@@ -63,7 +67,7 @@ def story_by_slug(slug: str) -> Story | None:
             joinedload(Story.cover),
             joinedload(Story.field),
             joinedload(Story.locality).joinedload(Locality.replaced_by),
-            selectinload(Story.exemplars).selectinload(Exemplar.commendations),
+            selectinload(Story.exemplars),
             selectinload(Story.movements),
             selectinload(Story.coverage),
         )
@@ -212,31 +216,53 @@ def locality_tree() -> list[Locality]:
 # --- related stories, home, press room ----------------------------------------------------
 
 
-def _related_ids(
-    story_id: int, exemplar_ids: list[int], movement_ids: list[int], limit: int
-) -> tuple[int, ...]:
-    shares = exists(
-        select(story_exemplars.c.story_id).where(
-            story_exemplars.c.story_id == Story.id, story_exemplars.c.exemplar_id.in_(exemplar_ids)
+def _related_ids(story: Story, limit: int) -> tuple[int, ...]:
+    """Other published stories: about the same exemplars (most shared first), then on the same
+    subject (rare words their titles share), then in the same movements, then from the same
+    place as it is today; newest first within each."""
+    picked: list[int] = []
+
+    def take(ids: Iterable[int]) -> None:
+        for story_id in ids:
+            if len(picked) < limit and story_id != story.id and story_id not in picked:
+                picked.append(story_id)
+
+    def others() -> Select:
+        return select(Story.id).where(is_published(), Story.id.not_in([story.id, *picked]))
+
+    newest = NEWEST_FIRST
+    exemplar_ids = [e.id for e in story.exemplars]
+    if exemplar_ids:
+        take(
+            db.session.scalars(
+                others()
+                .join(story_exemplars, story_exemplars.c.story_id == Story.id)
+                .where(story_exemplars.c.exemplar_id.in_(exemplar_ids))
+                .group_by(Story.id, Story.published_at)
+                .order_by(func.count().desc(), *newest)
+                .limit(limit)
+            )
         )
-    ) | exists(
-        select(story_movements.c.story_id).where(
-            story_movements.c.story_id == Story.id, story_movements.c.movement_id.in_(movement_ids)
+    if len(picked) < limit:
+        take(similar.story_ids(story.id, story.title, limit))
+    movement_ids = [m.id for m in story.movements]
+    if len(picked) < limit and movement_ids:
+        in_movement = exists(
+            select(story_movements.c.story_id).where(
+                story_movements.c.story_id == Story.id, story_movements.c.movement_id.in_(movement_ids)
+            )
         )
-    )
-    query = select(Story.id).where(is_published(), Story.id != story_id, shares).order_by(*NEWEST_FIRST)
-    return tuple(db.session.scalars(query.limit(limit)))
+        take(db.session.scalars(others().where(in_movement).order_by(*newest).limit(limit)))
+    if len(picked) < limit:
+        place = locality_scope(current_unit(story.locality))
+        take(db.session.scalars(others().where(Story.locality_id.in_(place)).order_by(*newest).limit(limit)))
+    return tuple(picked)
 
 
 def related_stories(story: Story, limit: int = 3) -> list[Story]:
-    """Other stories about the same exemplars or movements, newest first."""
-    exemplar_ids = sorted(e.id for e in story.exemplars)
-    movement_ids = sorted(m.id for m in story.movements)
-    ids = memo.remember(
-        ("related", story.id, tuple(exemplar_ids), tuple(movement_ids), limit),
-        lambda: _related_ids(story.id, exemplar_ids, movement_ids, limit),
-    )
-    return story_cards(ids)
+    """Other published stories, most related first (see _related_ids), loaded for cards."""
+    key = ("related", story.id, limit)
+    return story_cards(memo.remember(key, lambda: _related_ids(story, limit)))
 
 
 def home_stories(featured: int = 3, latest: int = 6) -> tuple[list[Story], list[Story]]:
@@ -335,3 +361,125 @@ def _figures() -> dict[str, int]:
 def figures() -> dict[str, int]:
     """The headline numbers for the home page."""
     return dict(memo.remember(("figures",), _figures))
+
+
+# --- a retracted story's notice, a story's facts, related stories ------------------------
+
+
+def retracted_story(slug: str) -> Story | None:
+    """The retracted story with this slug (its notice is the one public trace of it)."""
+    return db.session.scalar(select(Story).where(Story.slug == slug, is_retracted()))
+
+
+def commendations_of(exemplar_ids: Iterable[int]) -> dict[int, list[Commendation]]:
+    """Each exemplar's commendations, newest decision first, in one query."""
+    found: dict[int, list[Commendation]] = {}
+    ids = list(exemplar_ids)
+    if not ids:
+        return found
+    rows = db.session.scalars(
+        select(Commendation)
+        .where(Commendation.exemplar_id.in_(ids))
+        .order_by(Commendation.decision_date.desc(), Commendation.id)
+    )
+    for row in rows:
+        found.setdefault(row.exemplar_id, []).append(row)
+    return found
+
+
+def current_unit(locality: Locality) -> Locality:
+    """Follow `replaced_by` to the unit that exists today."""
+    seen: set[int] = set()
+    while locality.replaced_by is not None and locality.id not in seen:
+        seen.add(locality.id)
+        locality = locality.replaced_by
+    return locality
+
+
+# --- story lists narrowed by year, movement, field and locality ---------------------------
+
+UTC_OFFSET_HOURS = int(VIETNAM.utcoffset(None).total_seconds() // 3600)
+
+
+def local_year(column: Any) -> Any:
+    """The Vietnam-time year of a stored (naive UTC) time, in SQL."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return cast(extract("year", column + text(f"interval '{UTC_OFFSET_HOURS} hours'")), Integer)
+    return cast(func.strftime("%Y", column, f"+{UTC_OFFSET_HOURS} hours"), Integer)
+
+
+def in_year(year: int) -> Any:
+    """Published in this year (Vietnam time), as a range the published_at index can use."""
+    return (Story.published_at >= from_local(date(year, 1, 1))) & (
+        Story.published_at < from_local(date(year + 1, 1, 1))
+    )
+
+
+def in_movement(movement_id: int) -> Any:
+    return exists(
+        select(story_movements.c.story_id).where(
+            story_movements.c.story_id == Story.id, story_movements.c.movement_id == movement_id
+        )
+    )
+
+
+def count(stmt: Select) -> int:
+    """How many rows a query has."""
+    return _count(stmt.order_by(None))
+
+
+def _ids(stmt: Select) -> Select:
+    return stmt.with_only_columns(Story.id).order_by(None)
+
+
+def year_counts(stmt: Select) -> dict[int, int]:
+    """Stories of this list per year (Vietnam time)."""
+    year = local_year(Story.published_at)
+    rows = db.session.execute(select(year, func.count()).where(Story.id.in_(_ids(stmt))).group_by(year)).all()
+    return {int(y): n for y, n in rows if y is not None}
+
+
+def movement_counts(stmt: Select) -> dict[int, int]:
+    """Stories of this list per movement id."""
+    column = story_movements.c.movement_id
+    rows = db.session.execute(
+        select(column, func.count()).where(story_movements.c.story_id.in_(_ids(stmt))).group_by(column)
+    )
+    return {key: n for key, n in rows}
+
+
+def field_counts(stmt: Select) -> dict[int, int]:
+    """Stories of this list per field id."""
+    rows = db.session.execute(
+        select(Story.field_id, func.count()).where(Story.id.in_(_ids(stmt))).group_by(Story.field_id)
+    )
+    return {key: n for key, n in rows}
+
+
+def locality_counts(stmt: Select) -> dict[int, int]:
+    """Stories of this list per locality id, each unit counting the units it holds or replaced."""
+    rows = db.session.execute(
+        select(Story.locality_id, func.count()).where(Story.id.in_(_ids(stmt))).group_by(Story.locality_id)
+    )
+    direct = {unit_id: n for unit_id, n in rows}
+    if not direct:
+        return {}
+    inside: dict[int, list[int]] = {}  # unit -> the units it holds or replaced
+    for unit_id, parent_id, successor_id in db.session.execute(
+        select(Locality.id, Locality.parent_id, Locality.replaced_by_id)
+    ):
+        for outer in (parent_id, successor_id):
+            if outer is not None:
+                inside.setdefault(outer, []).append(unit_id)
+    counts = {}
+    for unit_id in {*inside, *direct}:
+        seen, todo = set(), [unit_id]
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                todo.extend(inside.get(current, ()))
+        total = sum(direct.get(i, 0) for i in seen)
+        if total:
+            counts[unit_id] = total
+    return counts

@@ -61,7 +61,7 @@ def parse_filters(args: MultiDict) -> Filters:
     if year := args.get("nam", "").strip():
         number = ascii_number(year, 4)
         if number is None or not 1900 <= number <= 2100:
-            raise BadFilter(f"Năm «{year[:20]}» không hợp lệ.")
+            raise BadFilter(f"Năm “{year[:20]}” không hợp lệ.")
         filters.year = number
     if form := args.get("hinh-thuc", "").strip():
         filters.form = unicodedata.normalize("NFC", form)[:300]  # stored forms are NFC
@@ -69,15 +69,15 @@ def parse_filters(args: MultiDict) -> Filters:
         try:
             filters.level = CommendationLevel(level)
         except ValueError:
-            raise BadFilter(f"Cấp khen thưởng «{level[:20]}» không có.") from None
+            raise BadFilter(f"Cấp khen thưởng “{level[:20]}” không có.") from None
     if slug := args.get("dia-phuong", "").strip():
         filters.locality = db.session.scalar(select(Locality).filter_by(slug=slug))
         if filters.locality is None:
-            raise BadFilter(f"Không có địa phương «{slug[:60]}».")
+            raise BadFilter(f"Không có địa phương “{slug[:60]}”.")
     if slug := args.get("phong-trao", "").strip():
         filters.movement = db.session.scalar(select(Movement).filter_by(slug=slug))
         if filters.movement is None:
-            raise BadFilter(f"Không có phong trào «{slug[:60]}».")
+            raise BadFilter(f"Không có phong trào “{slug[:60]}”.")
     return filters
 
 

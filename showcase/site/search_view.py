@@ -50,7 +50,7 @@ def read_request() -> tuple[str, dict[str, str], str, int]:
             filters[name] = value[:120]
     sort = request.args.get("sap-xep", "lien-quan")
     if sort not in SORTS:
-        abort(400, description="Cách sắp xếp không hợp lệ: chọn «liên quan» hoặc «mới nhất».")
+        abort(400, description="Cách sắp xếp không hợp lệ: chọn “liên quan” hoặc “mới nhất”.")
     return text, filters, SORTS[sort], params.page_number(limit=MAX_PAGE)
 
 

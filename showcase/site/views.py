@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_file
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from showcase import press
 from showcase import search as search_engine
 from showcase.extensions import db
 from showcase.models import Field, Movement, Story, StoryStatus, story_movements, utcnow
 from showcase.services import preview as preview_links
-from showcase.site import params, queries, register, search_view
+from showcase.site import listing, memo, params, queries, register, search_view
 
 bp = Blueprint("site", __name__, template_folder="templates")
 
@@ -52,19 +53,47 @@ def home():
     )
 
 
+def filtered_list(key: tuple, base: Select, fixed: str | None = None) -> dict:
+    """A story list narrowed by the filters in the query string: its page, filters and choices.
+
+    `key` names the list; its order and its filter choices are remembered per filter until the data changes.
+    """
+    try:
+        filters = listing.parse(request.args, fixed)
+    except register.BadFilter as exc:
+        abort(400, description=str(exc))
+    list_key = (*key, tuple(sorted(filters.as_args().items())))
+    return {
+        "page": story_page(list_key, filters.narrow(base)),
+        "filters": filters,
+        "filter_groups": memo.remember(("filters", *list_key), lambda: listing.groups(base, filters)),
+        "clear_filters_url": listing.clear_url(),
+    }
+
+
 @bp.get("/bai-viet")
 def stories():
-    page = story_page(("all",), queries.published_stories())
-    return render_template("site/stories.html", page=page)
+    return render_template("site/stories.html", **filtered_list(("all",), queries.published_stories()))
 
 
 @bp.get("/bai-viet/<slug>")
 def story(slug: str):
-    item = queries.story_by_slug(slug) or abort(404)
-    public = queries.public_exemplar_ids(e.id for e in item.exemplars)
-    return render_template(
-        "site/story.html", story=item, related=queries.related_stories(item), public_exemplars=public
-    )
+    item = queries.story_by_slug(slug)
+    if item is None:
+        gone = queries.retracted_story(slug) or abort(404)
+        return render_template("site/retracted.html", story=gone), 410
+    return render_template("site/story.html", story=item, related=related(item), **story_context(item))
+
+
+def story_context(item: Story) -> dict:
+    """What the story page shows beside the story: which exemplars have a page, their awards."""
+    ids = [e.id for e in item.exemplars]
+    return {"public_exemplars": queries.public_exemplar_ids(ids), "awards": queries.commendations_of(ids)}
+
+
+def related(item: Story) -> list[Story]:
+    """The "Cùng chủ đề" cards under a story, loaded with what a card shows."""
+    return queries.related_stories(item)
 
 
 @bp.get("/bai-viet/<slug>/bao-chi.zip")
@@ -132,8 +161,7 @@ def preview(token: str):
 
 def preview_response(item: Story) -> Response:
     """Render the public story page for a story that is not (yet) public: noindex, no-store."""
-    public = queries.public_exemplar_ids(e.id for e in item.exemplars)
-    html = render_template("site/story.html", story=item, related=[], public_exemplars=public, preview=True)
+    html = render_template("site/story.html", story=item, related=[], preview=True, **story_context(item))
     response = Response(html)
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     response.headers["Cache-Control"] = "no-store"
@@ -163,8 +191,8 @@ def movements():
 @bp.get("/phong-trao/<slug>")
 def movement(slug: str):
     item = by_slug(Movement, slug)
-    page = story_page(("movement", item.id), queries.stories_of_movement(item))
-    return render_template("site/movement.html", movement=item, page=page)
+    stories = filtered_list(("movement", item.id), queries.stories_of_movement(item), fixed="movement")
+    return render_template("site/movement.html", movement=item, **stories)
 
 
 @bp.get("/linh-vuc")
@@ -176,8 +204,8 @@ def fields():
 @bp.get("/linh-vuc/<slug>")
 def field(slug: str):
     item = by_slug(Field, slug)
-    page = story_page(("field", item.id), queries.stories_of_field(item))
-    return render_template("site/field.html", field=item, page=page)
+    stories = filtered_list(("field", item.id), queries.stories_of_field(item), fixed="field")
+    return render_template("site/field.html", field=item, **stories)
 
 
 @bp.get("/dia-phuong")
@@ -188,9 +216,10 @@ def localities():
 @bp.get("/dia-phuong/<slug>")
 def locality(slug: str):
     item = queries.locality_by_slug(slug) or abort(404)
-    scope = queries.locality_scope(item)
-    page = story_page(("locality", item.id), queries.stories_in(scope))
-    return render_template("site/locality.html", locality=item, page=page)
+    stories = filtered_list(
+        ("locality", item.id), queries.stories_in(queries.locality_scope(item)), fixed="locality"
+    )
+    return render_template("site/locality.html", locality=item, **stories)
 
 
 @bp.get("/khen-thuong")
@@ -222,6 +251,14 @@ def commendations_csv():
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=khen-thuong.csv"},
     )
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for this address whatever the page says."""
+    response = send_file(Path(current_app.static_folder or "static") / "favicon.ico", max_age=86400)
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 MEDIA_KEY = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{64}\.(?:jpg|png|webp)$")

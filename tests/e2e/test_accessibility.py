@@ -1,4 +1,5 @@
-"""axe-core finds no accessibility violations on each page type, on a phone and a desktop."""
+"""axe-core finds no accessibility violations on each page type, on a phone and a desktop, in the
+light and the dark colour scheme."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ PAGES = [
     "/bao-chi",
     "/tim-kiem?q=nong+thon+moi",
     "/tim-kiem?q=khongcogica",
+    "/bai-viet?nam=2024",  # filters chosen
+    "/khen-thuong?nam=2022",  # a revoked commendation
+    "/dien-hinh/hoang-thi-nguyet",  # an exemplar with a revoked commendation
 ]
 
 
@@ -41,9 +45,9 @@ def detail_pages(live_server, browser):
     return found
 
 
-@pytest.mark.parametrize("width", [360, 1280])
-def test_no_axe_violations(live_server, browser, detail_pages, width):
-    context = browser.new_context(viewport={"width": width, "height": 900})
+@pytest.mark.parametrize("width, scheme", [(360, "light"), (1280, "light"), (360, "dark"), (1280, "dark")])
+def test_no_axe_violations(live_server, browser, detail_pages, width, scheme):
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     page = context.new_page()
     axe = Axe()
     problems = []

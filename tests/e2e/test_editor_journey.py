@@ -70,7 +70,8 @@ def test_editor_publishes_then_retracts(live_server, browser, editor):
     page.wait_for_load_state("load")
     assert "Đã thu hồi" in page.locator("#workflow-title").inner_text()
     response = public.goto(live_server + "/bai-viet/ngon-hai-dang-hon-dau-ke-chuyen-nguoi-gac-den")
-    assert response.status == 404
+    assert response.status == 410  # gone, with its notice: the title, the date, the public reason
+    assert "Thông tin về năm công tác chưa được kiểm chứng" in public.locator("main").inner_text()
 
     page.goto(live_server + "/admin/audit/")
     audit = page.content()
