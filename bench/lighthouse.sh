@@ -33,9 +33,10 @@ base=${1:-}
 if [ -z "$base" ]; then
   export FLASK_APP=showcase DATABASE_URL="sqlite:///$work/site.sqlite3" MEDIA_ROOT="$work/media" \
     SEARCH_INDEX_DIR="$work/index" SECRET_KEY=lighthouse
-  "$PYTHON" -m flask db upgrade >/dev/null
-  "$PYTHON" -m flask content import content >/dev/null
-  "$PYTHON" -m flask search rebuild >/dev/null
+  for step in "db upgrade" "content import content" "search rebuild"; do
+    # shellcheck disable=SC2086  # the step is words on purpose
+    "$PYTHON" -m flask $step >"$work/setup.log" 2>&1 || { cat "$work/setup.log" >&2; exit 1; }
+  done
   port=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   "$PYTHON" -m gunicorn -w 2 -b "127.0.0.1:$port" --log-level warning "showcase:create_app()" &
   server=$!
@@ -62,8 +63,16 @@ report = json.load(open(sys.argv[1]))
 scores = [report["categories"][c]["score"] for c in ("performance", "accessibility", "best-practices", "seo")]
 shown = ["-" if s is None else f"{s * 100:.0f}" for s in scores]
 print(f"{sys.argv[2][:36]:36s} {shown[0]:>12s} {shown[1]:>14s} {shown[2]:>15s} {shown[3]:>6s}")
+def detail(audit):
+    items = (audit.get("details") or {}).get("items") or []
+    shown = [i.get("url") or i.get("description") for i in items[:2]]
+    shown = [x[:90] for x in shown if isinstance(x, str)]
+    value = audit.get("displayValue") or ""
+    return " — ".join(x for x in [value, *shown] if x)
+
+
 lost = [
-    f"    {a['id']}: {a['title']}"
+    f"    {a['id']}: {a['title']}" + (f" ({detail(a)})" if detail(a) else "")
     for c in report["categories"].values()
     if c["score"] is not None and c["score"] < 1
     for ref in c["auditRefs"]
