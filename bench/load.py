@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/load.py                      # sample content, then 10,000 stories
     .venv/bin/python bench/load.py --sizes 0 --seconds 5   # a quick run on the sample only
+    .venv/bin/python bench/load.py --data /tmp/load-data   # keep generated content for next time
 
 For each content size (0 = the sample content alone; N = the sample plus N generated stories,
 made by the generator of bench/search.py) it loads a fresh SQLite database, builds the search
@@ -226,7 +227,7 @@ def start(app_spec: str, chdir: Path, env: dict[str, str], probe: str) -> Server
         if process.poll() is not None:
             raise SystemExit(f"gunicorn exited ({process.returncode}): {' '.join(command)}")
         try:
-            with urllib.request.urlopen(server.base + probe, timeout=5) as response:
+            with urllib.request.urlopen(server.base + probe, timeout=30) as response:
                 response.read()
             return server
         except OSError:
@@ -236,7 +237,7 @@ def start(app_spec: str, chdir: Path, env: dict[str, str], probe: str) -> Server
 
 
 def fetch(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=60) as response:
+    with urllib.request.urlopen(url, timeout=180) as response:
         if response.status != 200:
             raise SystemExit(f"{url}: HTTP {response.status}")
         return response.read()
@@ -281,13 +282,17 @@ def rotating_script(folder: Path, paths: list[str], threads: int) -> Path:
 def run(n: int, args: argparse.Namespace) -> dict[str, dict]:
     label = "sample content" if n == 0 else f"sample + {n:,} generated stories".replace(",", ".")
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
-        folder = Path(tmp)
+        folder = Path(args.data) / str(n) if args.data else Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{folder / 'bench.sqlite3'}"
         index_dir, media_root = str(folder / "index"), str(folder / "media")
         started = time.perf_counter()
-        load_content(url, media_root, index_dir, n)
+        if (folder / "bench.sqlite3").exists() and (folder / "index").exists():
+            print(f"\n== {label}: reusing {folder} ==")
+        else:
+            load_content(url, media_root, index_dir, n)
+            print(f"\n== {label}: loaded and indexed in {time.perf_counter() - started:.0f} s ==")
         pages, searches = pick_pages(url, index_dir)
-        print(f"\n== {label}: loaded and indexed in {time.perf_counter() - started:.0f} s ==")
         env = dict(os.environ)
         env.update(
             {
@@ -301,7 +306,7 @@ def run(n: int, args: argparse.Namespace) -> dict[str, dict]:
         env.pop("REDIS_URL", None)  # the one-machine default: in-process everything
         report = folder / "report.lua"
         report.write_text(REPORT_LUA)
-        site = start("showcase:create_app()", ROOT, env, "/")
+        site = start("showcase:create_app()", ROOT, env, "/static/css/site.css")
         twin = start("load:baseline()", BENCH, env, "/100")
         results: dict[str, dict] = {}
         try:
@@ -370,6 +375,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per page and per static twin")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--data", help="keep the generated databases and indexes in DATA/<size> and reuse them next time"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install -y wrk")
