@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from flask import abort, request
 from sqlalchemy import Select, and_, case, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from showcase.dates import from_local, to_local
 from showcase.extensions import db
@@ -18,6 +18,9 @@ from showcase.visibility import is_published
 
 # Everything a row shows (cover, movements, the photos the pack's size counts), in a few queries.
 ROW_OPTIONS = (
+    defer(Story.body_md),  # a list never loads bodies
+    defer(Story.body_html),
+    defer(Story.broadcast_summary),
     selectinload(Story.cover),
     selectinload(Story.movements),
     selectinload(Story.locality),
