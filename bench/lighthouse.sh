@@ -65,7 +65,7 @@ shown = ["-" if s is None else f"{s * 100:.0f}" for s in scores]
 print(f"{sys.argv[2][:36]:36s} {shown[0]:>12s} {shown[1]:>14s} {shown[2]:>15s} {shown[3]:>6s}")
 def detail(audit):
     items = (audit.get("details") or {}).get("items") or []
-    shown = [i.get("url") or i.get("description") for i in items[:2]]
+    shown = [i.get("url") or (i.get("sourceLocation") or {}).get("url") or i.get("description") for i in items[:2]]
     shown = [x[:90] for x in shown if isinstance(x, str)]
     value = audit.get("displayValue") or ""
     return " — ".join(x for x in [value, *shown] if x)
