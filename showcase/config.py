@@ -93,6 +93,10 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "AGENCY": agency(env),
         "PER_PAGE": 12,
         "REGISTER_PER_PAGE": 25,
+        # the press office shown in the press room and in every press pack
+        "PRESS_EMAIL": env.get("PRESS_EMAIL", "bao-chi@thiduakhenthuong.haiphong.gov.vn"),
+        "PRESS_PHONE": env.get("PRESS_PHONE", "0225 3 000 000"),
+        "PRESS_CONTACT_SAMPLE": not (env.get("PRESS_EMAIL") or env.get("PRESS_PHONE")),
     }
     redis_url = env.get("REDIS_URL", "")
     site_https = settings["SITE_URL"].startswith("https://")

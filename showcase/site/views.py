@@ -16,6 +16,7 @@ from showcase.extensions import db
 from showcase.models import Field, Movement, Story, StoryStatus, story_movements, utcnow
 from showcase.services import preview as preview_links
 from showcase.site import listing, memo, params, queries, register, search_view
+from showcase.site import press_room as press_room_query
 
 bp = Blueprint("site", __name__, template_folder="templates")
 
@@ -112,18 +113,20 @@ def press_pack(slug: str):
 
 @bp.get("/bao-chi")
 def press_room():
-    latest = queries.latest_stories(12)
-    movements = db.session.scalars(select(Movement).order_by(Movement.start_year.desc(), Movement.id)).all()
-    by_movement = queries.stories_by_movement(movements, 3)
+    chosen = press_room_query.read_filter()
+    page = press_room_query.page(chosen, params.page_number(), per_page())
     embargoed: Sequence[Story] = []
-    if current_user.is_authenticated:
-        embargoed = db.session.scalars(
-            select(Story)
-            .where(Story.status == StoryStatus.IN_REVIEW, Story.publish_at > utcnow())
-            .order_by(Story.publish_at)
-        ).all()
+    if current_user.is_authenticated:  # partners and editors prepare what is coming
+        embargoed = press_room_query.embargoed()
     return render_template(
-        "site/press.html", latest=latest, by_movement=by_movement, embargoed=embargoed, contact=press.CONTACT
+        "site/press.html",
+        page=page,
+        chosen=chosen,
+        sizes={s.id: press.human_size(press.pack_size(s)) for s in page.items},
+        movement_choices=press_room_query.movement_choices(),
+        year_choices=press_room_query.year_choices(),
+        embargoed=[(s, preview_links.make_token(s)) for s in embargoed],
+        contact=press.contact(),
     )
 
 
