@@ -384,3 +384,18 @@ def test_the_editor_page_loads_its_script_with_the_nonce_and_no_inline_script(as
     new = as_role("a").get("/admin/stories/new/").get_data(as_text=True)
     assert "admin-editor.js" in new and 'data-autosave-url=""' in new
     assert [value for value, checked in _radios(new) if checked] == ["__None"]  # no cover chosen for them
+
+
+def test_the_details_page_puts_the_workflow_panel_first(as_role, make_story, people):
+    review = make_story(status=StoryStatus.IN_REVIEW, author=people["a"])
+    html = as_role("editor").get(f"/admin/stories/details/?id={review.id}").get_data(as_text=True)
+    assert html.index('id="workflow-title"') < html.index('class="table table-hover')
+    panel = _panel(html)
+    assert "Chờ duyệt" in panel and ">Duyệt và đăng</button>" in panel
+    assert "Đọc lại rồi «Duyệt và đăng»" in panel
+    assert f"/admin/stories/edit/?id={review.id}" in html  # an editor may edit it: the tab is there
+    published = make_story(author=people["a"])
+    html = as_role("a").get(f"/admin/stories/details/?id={published.id}").get_data(as_text=True)
+    assert html.index('id="workflow-title"') < html.index('class="table table-hover')
+    assert "Bài đã đăng. Muốn sửa gì, hãy nhắn biên tập viên Ban TĐ-KT." in _panel(html)
+    assert f"/admin/stories/edit/?id={published.id}" not in html  # no tab to a page they may not open

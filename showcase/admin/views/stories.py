@@ -116,6 +116,7 @@ class StoryView(HistoryMixin, SecureModelView):
         model = kwargs.get("model")
         if isinstance(model, Story):
             kwargs["story_state"] = editor.describe(model, me())
+            kwargs["story_editable"] = workflow.can_edit(model, me())
         form = kwargs.get("form")
         if template in (self.edit_template, self.create_template) and form is not None:
             kwargs["story_editor_page"] = self._editor_page(form, model if isinstance(model, Story) else None)
