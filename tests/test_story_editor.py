@@ -238,6 +238,106 @@ def test_only_a_draft_page_asks_for_autosave(as_role, draft, make_story, people)
     assert 'data-autosave-url=""' in page and "Tự lưu chỉ dùng cho bản nháp" in page
 
 
+# --- autosave of a story not saved yet ---------------------------------------------------------
+
+
+def _new_story(world, **changes):
+    values = {
+        "title": "Người giữ rừng ngập mặn Tiên Lãng",
+        "summary": "",
+        "body_md": "Ba mươi năm trồng đước ven biển.",
+        "field": world["field"],
+        "locality": world["ward"],
+    }
+    return values | changes
+
+
+def test_the_first_autosave_files_a_new_story_as_a_draft(make_world, people):
+    from showcase.services import stories, transaction
+
+    world = make_world()
+    with transaction():
+        story = stories.autosave(None, _new_story(world), by=people["a"])
+    assert story.id and story.status == StoryStatus.DRAFT and story.author_id == people["a"].id
+    assert story.slug == "nguoi-giu-rung-ngap-man-tien-lang" and len(revisions.history(story)) == 1
+    with transaction():
+        again = stories.autosave(story, _new_story(world, body_md="Ba mươi năm."), by=people["a"], seen=1)
+    assert again is story and story.body_md == "Ba mươi năm." and len(revisions.history(story)) == 2
+    assert db.session.scalar(db.select(db.func.count(Story.id))) == 1  # the same draft, not a second one
+
+
+def test_autosave_is_refused_for_anything_but_a_draft(make_world, make_story, people):
+    from showcase.services import stories
+    from showcase.services.errors import ServiceError
+
+    world = make_world()
+    review = make_story(status=StoryStatus.IN_REVIEW, author=people["a"], published_at=None)
+    published = make_story(author=people["editor"])
+    assert stories.can_autosave(None, people["a"])
+    assert not stories.can_autosave(review, people["a"]) and not stories.can_autosave(
+        published, people["editor"]
+    )
+    for story, by in ((review, people["a"]), (published, people["editor"])):
+        with pytest.raises(ServiceError, match="Chỉ bản nháp"):
+            stories.autosave(story, _new_story(world, title="Sửa"), by=by)
+    with pytest.raises(ServiceError, match="biểu mẫu"):  # a workflow field never comes in this way
+        stories.autosave(None, _new_story(world, status="published"), by=people["a"])
+    db.session.rollback()
+    assert db.session.get(Story, review.id).title != "Sửa"
+
+
+def _new_form(client):
+    return form_fields(client.get("/admin/stories/new/").get_data(as_text=True))
+
+
+def _choose(fields, world):
+    return _with(fields, field=str(world["field"].id), locality=str(world["ward"].id))
+
+
+def test_autosave_of_a_new_story_waits_for_what_a_draft_needs(as_role, make_world):
+    world = make_world()
+    client = as_role("a")
+    fields = _new_form(client)
+    early = client.post("/admin/stories/autosave", data=_with(fields, title="", body_md="Mở đầu."))
+    assert early.status_code == 422 and early.json["pending"]
+    assert early.json["error"] == (
+        "Chưa tự lưu: bài được tự lưu thành bản nháp khi đã có tiêu đề, lĩnh vực và địa phương."
+    )
+    half = client.post("/admin/stories/autosave", data=_with(fields, title="Người giữ rừng", body_md="x"))
+    assert half.status_code == 422 and half.json["error"].endswith("khi đã có lĩnh vực và địa phương.")
+    no_token = _choose(fields, world) | {"title": "Người giữ rừng", "csrf_token": ""}
+    assert client.post("/admin/stories/autosave", data=no_token).status_code == 400
+    assert db.session.scalar(db.select(db.func.count(Story.id))) == 0  # nothing filed
+
+
+def test_autosave_of_a_new_story_files_it_and_the_page_goes_on_editing_it(as_role, make_world, people):
+    world = make_world()
+    client = as_role("a")
+    page = client.get("/admin/stories/new/?url=/admin/").get_data(as_text=True)
+    assert 'data-autosave-url="/admin/stories/autosave?url=/admin/"' in page
+    fields = form_fields(page)
+    data = _choose(fields, world) | {"title": "Người giữ rừng", "body_md": "Ba mươi năm trồng đước."}
+    response = client.post("/admin/stories/autosave?url=/admin/", data=data)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    story = db.session.get(Story, response.json["id"])
+    assert story.status == StoryStatus.DRAFT and story.author_id == people["a"].id
+    assert story.body_md == "Ba mươi năm trồng đước." and len(revisions.history(story)) == 1
+    assert response.json["autosave_url"] == f"/admin/stories/autosave/{story.id}"
+    assert response.json["edit_url"] == f"/admin/stories/edit/?id={story.id}&url=/admin/"
+    assert re.fullmatch(r"\d\d:\d\d", response.json["saved_at"])
+    # the next autosave and «Lưu» go to the draft (from the version returned): still one story
+    more = data | {"body_md": "Ba mươi năm trồng đước ven biển.", "seen": str(response.json["version"])}
+    again = client.post(response.json["autosave_url"], data=more)
+    assert again.status_code == 200, again.get_data(as_text=True)
+    saved = client.post(
+        response.json["edit_url"], data=more | {"body_md": "Viết xong.", "seen": str(again.json["version"])}
+    )
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("/admin/")
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count(Story.id))) == 1
+    assert db.session.get(Story, story.id).body_md == "Viết xong."
+
+
 # --- the cover grid and its alt text ----------------------------------------------------------------
 
 
@@ -382,7 +482,7 @@ def test_the_editor_page_loads_its_script_with_the_nonce_and_no_inline_script(as
     assert "nonce=" in tag
     assert "onclick=" not in _panel(html)
     new = as_role("a").get("/admin/stories/new/").get_data(as_text=True)
-    assert "admin-editor.js" in new and 'data-autosave-url=""' in new
+    assert "admin-editor.js" in new and 'data-autosave-url="/admin/stories/autosave"' in new
     assert [value for value, checked in _radios(new) if checked] == ["__None"]  # no cover chosen for them
 
 

@@ -13,7 +13,7 @@ from showcase.admin.views.base import folded
 from showcase.dates import to_local
 from showcase.extensions import db
 from showcase.models import MediaAsset, Story, StoryStatus, User
-from showcase.services import media, workflow
+from showcase.services import media
 
 S = StoryStatus
 PREVIEW_LIMIT = 200_000  # characters of Markdown the live preview renders (a long story is ~30,000)
@@ -95,13 +95,6 @@ def _next_step(story: Story, user: User, scheduled: bool) -> str:
     if story.status == S.ARCHIVED:
         return "Bài đã gỡ khỏi trang công khai. Bấm «Duyệt và đăng» để đăng lại."
     return "Bài đã thu hồi và lý do được công bố; không còn thao tác nào."
-
-
-def can_autosave(story: Story | None, user: User) -> bool:
-    """Autosave keeps a draft safe while it is written; it never saves a story already in review
-    (a partner's edit would send it back to the queue) or on the public site (half a sentence
-    would go live)."""
-    return story is not None and story.status == S.DRAFT and workflow.can_edit(story, user)
 
 
 # --- photos --------------------------------------------------------------------------------

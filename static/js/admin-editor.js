@@ -305,6 +305,14 @@
     return new URLSearchParams(data).toString();
   }
   var saved = fields();
+  function filed(result) {
+    // a new story is now a draft: the page goes on as that draft's editor, so «Lưu» updates it
+    // (never files a second one) and a reload opens it
+    autosaveUrl = result.autosave_url;
+    wrapper.setAttribute("data-autosave-url", autosaveUrl);
+    form.action = result.edit_url;
+    if (window.history && history.replaceState) history.replaceState(null, "", result.edit_url);
+  }
   function autosave(keepalive) {
     if (stopped || submitting || inFlight) return inFlight;
     var now = fields();
@@ -314,12 +322,14 @@
       return answer(response).then(function (result) {
         saved = now;
         if (response.ok && result.version) {
-          seen.value = result.version; // the next save starts from what autosave stored
-          status.textContent = "Đã tự lưu lúc " + result.saved_at + ".";
+          if (seen) seen.value = result.version; // the next save starts from what autosave stored
+          if (result.edit_url) filed(result);
+          status.textContent = (result.edit_url ? "Đã tự lưu thành bản nháp lúc " : "Đã tự lưu lúc ") +
+            result.saved_at + ".";
           status.classList.remove("text-danger");
           return;
         }
-        status.classList.add("text-danger");
+        status.classList.toggle("text-danger", !result.pending); // pending: waiting for the choices
         if (result.stale || result.stop) {
           stopped = true;
           status.textContent = "Đã ngừng tự lưu: " + result.error;

@@ -67,6 +67,23 @@ def _saved(work: Callable[[], Any]) -> tuple[Response, int] | None:
     return None
 
 
+# what a new story needs before autosave can file it as a draft (the database requires them)
+FIRST_AUTOSAVE = ("title", "field", "locality")
+
+
+def _not_yet(form, new: bool = False) -> tuple[Response, int]:
+    """Why an autosave did not happen, in words: what a new story still lacks (`pending`: not an
+    error, the page waits for it), or each field's refusal."""
+    if new and form.errors and set(form.errors) <= set(FIRST_AUTOSAVE):
+        missing = [form[name].label.text.lower() for name in FIRST_AUTOSAVE if name in form.errors]
+        wanted = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " và " + missing[-1]
+        return _json_error(
+            422, f"Chưa tự lưu: bài được tự lưu thành bản nháp khi đã có {wanted}.", pending=True
+        )
+    problems = [f"{form[name].label.text}: {errors[0]}" for name, errors in form.errors.items()]
+    return _json_error(422, "Chưa tự lưu được — " + "; ".join(problems))
+
+
 class StoryView(HistoryMixin, SecureModelView):
     roles = STAFF
     owner = "author_id"
@@ -92,15 +109,16 @@ class StoryView(HistoryMixin, SecureModelView):
         "broadcast_summary": "Bản tin 60 giây",
         "slug": "Đường dẫn (slug)",
     }
+    # the choices a draft needs come first: autosave files a new story once they are made
     form_columns = (
         "title",
         "slug",
+        "field",
+        "locality",
         "summary",
         "body_md",
         "exemplars",
         "movements",
-        "field",
-        "locality",
         "byline",
         "broadcast_summary",
         "cover",
@@ -135,13 +153,15 @@ class StoryView(HistoryMixin, SecureModelView):
             "per_second": readout.SYLLABLES_PER_SECOND,
             "covers": covers,
             "chosen": next((c for c in covers if chosen is not None and c.id == chosen.id), None),
-            "autosave_url": (
-                url_for(".autosave_view", story_id=story.id)
-                if story is not None and editor.can_autosave(story, me())
-                else ""
-            ),
-            "autosave_off": story is not None and not editor.can_autosave(story, me()),
+            "autosave_url": self._autosave_url(story) if stories.can_autosave(story, me()) else "",
+            "autosave_off": not stories.can_autosave(story, me()),
+            "is_new": story is None,
         }
+
+    def _autosave_url(self, story: Story | None) -> str:
+        if story is None:  # the page the create form returns to, once the draft is filed
+            return url_for(".autosave_new_view", url=get_redirect_target())
+        return url_for(".autosave_view", story_id=story.id)
 
     @expose("/preview-markdown", methods=("POST",))
     def markdown_preview_view(self):
@@ -165,17 +185,38 @@ class StoryView(HistoryMixin, SecureModelView):
         story = self.get_one(story_id)  # another partner's story: 404
         if not workflow.can_edit(story, me()):
             return _json_error(403, "Bạn không sửa được bài này nên không tự lưu được.", stop=True)
-        if not editor.can_autosave(story, me()):
+        if not stories.can_autosave(story, me()):
             return _json_error(409, "Chỉ bản nháp được tự lưu; hãy bấm «Lưu» để lưu bài này.", stop=True)
         form = self.edit_form(obj=story)
         if not self.validate_form(form):
-            problems = [f"{form[name].label.text}: {errors[0]}" for name, errors in form.errors.items()]
-            return _json_error(422, "Chưa tự lưu được — " + "; ".join(problems))
+            return _not_yet(form)
         seen = _number(form.seen.data or "")
-        refused = _saved(lambda: stories.update(story, self.form_values(form), by=me(), seen=seen))
+        refused = _saved(lambda: stories.autosave(story, self.form_values(form), by=me(), seen=seen))
         if refused is not None:
             return refused
         return jsonify(version=story.version, saved_at=f"{to_local(utcnow()):%H:%M}")
+
+    @expose("/autosave", methods=("POST",))
+    def autosave_new_view(self):
+        """Autosave of a story not saved yet: once it has a title, a field and a locality, the first
+        autosave files it as a draft and answers where the page goes on editing it; until then it
+        says what is missing and keeps nothing."""
+        form = self.create_form()
+        if not self.validate_form(form):
+            return _not_yet(form, new=True)
+        created: list[Story] = []
+        refused = _saved(lambda: created.append(stories.autosave(None, self.form_values(form), by=me())))
+        if refused is not None:
+            return refused
+        story = created[0]
+        back = request.args.get("url") or url_for(".index_view")
+        return jsonify(
+            id=story.id,
+            version=story.version,
+            saved_at=f"{to_local(utcnow()):%H:%M}",
+            autosave_url=url_for(".autosave_view", story_id=story.id),
+            edit_url=url_for(".edit_view", id=story.id, url=back),
+        )
 
     @expose("/photo-alt", methods=("POST",))
     def photo_alt_view(self):
