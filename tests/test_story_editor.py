@@ -371,6 +371,61 @@ def test_the_cover_is_a_grid_of_thumbnails_with_the_stored_one_checked(as_role, 
     assert [value for value, checked in radios if checked] == ["__None"]
 
 
+@pytest.fixture
+def library(ctx):
+    """A library of 130 photos (rows only: paging reads the texts, not the images); the oldest
+    is the one a search should find."""
+    assets = []
+    for n in range(130):
+        alt = "Cầu Hoàng Văn Thụ lúc hoàng hôn" if n == 0 else f"Ảnh tư liệu số {n}"
+        assets.append(
+            MediaAsset(
+                file=f"{n:02x}/{n:064x}.jpg"[-70:],
+                sha256=f"{n:064x}",
+                original_name=f"anh-{n:03d}.jpg",
+                content_type="image/jpeg",
+                width=800,
+                height=600,
+                alt_text=alt,
+            )
+        )
+    db.session.add_all(assets)
+    db.session.commit()
+    return assets
+
+
+def test_the_cover_grid_pages_through_a_large_library(as_role, library):
+    from showcase.admin.editor import COVER_PAGE
+
+    client = as_role("a")
+    html = client.get("/admin/stories/new/").get_data(as_text=True)
+    newest = sorted((a.id for a in library), reverse=True)
+    assert [int(v) for v, _ in _radios(html) if v != "__None"] == newest[:COVER_PAGE]
+    assert f"Đang hiện {COVER_PAGE} ảnh mới nhất; thư viện còn nhiều ảnh khác." in html
+    assert f'data-offset="{COVER_PAGE}"' in html and "Cầu Hoàng Văn Thụ" not in html
+    seen, offset, more = newest[:COVER_PAGE], COVER_PAGE, True
+    while more:
+        page = client.get(f"/admin/stories/cover-choices?offset={offset}").json
+        assert len(page["items"]) <= COVER_PAGE
+        seen += [item["id"] for item in page["items"]]
+        offset, more = page["offset"], page["more"]
+    assert seen == newest  # every photo once, newest first, nothing skipped or repeated
+    found = client.get("/admin/stories/cover-choices?q=cau hoang van thu&offset=0").json
+    assert [i["id"] for i in found["items"]] == [library[0].id] and not found["more"]
+    assert found["items"][0]["alt"] == "Cầu Hoàng Văn Thụ lúc hoàng hôn"
+    twelve = client.get("/admin/stories/cover-choices?q=tu lieu so 12").json["items"]
+    assert [i["name"] for i in twelve] == [f"anh-{n}.jpg" for n in range(129, 119, -1)] + ["anh-012.jpg"]
+    assert client.get("/admin/stories/cover-choices?offset=x").status_code == 400
+
+
+def test_the_chosen_cover_shows_first_however_old(as_role, make_story, people, library):
+    from showcase.admin.editor import COVER_PAGE
+
+    story = make_story(author=people["editor"], cover=library[0])
+    radios = _radios(as_role("editor").get(f"/admin/stories/edit/?id={story.id}").get_data(as_text=True))
+    assert radios[1] == (str(library[0].id), " checked") and len(radios) == COVER_PAGE + 2
+
+
 def test_choosing_a_cover_from_the_grid_saves_it(as_role, make_story, people, photos):
     client = as_role("editor")
     story = make_story(author=people["editor"], cover=None)

@@ -14,10 +14,6 @@
   var PREVIEW_DELAY = 600;
   var AUTOSAVE_EVERY = 30000;
 
-  function fold(s) {
-    return (s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d")
-      .replace(/Đ/g, "D").toLowerCase();
-  }
   function post(url, data, options) {
     data.set("csrf_token", csrf ? csrf.value : "");
     return fetch(url, Object.assign({
@@ -233,23 +229,82 @@
   // --- cover: filter the grid, show and edit the chosen photo's alt text ----------------------
   var coverField = form.querySelector(".cover-field");
   if (coverField) {
+    // the grid holds a page of the library: search it on the server, or load the next page
+    var grid = coverField.querySelector(".cover-grid");
     var filter = coverField.querySelector(".cover-filter");
+    var count = coverField.querySelector(".cover-count");
+    var more = coverField.querySelector(".cover-more");
+    var choicesUrl = coverField.getAttribute("data-choices-url");
+    var filterTimer = null;
+    var asked = 0;
+    var offset = Number(more.getAttribute("data-offset")) || 0;
+    coverField.querySelector(".cover-search").hidden = false;
+    more.hidden = more.hasAttribute("data-done");
+    if (!more.hidden) count.textContent += " Tìm theo mô tả hoặc bấm «Xem thêm ảnh».";
+    function option(item) {
+      var label = document.createElement("label");
+      label.className = "cover-option";
+      var radio = document.createElement("input");
+      radio.type = "radio"; radio.name = "cover"; radio.value = item.id;
+      radio.setAttribute("data-alt", item.alt || "");
+      radio.setAttribute("data-version", item.version);
+      radio.setAttribute("data-editable", item.editable ? "yes" : "no");
+      var img = document.createElement("img");
+      img.src = item.thumb; img.alt = ""; img.width = item.width; img.height = item.height;
+      img.loading = "lazy";
+      var name = document.createElement("span");
+      name.className = "cover-label";
+      name.textContent = item.alt || item.name || "Ảnh chưa có mô tả";
+      label.append(radio, img, name);
+      return label;
+    }
+    function shown() { // the photos in the grid now, by id
+      var ids = {};
+      grid.querySelectorAll("input[name=cover]").forEach(function (r) { ids[r.value] = true; });
+      return ids;
+    }
+    function loadCovers(fresh) {
+      var query = filter.value.trim();
+      var mine = ++asked;
+      var url = choicesUrl + "?q=" + encodeURIComponent(query) + "&offset=" + (fresh ? 0 : offset);
+      count.textContent = "Đang tìm ảnh…";
+      more.disabled = true;
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(answer).then(function (result) {
+          if (mine !== asked) return; // a newer search is on its way
+          more.disabled = false;
+          if (result.error) { count.textContent = result.error; return; }
+          if (fresh) { // keep «no cover» and the photo chosen now, whatever the search finds
+            grid.querySelectorAll(".cover-option:not(.cover-none)").forEach(function (o) {
+              if (!o.querySelector("input").checked) o.remove();
+            });
+          }
+          var have = shown();
+          result.items.forEach(function (item) { if (!have[item.id]) grid.append(option(item)); });
+          offset = result.offset;
+          more.hidden = !result.more;
+          var found = grid.querySelectorAll(".cover-option:not(.cover-none)").length;
+          count.textContent = query && !result.items.length && fresh
+            ? "Không có ảnh nào khớp «" + query + "»."
+            : "Đang hiện " + found + " ảnh" + (query ? " khớp «" + query + "»" : "") +
+              (result.more ? "; còn nữa: bấm «Xem thêm ảnh»." : ".");
+        }).catch(function () {
+          if (mine === asked) { more.disabled = false; count.textContent = "Không tải được ảnh (mất kết nối?)."; }
+        });
+    }
+    filter.addEventListener("input", function () {
+      clearTimeout(filterTimer);
+      filterTimer = setTimeout(function () { loadCovers(true); }, 300);
+    });
+    filter.addEventListener("keydown", function (e) { if (e.key === "Enter") e.preventDefault(); });
+    more.addEventListener("click", function () { loadCovers(false); });
+
     var altBox = coverField.querySelector(".cover-alt");
     var altText = altBox.querySelector(".cover-alt-text");
     var altFallback = altBox.querySelector(".cover-alt-fallback");
     var altEdit = altBox.querySelector(".cover-alt-edit");
     var altInput = altBox.querySelector("#cover-alt-input");
     var altStatus = altBox.querySelector(".cover-alt-status");
-    filter.hidden = false;
-    filter.addEventListener("input", function () {
-      var wanted = fold(filter.value).split(/\s+/).filter(Boolean);
-      coverField.querySelectorAll(".cover-option[data-search]").forEach(function (option) {
-        var hay = fold(option.getAttribute("data-search"));
-        var checked = option.querySelector("input").checked;
-        option.hidden = !checked && !wanted.every(function (w) { return hay.indexOf(w) >= 0; });
-      });
-    });
-    filter.addEventListener("keydown", function (e) { if (e.key === "Enter") e.preventDefault(); });
     var chosen = function () { return coverField.querySelector("input[name=cover]:checked"); };
     var showAlt = function () {
       var radio = chosen();

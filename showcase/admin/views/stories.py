@@ -145,13 +145,14 @@ class StoryView(HistoryMixin, SecureModelView):
         photos to choose a cover from, and where its scripts post."""
         body = form.body_md.data or ""
         chosen = form.cover.data if isinstance(form.cover.data, MediaAsset) else None
-        covers = editor.cover_choices(me(), chosen)
+        covers, next_covers = editor.cover_choices(me(), chosen)
         return {
             "preview_html": render_markdown(body),  # sanitised: the only HTML the page marks safe
             "counts": readout.counts(body, form.broadcast_summary.data or ""),
             "limit": readout.READOUT_LIMIT_SECONDS,
             "per_second": readout.SYLLABLES_PER_SECOND,
             "covers": covers,
+            "next_covers": next_covers,
             "chosen": next((c for c in covers if chosen is not None and c.id == chosen.id), None),
             "autosave_url": self._autosave_url(story) if stories.can_autosave(story, me()) else "",
             "autosave_off": not stories.can_autosave(story, me()),
@@ -171,6 +172,18 @@ class StoryView(HistoryMixin, SecureModelView):
         if len(body) > editor.PREVIEW_LIMIT:
             return _json_error(413, f"Bài dài quá {editor.PREVIEW_LIMIT:,} ký tự nên không xem trước được.")
         return jsonify(html=render_markdown(body), words=readout.words(body))
+
+    @expose("/cover-choices")
+    def cover_choices_view(self):
+        """A page of the cover grid (JSON): library photos searched by text, `offset` photos in."""
+        query = request.args.get("q", "")[:200]
+        offset = _number(request.args.get("offset", "0"))
+        if offset is None:
+            return _json_error(400, "Vị trí trang ảnh không hợp lệ.")
+        assets, more = editor.library_page(query, offset)
+        return jsonify(
+            items=[editor.photo_item(a, me()) for a in assets], more=more, offset=offset + len(assets)
+        )
 
     @expose("/media-picker")
     def media_picker_view(self):
