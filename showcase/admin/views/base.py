@@ -220,6 +220,7 @@ class SecureModelView(Guarded, ModelView):
     A view says how through `create`, `update` and `remove`; each calls one service function."""
 
     form_base_class = AdminForm
+    list_template = "admin/list.html"
     # lists and details show times in Vietnam time, dates as dd/mm/yyyy (columns store UTC)
     column_type_formatters = {
         **typefmt.BASE_FORMATTERS,
