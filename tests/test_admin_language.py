@@ -58,6 +58,17 @@ ENGLISH = [
     "false",
     "None",
     "Toggle navigation",
+    # column names Flask-Admin makes from a column without a label ("Created At", "Body Html")
+    "Created At",
+    "Updated At",
+    "Html",
+    "Version",
+    "Epoch",
+    "Comment",
+    "Reason",
+    "Hash",
+    "Sha256",
+    "Id",
 ]
 MACHINE = [
     "Kỷ lục",

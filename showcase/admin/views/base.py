@@ -42,6 +42,12 @@ from showcase.services.errors import ServiceError, StaleError
 
 ADMIN, EDITOR, PARTNER = UserRole.ADMIN, UserRole.EDITOR, UserRole.PARTNER
 STAFF = (ADMIN, EDITOR, PARTNER)
+COMMON_LABELS = {
+    "created_at": "Tạo lúc",
+    "updated_at": "Cập nhật",
+    "review_comment": "Nhận xét của biên tập viên",
+    "retraction_reason": "Lý do thu hồi",
+}
 CHOOSE = "— chọn —"
 NONE = "— không có —"
 STALE = StaleError(None)  # the message when the database refuses a save made from an old version
@@ -221,6 +227,17 @@ class SecureModelView(Guarded, ModelView):
 
     form_base_class = AdminForm
     list_template = "admin/list.html"
+    # the details page shows what people wrote and chose, not the machinery: the version counter,
+    # the HTML rendered from Markdown, the counters that end previews and sessions, the hash
+    column_details_exclude_list = (
+        "version",
+        "body_html",
+        "bio_html",
+        "preview_epoch",
+        "session_epoch",
+        "password_hash",
+        "sha256",
+    )
     # lists and details show times in Vietnam time, dates as dd/mm/yyyy (columns store UTC)
     column_type_formatters = {
         **typefmt.BASE_FORMATTERS,
@@ -244,6 +261,8 @@ class SecureModelView(Guarded, ModelView):
     column_default_sort: Any = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # the columns many models share, named once (Flask-Admin would print "Created At")
+        self.column_labels = COMMON_LABELS | (self.column_labels or {})
         super().__init__(*args, **kwargs)
         if self.column_default_sort is None:
             self.column_default_sort = self.default_sort()

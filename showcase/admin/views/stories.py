@@ -11,6 +11,7 @@ from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.helpers import get_redirect_target
+from markupsafe import Markup
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
@@ -123,6 +124,37 @@ class StoryView(HistoryMixin, SecureModelView):
         "broadcast_summary",
         "cover",
     )
+    column_details_list = (
+        "title",
+        "status",
+        "author",
+        "field",
+        "locality",
+        "exemplars",
+        "movements",
+        "summary",
+        "body_md",
+        "byline",
+        "broadcast_summary",
+        "cover",
+        "published_at",
+        "publish_at",
+        "featured",
+        "review_comment",
+        "retraction_reason",
+        "slug",
+        "created_at",
+        "updated_at",
+    )
+    # long texts keep their paragraphs (escaped by Markup.format: shown, never run)
+    column_formatters_detail = {
+        name: (
+            lambda view, context, model, name: Markup('<div class="details-text">{}</div>').format(
+                getattr(model, name)
+            )
+        )
+        for name in ("summary", "body_md", "broadcast_summary", "review_comment")
+    }
     form_extra_fields = {"slug": optional_slug()}
     required_choices = {"field": None, "locality": None}
     form_widget_args = {"body_md": {"rows": 18}, "summary": {"rows": 3}, "broadcast_summary": {"rows": 5}}
