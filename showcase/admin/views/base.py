@@ -259,6 +259,7 @@ class SecureModelView(Guarded, ModelView):
     required_choices: dict[str, Callable[[], Any] | None] = {}
     # a view that names no sort lists the most recently changed rows first (see default_sort)
     column_default_sort: Any = None
+    column_labels: dict[str, str] | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # the columns many models share, named once (Flask-Admin would print "Created At")
