@@ -503,5 +503,6 @@ class HistoryMixin:
                 raise ServiceError("Không có phiên bản này.")
             revisions.restore(record, revision, by=me())
 
-        attempt(work, f"Đã khôi phục phiên bản #{revision_id}.")
+        saved_at = format_datetime(revision.created_at) if revision is not None else ""
+        attempt(work, f"Đã khôi phục phiên bản lưu lúc {saved_at}.")
         return redirect(url_for(".history_view", record_id=record_id))
