@@ -278,12 +278,13 @@
             grid.querySelectorAll(".cover-option:not(.cover-none)").forEach(function (o) {
               if (!o.querySelector("input").checked) o.remove();
             });
+            grid.scrollTop = 0;
           }
           var have = shown();
           result.items.forEach(function (item) { if (!have[item.id]) grid.append(option(item)); });
           offset = result.offset;
           more.hidden = !result.more;
-          var found = grid.querySelectorAll(".cover-option:not(.cover-none)").length;
+          var found = offset; // the photos listed so far (the chosen one stays even when it does not match)
           count.textContent = query && !result.items.length && fresh
             ? "Không có ảnh nào khớp «" + query + "»."
             : "Đang hiện " + found + " ảnh" + (query ? " khớp «" + query + "»" : "") +
