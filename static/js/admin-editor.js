@@ -348,12 +348,12 @@
 
   // --- autosave of a draft -----------------------------------------------------------------
   var autosaveUrl = wrapper.getAttribute("data-autosave-url");
-  if (!autosaveUrl) return;
   var seen = form.querySelector("input[name=seen]");
   var status = form.querySelector(".autosave-status");
   var inFlight = null;
-  var stopped = false;
+  var stopped = !autosaveUrl;
   var submitting = false;
+  var refused = false; // the last autosave was answered with a refusal: what is typed is not kept
   function fields() { // what a save would post, without the token and version
     var data = new FormData(form);
     data.delete("csrf_token");
@@ -377,7 +377,8 @@
     inFlight = post(autosaveUrl, data, keepalive ? { keepalive: true } : {}).then(function (response) {
       return answer(response).then(function (result) {
         saved = now;
-        if (response.ok && result.version) {
+        refused = !(response.ok && result.version);
+        if (!refused) {
           if (seen) seen.value = result.version; // the next save starts from what autosave stored
           if (result.edit_url) filed(result);
           status.textContent = (result.edit_url ? "Đã tự lưu thành bản nháp lúc " : "Đã tự lưu lúc ") +
@@ -398,10 +399,12 @@
     }).then(function () { inFlight = null; });
     return inFlight;
   }
-  setInterval(function () { autosave(false); }, AUTOSAVE_EVERY);
-  document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden") autosave(true); // a tab closed loses nothing
-  });
+  if (autosaveUrl) {
+    setInterval(function () { autosave(false); }, AUTOSAVE_EVERY);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") autosave(true); // a tab closed loses nothing
+    });
+  }
   form.addEventListener("submit", function (e) {
     if (inFlight) { // wait for the autosave, then save from the version it stored
       e.preventDefault();
@@ -410,5 +413,24 @@
       return;
     }
     submitting = true;
+  });
+
+  // --- the workflow buttons (forms of their own, above) never drop what is typed -------------
+  // «Gửi duyệt» or «Duyệt và đăng» act on the saved story: a draft's changes are saved first; a
+  // story autosave does not keep asks before its changes are left behind
+  document.querySelectorAll("form.workflow-form").forEach(function (flow) {
+    flow.addEventListener("submit", function (e) {
+      if (fields() === saved && !refused && !inFlight) return;
+      e.preventDefault();
+      if (stopped) {
+        if (window.confirm("Bài có chỗ sửa chưa lưu. Bấm «OK» để tiếp tục mà bỏ những chỗ sửa ấy, " +
+            "hoặc «Hủy» rồi bấm «Lưu» ở cuối trang để giữ chúng.")) flow.submit();
+        return;
+      }
+      Promise.resolve(autosave(false) || inFlight).then(function () {
+        if (fields() === saved && !refused) { flow.submit(); return; }
+        status.scrollIntoView({ block: "center" });
+      });
+    });
   });
 })();

@@ -117,10 +117,10 @@ def test_changes_requested_fixed_and_compared(live_server, live_env, browser, ed
     partner.fill(
         "#body_md", "Cô Lan ra đảo năm 2015.\n\nLớp học có mười hai học viên, nay chín người đã biết đọc."
     )
-    partner.click("[name=_continue_editing]")
-    partner.wait_for_url("**/admin/stories/edit/**")
-    partner.click("form.workflow-form button:has-text('Gửi duyệt')")
-    partner.wait_for_load_state("load")
+    # «Gửi duyệt» straight after typing, without «Lưu»: the change is saved first, not dropped
+    with partner.expect_navigation():
+        partner.click("form.workflow-form button:has-text('Gửi duyệt')")
+    assert "nay chín người đã biết đọc." in partner.input_value("#body_md")
     assert "Chờ duyệt" in partner.inner_text("section.workflow")
     assert "biết đọc, biết viết" not in partner.inner_text("section.workflow")
     shoot(partner, "partner-resubmitted")
