@@ -554,3 +554,17 @@ def test_the_details_page_puts_the_workflow_panel_first(as_role, make_story, peo
     assert html.index('id="workflow-title"') < html.index('class="table table-hover')
     assert "Bài đã đăng. Muốn sửa gì, hãy nhắn biên tập viên Ban TĐ-KT." in _panel(html)
     assert f"/admin/stories/edit/?id={published.id}" not in html  # no tab to a page they may not open
+
+
+def test_a_list_row_offers_only_the_buttons_this_person_may_use(as_role, make_story, people):
+    draft = make_story(status=StoryStatus.DRAFT, author=people["a"], published_at=None)
+    review = make_story(status=StoryStatus.IN_REVIEW, author=people["a"], published_at=None)
+    published = make_story(author=people["a"])
+    html = as_role("a").get("/admin/stories/").get_data(as_text=True)
+    deletable = set(re.findall(r'<input id="id" name="id" type="hidden" value="(\d+)"', html))
+    editable = set(re.findall(r'href="/admin/stories/edit/\?id=(\d+)', html))
+    assert deletable == {str(draft.id)}  # a partner deletes only their own draft
+    assert editable == {str(draft.id), str(review.id)}  # and edits drafts and stories in review
+    assert f"/admin/stories/details/?id={published.id}" in html  # the rest they can still open
+    html = as_role("editor").get("/admin/stories/").get_data(as_text=True)
+    assert len(set(re.findall(r'<input id="id" name="id" type="hidden" value="(\d+)"', html))) == 3

@@ -77,9 +77,14 @@ def update(story: Story, values: dict[str, Any], by: User, seen: int | None = No
     return changed
 
 
+def can_delete(story: Story, by: User) -> bool:
+    """Editors delete any story; a partner only their own draft."""
+    return by.is_editor or (story.author_id == by.id and story.status == StoryStatus.DRAFT)
+
+
 def delete(story: Story, by: User) -> None:
     """Move a story to the trash: editors any story, a partner only their own draft."""
-    if not by.is_editor and not (story.author_id == by.id and story.status == StoryStatus.DRAFT):
+    if not can_delete(story, by):
         raise ServiceError("Bạn chỉ xóa được bản nháp của chính mình.")
     trash.discard(story, by=by)
 

@@ -379,6 +379,10 @@ class SecureModelView(Guarded, ModelView):
             abort(404)
         return record
 
+    def row_action_allowed(self, action: Any, record: Any) -> bool:
+        """Whether a list row shows this button (view, edit, delete) to this person."""
+        return True
+
     def can_see(self, record) -> bool:
         return self.owner is None or me().is_editor or getattr(record, self.owner) == me().id
 

@@ -11,6 +11,7 @@ from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.helpers import get_redirect_target
+from flask_admin.model.template import DeleteRowAction, EditRowAction
 from markupsafe import Markup
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -349,6 +350,13 @@ class StoryView(HistoryMixin, SecureModelView):
     def _back(self, story: Story) -> str:
         view = ".edit_view" if workflow.can_edit(story, me()) else ".details_view"
         return get_redirect_target() or url_for(view, id=story.id)
+
+    def row_action_allowed(self, action: Any, record: Any) -> bool:
+        if isinstance(action, EditRowAction):
+            return workflow.can_edit(record, me())
+        if isinstance(action, DeleteRowAction):
+            return stories.can_delete(record, me())
+        return True
 
     def is_action_allowed(self, name: str) -> bool:
         if name in workflow.TRANSITIONS:
