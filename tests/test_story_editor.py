@@ -568,3 +568,15 @@ def test_a_list_row_offers_only_the_buttons_this_person_may_use(as_role, make_st
     assert f"/admin/stories/details/?id={published.id}" in html  # the rest they can still open
     html = as_role("editor").get("/admin/stories/").get_data(as_text=True)
     assert len(set(re.findall(r'<input id="id" name="id" type="hidden" value="(\d+)"', html))) == 3
+
+
+def test_lists_say_scheduled_and_name_the_author_by_name(as_role, make_story, people):
+    from datetime import datetime
+
+    make_story(status=StoryStatus.IN_REVIEW, author=people["a"], publish_at=datetime(2030, 5, 20, 1, 0))
+    make_story(status=StoryStatus.IN_REVIEW, author=people["a"], published_at=None)
+    html = as_role("editor").get("/admin/stories/").get_data(as_text=True)
+    statuses = re.findall(r'<td class="col-status">\s*(.*?)\s*</td>', html, re.S)
+    assert sorted(statuses) == ["Chờ duyệt", "Đã hẹn giờ"]
+    authors = re.findall(r'<td class="col-author">\s*(.*?)\s*</td>', html, re.S)
+    assert authors == ["Người a (Báo Hải Phòng)"] * 2 and "a@haiphong.test" not in html

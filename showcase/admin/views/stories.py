@@ -86,6 +86,21 @@ def _not_yet(form, new: bool = False) -> tuple[Response, int]:
     return _json_error(422, "Chưa tự lưu được — " + "; ".join(problems))
 
 
+def _status(view, context, model: Story, name: str) -> str:
+    """The status in words; a story in review with a time set is scheduled, not waiting."""
+    if model.status == StoryStatus.IN_REVIEW and model.publish_at is not None:
+        return "Đã hẹn giờ"
+    return model.status.label
+
+
+def _author(view, context, model: Story, name: str) -> str:
+    """The author by name and newsroom, not by email."""
+    author = model.author
+    if author is None:
+        return "—"
+    return f"{author.name} ({author.organisation})" if author.organisation else author.name
+
+
 class StoryView(HistoryMixin, SecureModelView):
     roles = STAFF
     owner = "author_id"
@@ -147,8 +162,9 @@ class StoryView(HistoryMixin, SecureModelView):
         "created_at",
         "updated_at",
     )
+    column_formatters = {"status": _status, "author": _author}
     # long texts keep their paragraphs (escaped by Markup.format: shown, never run)
-    column_formatters_detail = {
+    column_formatters_detail = column_formatters | {
         name: (
             lambda view, context, model, name: Markup('<div class="details-text">{}</div>').format(
                 getattr(model, name)
