@@ -477,9 +477,11 @@ def test_revisions_diff_and_restore(as_role, stories, make_world, csrf):
         client.post(f"/admin/stories/edit/?id={sa.id}", data=edit_story(client, sa, world, title=title))
     assert reload(sa).title == "Phiên bản ba"
     history = client.get(f"/admin/stories/history/{sa.id}").get_data(as_text=True)
-    ids = [int(i) for i in re.findall(r"<td>#(\d+)", history)]
+    select = re.search(r'<select id="rev-b".*?</select>', history, re.S).group(0)
+    ids = [int(i) for i in re.findall(r'<option value="(\d+)"', select)]  # newest first
     # the story was made without a revision: its first edit also kept what it was before
     assert len(ids) == 3 and "Khôi phục phiên bản này" in history
+    assert re.findall(r"<td>(Bản \d+)", history) == ["Bản 3", "Bản 2", "Bản 1"]  # numbers, not ids
     diff = client.get(f"/admin/stories/history/{sa.id}/diff?a={ids[1]}&b={ids[0]}").get_data(as_text=True)
     diff = re.sub(r"<[^>]+>", "", diff)  # the changed words are marked <del>/<ins>
     assert "Phiên bản hai" in diff and "Phiên bản ba" in diff
@@ -491,7 +493,7 @@ def test_revisions_diff_and_restore(as_role, stories, make_world, csrf):
     assert response.status_code == 302
     assert reload(sa).title == "Phiên bản hai"
     again = client.get(f"/admin/stories/history/{sa.id}").get_data(as_text=True)
-    assert len(re.findall(r"<td>#(\d+)", again)) == 4  # restoring made a new revision
+    assert re.findall(r"<td>(Bản \d+)", again)[0] == "Bản 4"  # restoring made a new revision
     assert db.session.scalar(db.select(AuditLog).filter_by(action="restore", object_id=sa.id))
 
 

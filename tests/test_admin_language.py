@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 from datetime import date
 from html.parser import HTMLParser
+from pathlib import Path
 
+import flask_admin
 import pytest
 from flask import current_app
 
@@ -56,6 +58,17 @@ ENGLISH = [
     "false",
     "None",
     "Toggle navigation",
+    # column names Flask-Admin makes from a column without a label ("Created At", "Body Html")
+    "Created At",
+    "Updated At",
+    "Html",
+    "Version",
+    "Epoch",
+    "Comment",
+    "Reason",
+    "Hash",
+    "Sha256",
+    "Id",
 ]
 MACHINE = [
     "Kỷ lục",
@@ -277,6 +290,32 @@ def test_no_english_raw_code_or_utc_time_on_any_admin_page(world, as_role, role,
         if found:
             problems[url] = sorted(set(found))
     assert problems == {}
+
+
+SELECT2 = Path(flask_admin.__file__).parent / "static" / "vendor" / "select2" / "select2.min.js"
+SELECT2_VI = Path(__file__).resolve().parents[1] / "static" / "js" / "admin-select2-vi.js"
+
+
+def test_select2_speaks_vietnamese(world, as_role):
+    """Select2 writes its messages in the browser ("No matches found", "Searching…"), out of the
+    pages' HTML: every message of select2.min.js that holds English is replaced by our script,
+    which holds none, and every admin page that loads select2 loads it right after, before any
+    script that draws a select. (tests/e2e/test_review_journey.py sees one in a real browser.)"""
+    vendor = SELECT2.read_text(encoding="utf-8")
+    english = set(re.findall(r'(format\w+):function\([^)]*\)\{[^}]*?"[A-Z][a-z]+', vendor))
+    assert {"formatNoMatches", "formatSearching", "formatInputTooShort", "formatLoadMore"} <= english
+    ours = SELECT2_VI.read_text(encoding="utf-8")
+    assert english <= set(re.findall(r"(format\w+): function", ours))
+    code = "\n".join(line for line in ours.splitlines() if not line.strip().startswith("//"))
+    words = " ".join(re.findall(r'"([^"]*)"', code))
+    assert words and not WORDS.search(words) and not re.search(r"\b(?:result|enter|character|Loading)", words)
+    client = as_role("editor")
+    for url in _pages(client, "editor"):
+        html = client.get(url).get_data(as_text=True)
+        scripts = re.findall(r'<script[^>]*src="([^"]+)"', html)
+        names = [src.split("?")[0].rsplit("/", 1)[-1] for src in scripts]
+        if "select2.min.js" in names:
+            assert names[names.index("select2.min.js") + 1] == "admin-select2-vi.js", url
 
 
 @pytest.mark.parametrize("role", ["editor", "a"])

@@ -238,6 +238,106 @@ def test_only_a_draft_page_asks_for_autosave(as_role, draft, make_story, people)
     assert 'data-autosave-url=""' in page and "Tự lưu chỉ dùng cho bản nháp" in page
 
 
+# --- autosave of a story not saved yet ---------------------------------------------------------
+
+
+def _new_story(world, **changes):
+    values = {
+        "title": "Người giữ rừng ngập mặn Tiên Lãng",
+        "summary": "",
+        "body_md": "Ba mươi năm trồng đước ven biển.",
+        "field": world["field"],
+        "locality": world["ward"],
+    }
+    return values | changes
+
+
+def test_the_first_autosave_files_a_new_story_as_a_draft(make_world, people):
+    from showcase.services import stories, transaction
+
+    world = make_world()
+    with transaction():
+        story = stories.autosave(None, _new_story(world), by=people["a"])
+    assert story.id and story.status == StoryStatus.DRAFT and story.author_id == people["a"].id
+    assert story.slug == "nguoi-giu-rung-ngap-man-tien-lang" and len(revisions.history(story)) == 1
+    with transaction():
+        again = stories.autosave(story, _new_story(world, body_md="Ba mươi năm."), by=people["a"], seen=1)
+    assert again is story and story.body_md == "Ba mươi năm." and len(revisions.history(story)) == 2
+    assert db.session.scalar(db.select(db.func.count(Story.id))) == 1  # the same draft, not a second one
+
+
+def test_autosave_is_refused_for_anything_but_a_draft(make_world, make_story, people):
+    from showcase.services import stories
+    from showcase.services.errors import ServiceError
+
+    world = make_world()
+    review = make_story(status=StoryStatus.IN_REVIEW, author=people["a"], published_at=None)
+    published = make_story(author=people["editor"])
+    assert stories.can_autosave(None, people["a"])
+    assert not stories.can_autosave(review, people["a"]) and not stories.can_autosave(
+        published, people["editor"]
+    )
+    for story, by in ((review, people["a"]), (published, people["editor"])):
+        with pytest.raises(ServiceError, match="Chỉ bản nháp"):
+            stories.autosave(story, _new_story(world, title="Sửa"), by=by)
+    with pytest.raises(ServiceError, match="biểu mẫu"):  # a workflow field never comes in this way
+        stories.autosave(None, _new_story(world, status="published"), by=people["a"])
+    db.session.rollback()
+    assert db.session.get(Story, review.id).title != "Sửa"
+
+
+def _new_form(client):
+    return form_fields(client.get("/admin/stories/new/").get_data(as_text=True))
+
+
+def _choose(fields, world):
+    return _with(fields, field=str(world["field"].id), locality=str(world["ward"].id))
+
+
+def test_autosave_of_a_new_story_waits_for_what_a_draft_needs(as_role, make_world):
+    world = make_world()
+    client = as_role("a")
+    fields = _new_form(client)
+    early = client.post("/admin/stories/autosave", data=_with(fields, title="", body_md="Mở đầu."))
+    assert early.status_code == 422 and early.json["pending"]
+    assert early.json["error"] == (
+        "Chưa tự lưu: bài được tự lưu thành bản nháp khi đã có tiêu đề, lĩnh vực và địa phương."
+    )
+    half = client.post("/admin/stories/autosave", data=_with(fields, title="Người giữ rừng", body_md="x"))
+    assert half.status_code == 422 and half.json["error"].endswith("khi đã có lĩnh vực và địa phương.")
+    no_token = _choose(fields, world) | {"title": "Người giữ rừng", "csrf_token": ""}
+    assert client.post("/admin/stories/autosave", data=no_token).status_code == 400
+    assert db.session.scalar(db.select(db.func.count(Story.id))) == 0  # nothing filed
+
+
+def test_autosave_of_a_new_story_files_it_and_the_page_goes_on_editing_it(as_role, make_world, people):
+    world = make_world()
+    client = as_role("a")
+    page = client.get("/admin/stories/new/?url=/admin/").get_data(as_text=True)
+    assert 'data-autosave-url="/admin/stories/autosave?url=/admin/"' in page
+    fields = form_fields(page)
+    data = _choose(fields, world) | {"title": "Người giữ rừng", "body_md": "Ba mươi năm trồng đước."}
+    response = client.post("/admin/stories/autosave?url=/admin/", data=data)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    story = db.session.get(Story, response.json["id"])
+    assert story.status == StoryStatus.DRAFT and story.author_id == people["a"].id
+    assert story.body_md == "Ba mươi năm trồng đước." and len(revisions.history(story)) == 1
+    assert response.json["autosave_url"] == f"/admin/stories/autosave/{story.id}"
+    assert response.json["edit_url"] == f"/admin/stories/edit/?id={story.id}&url=/admin/"
+    assert re.fullmatch(r"\d\d:\d\d", response.json["saved_at"])
+    # the next autosave and «Lưu» go to the draft (from the version returned): still one story
+    more = data | {"body_md": "Ba mươi năm trồng đước ven biển.", "seen": str(response.json["version"])}
+    again = client.post(response.json["autosave_url"], data=more)
+    assert again.status_code == 200, again.get_data(as_text=True)
+    saved = client.post(
+        response.json["edit_url"], data=more | {"body_md": "Viết xong.", "seen": str(again.json["version"])}
+    )
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("/admin/")
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count(Story.id))) == 1
+    assert db.session.get(Story, story.id).body_md == "Viết xong."
+
+
 # --- the cover grid and its alt text ----------------------------------------------------------------
 
 
@@ -269,6 +369,61 @@ def test_the_cover_is_a_grid_of_thumbnails_with_the_stored_one_checked(as_role, 
     bare = make_story(author=people["editor"], cover=None)
     radios = _radios(as_role("editor").get(f"/admin/stories/edit/?id={bare.id}").get_data(as_text=True))
     assert [value for value, checked in radios if checked] == ["__None"]
+
+
+@pytest.fixture
+def library(ctx):
+    """A library of 130 photos (rows only: paging reads the texts, not the images); the oldest
+    is the one a search should find."""
+    assets = []
+    for n in range(130):
+        alt = "Cầu Hoàng Văn Thụ lúc hoàng hôn" if n == 0 else f"Ảnh tư liệu số {n}"
+        assets.append(
+            MediaAsset(
+                file=f"{n:02x}/{n:064x}.jpg"[-70:],
+                sha256=f"{n:064x}",
+                original_name=f"anh-{n:03d}.jpg",
+                content_type="image/jpeg",
+                width=800,
+                height=600,
+                alt_text=alt,
+            )
+        )
+    db.session.add_all(assets)
+    db.session.commit()
+    return assets
+
+
+def test_the_cover_grid_pages_through_a_large_library(as_role, library):
+    from showcase.admin.editor import COVER_PAGE
+
+    client = as_role("a")
+    html = client.get("/admin/stories/new/").get_data(as_text=True)
+    newest = sorted((a.id for a in library), reverse=True)
+    assert [int(v) for v, _ in _radios(html) if v != "__None"] == newest[:COVER_PAGE]
+    assert f"Đang hiện {COVER_PAGE} ảnh mới nhất; thư viện còn nhiều ảnh khác." in html
+    assert f'data-offset="{COVER_PAGE}"' in html and "Cầu Hoàng Văn Thụ" not in html
+    seen, offset, more = newest[:COVER_PAGE], COVER_PAGE, True
+    while more:
+        page = client.get(f"/admin/stories/cover-choices?offset={offset}").json
+        assert len(page["items"]) <= COVER_PAGE
+        seen += [item["id"] for item in page["items"]]
+        offset, more = page["offset"], page["more"]
+    assert seen == newest  # every photo once, newest first, nothing skipped or repeated
+    found = client.get("/admin/stories/cover-choices?q=cau hoang van thu&offset=0").json
+    assert [i["id"] for i in found["items"]] == [library[0].id] and not found["more"]
+    assert found["items"][0]["alt"] == "Cầu Hoàng Văn Thụ lúc hoàng hôn"
+    twelve = client.get("/admin/stories/cover-choices?q=tu lieu so 12").json["items"]
+    assert [i["name"] for i in twelve] == [f"anh-{n}.jpg" for n in range(129, 119, -1)] + ["anh-012.jpg"]
+    assert client.get("/admin/stories/cover-choices?offset=x").status_code == 400
+
+
+def test_the_chosen_cover_shows_first_however_old(as_role, make_story, people, library):
+    from showcase.admin.editor import COVER_PAGE
+
+    story = make_story(author=people["editor"], cover=library[0])
+    radios = _radios(as_role("editor").get(f"/admin/stories/edit/?id={story.id}").get_data(as_text=True))
+    assert radios[1] == (str(library[0].id), " checked") and len(radios) == COVER_PAGE + 2
 
 
 def test_choosing_a_cover_from_the_grid_saves_it(as_role, make_story, people, photos):
@@ -382,5 +537,46 @@ def test_the_editor_page_loads_its_script_with_the_nonce_and_no_inline_script(as
     assert "nonce=" in tag
     assert "onclick=" not in _panel(html)
     new = as_role("a").get("/admin/stories/new/").get_data(as_text=True)
-    assert "admin-editor.js" in new and 'data-autosave-url=""' in new
+    assert "admin-editor.js" in new and 'data-autosave-url="/admin/stories/autosave"' in new
     assert [value for value, checked in _radios(new) if checked] == ["__None"]  # no cover chosen for them
+
+
+def test_the_details_page_puts_the_workflow_panel_first(as_role, make_story, people):
+    review = make_story(status=StoryStatus.IN_REVIEW, author=people["a"])
+    html = as_role("editor").get(f"/admin/stories/details/?id={review.id}").get_data(as_text=True)
+    assert html.index('id="workflow-title"') < html.index('class="table table-hover')
+    panel = _panel(html)
+    assert "Chờ duyệt" in panel and ">Duyệt và đăng</button>" in panel
+    assert "Đọc lại rồi «Duyệt và đăng»" in panel
+    assert f"/admin/stories/edit/?id={review.id}" in html  # an editor may edit it: the tab is there
+    published = make_story(author=people["a"])
+    html = as_role("a").get(f"/admin/stories/details/?id={published.id}").get_data(as_text=True)
+    assert html.index('id="workflow-title"') < html.index('class="table table-hover')
+    assert "Bài đã đăng. Muốn sửa gì, hãy nhắn biên tập viên Ban TĐ-KT." in _panel(html)
+    assert f"/admin/stories/edit/?id={published.id}" not in html  # no tab to a page they may not open
+
+
+def test_a_list_row_offers_only_the_buttons_this_person_may_use(as_role, make_story, people):
+    draft = make_story(status=StoryStatus.DRAFT, author=people["a"], published_at=None)
+    review = make_story(status=StoryStatus.IN_REVIEW, author=people["a"], published_at=None)
+    published = make_story(author=people["a"])
+    html = as_role("a").get("/admin/stories/").get_data(as_text=True)
+    deletable = set(re.findall(r'<input id="id" name="id" type="hidden" value="(\d+)"', html))
+    editable = set(re.findall(r'href="/admin/stories/edit/\?id=(\d+)', html))
+    assert deletable == {str(draft.id)}  # a partner deletes only their own draft
+    assert editable == {str(draft.id), str(review.id)}  # and edits drafts and stories in review
+    assert f"/admin/stories/details/?id={published.id}" in html  # the rest they can still open
+    html = as_role("editor").get("/admin/stories/").get_data(as_text=True)
+    assert len(set(re.findall(r'<input id="id" name="id" type="hidden" value="(\d+)"', html))) == 3
+
+
+def test_lists_say_scheduled_and_name_the_author_by_name(as_role, make_story, people):
+    from datetime import datetime
+
+    make_story(status=StoryStatus.IN_REVIEW, author=people["a"], publish_at=datetime(2030, 5, 20, 1, 0))
+    make_story(status=StoryStatus.IN_REVIEW, author=people["a"], published_at=None)
+    html = as_role("editor").get("/admin/stories/").get_data(as_text=True)
+    statuses = re.findall(r'<td class="col-status">\s*(.*?)\s*</td>', html, re.S)
+    assert sorted(statuses) == ["Chờ duyệt", "Đã hẹn giờ"]
+    authors = re.findall(r'<td class="col-author">\s*(.*?)\s*</td>', html, re.S)
+    assert authors == ["Người a (Báo Hải Phòng)"] * 2 and "a@haiphong.test" not in html

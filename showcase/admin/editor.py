@@ -4,6 +4,7 @@ this person, the photos to choose a cover from, and the library photos a body ma
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from flask import url_for
@@ -13,11 +14,12 @@ from showcase.admin.views.base import folded
 from showcase.dates import to_local
 from showcase.extensions import db
 from showcase.models import MediaAsset, Story, StoryStatus, User
-from showcase.services import media, workflow
+from showcase.services import media
 
 S = StoryStatus
 PREVIEW_LIMIT = 200_000  # characters of Markdown the live preview renders (a long story is ~30,000)
 PICKER_LIMIT = 60  # photos the image picker lists at once
+COVER_PAGE = 24  # photos the cover grid shows at once (more by search or «Xem thêm ảnh»)
 
 
 @dataclass(frozen=True)
@@ -97,13 +99,6 @@ def _next_step(story: Story, user: User, scheduled: bool) -> str:
     return "Bài đã thu hồi và lý do được công bố; không còn thao tác nào."
 
 
-def can_autosave(story: Story | None, user: User) -> bool:
-    """Autosave keeps a draft safe while it is written; it never saves a story already in review
-    (a partner's edit would send it back to the queue) or on the public site (half a sentence
-    would go live)."""
-    return story is not None and story.status == S.DRAFT and workflow.can_edit(story, user)
-
-
 # --- photos --------------------------------------------------------------------------------
 
 
@@ -157,35 +152,65 @@ def photo(asset: MediaAsset, user: User) -> Photo:
     )
 
 
-def cover_choices(user: User, chosen: MediaAsset | None) -> list[Photo]:
-    """Every library photo, newest first, with the chosen cover first."""
-    assets = list(db.session.scalars(select(MediaAsset).order_by(MediaAsset.id.desc())))
+def library_page(query: str = "", offset: int = 0, limit: int = COVER_PAGE) -> tuple[list[MediaAsset], bool]:
+    """A page of library photos, newest first, only those whose alt text, caption, credit or file
+    name holds words starting with each word of the query (with or without diacritics); and
+    whether more follow.
+
+    Only the texts are read to search (folded once per process, see `folded`); only the page's
+    photos are loaded whole: a library of thousands stays quick to page through."""
+    words = [" " + w for w in folded(query).split()]  # at the start of a word, as the lists search
+    newest = select(MediaAsset.id).order_by(MediaAsset.id.desc())
+    if not words:
+        ids = list(db.session.scalars(newest.offset(offset).limit(limit + 1)))
+    else:
+        texts = select(
+            MediaAsset.id,
+            MediaAsset.alt_text,
+            MediaAsset.caption,
+            MediaAsset.credit,
+            MediaAsset.original_name,
+        ).order_by(MediaAsset.id.desc())
+        matching = (
+            row[0]
+            for row in db.session.execute(texts)
+            if all(w in " " + folded(" ".join(row[1:])) for w in words)
+        )
+        ids = list(islice(matching, offset, offset + limit + 1))
+    page = ids[:limit]
+    loaded = {a.id: a for a in db.session.scalars(select(MediaAsset).where(MediaAsset.id.in_(page)))}
+    return [loaded[i] for i in page if i in loaded], len(ids) > limit
+
+
+def cover_choices(user: User, chosen: MediaAsset | None) -> tuple[list[Photo], int | None]:
+    """The first page of the cover grid: the chosen cover first, then the newest photos; and where
+    the next page starts, None when the library holds no more (the page asks for them by search
+    or «Xem thêm ảnh»)."""
+    assets, more = library_page()
+    offset = len(assets) if more else None
     if chosen is not None:
-        assets.sort(key=lambda a: a.id != chosen.id)
-    return [photo(a, user) for a in assets]
+        assets = [chosen] + [a for a in assets if a.id != chosen.id]
+    return [photo(a, user) for a in assets], offset
+
+
+def photo_item(asset: MediaAsset, user: User) -> dict[str, Any]:
+    """A photo as the editor's scripts draw it (the picker and the cover grid)."""
+    p = photo(asset, user)
+    return {
+        "id": p.id,
+        "thumb": p.thumb,
+        "width": p.width,
+        "height": p.height,
+        "alt": p.alt,
+        "caption": p.caption,
+        "name": p.name,
+        "version": p.version,
+        "editable": p.editable,
+        "src": media_url(body_size(asset)),
+    }
 
 
 def find_photos(query: str, user: User) -> list[dict[str, Any]]:
-    """Library photos whose alt text, caption, credit or file name holds the query (with or
-    without diacritics), newest first, for the image picker."""
-    wanted = folded(query).split()
-    found = []
-    for asset in db.session.scalars(select(MediaAsset).order_by(MediaAsset.id.desc())):
-        text = folded(" ".join((asset.alt_text, asset.caption, asset.credit, asset.original_name)))
-        if all(word in text for word in wanted):
-            p = photo(asset, user)
-            found.append(
-                {
-                    "id": p.id,
-                    "thumb": p.thumb,
-                    "width": p.width,
-                    "height": p.height,
-                    "alt": p.alt,
-                    "caption": p.caption,
-                    "name": p.name,
-                    "src": media_url(body_size(asset)),
-                }
-            )
-            if len(found) == PICKER_LIMIT:
-                break
-    return found
+    """Library photos matching the query, newest first, for the image picker."""
+    assets, _ = library_page(query, limit=PICKER_LIMIT)
+    return [photo_item(a, user) for a in assets]

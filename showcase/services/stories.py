@@ -79,8 +79,32 @@ def update(story: Story, values: dict[str, Any], by: User, seen: int | None = No
     return changed
 
 
+def can_delete(story: Story, by: User) -> bool:
+    """Editors delete any story; a partner only their own draft."""
+    return by.is_editor or (story.author_id == by.id and story.status == StoryStatus.DRAFT)
+
+
 def delete(story: Story, by: User) -> None:
     """Move a story to the trash: editors any story, a partner only their own draft."""
-    if not by.is_editor and not (story.author_id == by.id and story.status == StoryStatus.DRAFT):
+    if not can_delete(story, by):
         raise ServiceError("Bạn chỉ xóa được bản nháp của chính mình.")
     trash.discard(story, by=by)
+
+
+def can_autosave(story: Story | None, by: User) -> bool:
+    """Whether the editor may save this story on its own as it is written: a story not saved yet,
+    or a draft this person may edit. Never a story in review (a partner's edit would send it back
+    to the queue) nor one on the public site (half a sentence would go live)."""
+    return story is None or (story.status == StoryStatus.DRAFT and workflow.can_edit(story, by))
+
+
+def autosave(story: Story | None, values: dict[str, Any], by: User, seen: int | None = None) -> Story:
+    """Save what the editor holds without anyone pressing «Lưu», so a closed tab loses nothing: the
+    first autosave of a new story files it as a draft (`create`), later ones `update` the draft,
+    each keeping a revision. Refused for anything but a draft."""
+    if story is None:
+        return create(values, by=by)
+    if not can_autosave(story, by):
+        raise ServiceError("Chỉ bản nháp được tự lưu; hãy bấm «Lưu» để lưu bài này.")
+    update(story, values, by=by, seen=seen)
+    return story

@@ -28,6 +28,23 @@
         name(el, filter + ": giá trị lọc");
       });
     });
+    // select2 3.5 gives its focus holder, a text input, role=button (not allowed on an input,
+    // axe: aria-allowed-role) and names it by the chosen value only: a combobox named by the
+    // field's label and the value; its search box gets a name too
+    root.querySelectorAll("input.select2-focusser[role=button]").forEach(function (el) {
+      var box = el.closest(".select2-container");
+      el.setAttribute("role", "combobox");
+      el.setAttribute("aria-expanded", box && box.classList.contains("select2-dropdown-open") ? "true" : "false");
+      var select = box && box.nextElementSibling;
+      var tag = select && select.id ? document.querySelector("label[for='" + select.id + "']") : null;
+      if (tag && el.getAttribute("aria-labelledby")) {
+        if (!tag.id) tag.id = "nhan-" + select.id;
+        el.setAttribute("aria-labelledby", tag.id + " " + el.getAttribute("aria-labelledby"));
+      }
+    });
+    root.querySelectorAll(".select2-search input.select2-input").forEach(function (el) {
+      name(el, "Gõ để lọc các lựa chọn");
+    });
     root.querySelectorAll("a.select2-search-choice-close").forEach(function (el) {
       var choice = el.parentNode ? el.parentNode.textContent.replace(/\s+/g, " ").trim() : "";
       name(el, choice ? "Bỏ «" + choice + "»" : "Bỏ mục này");
@@ -35,6 +52,13 @@
   }
   label(document);
   window.addEventListener("load", function () { label(document); });
+  if (window.jQuery) { // select2 announces opening and closing on the <select> it replaces
+    window.jQuery(document).on("select2-open select2-close", function (e) {
+      var box = e.target.previousElementSibling;
+      var holder = box && box.querySelector("input.select2-focusser");
+      if (holder) holder.setAttribute("aria-expanded", e.type === "select2-open" ? "true" : "false");
+    });
+  }
   // filters.js and select2 draw their controls after this script, and select2 redraws the chosen
   // items on every change: name whatever has appeared, once per frame
   var queued = false;

@@ -14,10 +14,6 @@
   var PREVIEW_DELAY = 600;
   var AUTOSAVE_EVERY = 30000;
 
-  function fold(s) {
-    return (s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d")
-      .replace(/Đ/g, "D").toLowerCase();
-  }
   function post(url, data, options) {
     data.set("csrf_token", csrf ? csrf.value : "");
     return fetch(url, Object.assign({
@@ -233,23 +229,83 @@
   // --- cover: filter the grid, show and edit the chosen photo's alt text ----------------------
   var coverField = form.querySelector(".cover-field");
   if (coverField) {
+    // the grid holds a page of the library: search it on the server, or load the next page
+    var grid = coverField.querySelector(".cover-grid");
     var filter = coverField.querySelector(".cover-filter");
+    var count = coverField.querySelector(".cover-count");
+    var more = coverField.querySelector(".cover-more");
+    var choicesUrl = coverField.getAttribute("data-choices-url");
+    var filterTimer = null;
+    var asked = 0;
+    var offset = Number(more.getAttribute("data-offset")) || 0;
+    coverField.querySelector(".cover-search").hidden = false;
+    more.hidden = more.hasAttribute("data-done");
+    if (!more.hidden) count.textContent += " Tìm theo mô tả hoặc bấm «Xem thêm ảnh».";
+    function option(item) {
+      var label = document.createElement("label");
+      label.className = "cover-option";
+      var radio = document.createElement("input");
+      radio.type = "radio"; radio.name = "cover"; radio.value = item.id;
+      radio.setAttribute("data-alt", item.alt || "");
+      radio.setAttribute("data-version", item.version);
+      radio.setAttribute("data-editable", item.editable ? "yes" : "no");
+      var img = document.createElement("img");
+      img.src = item.thumb; img.alt = ""; img.width = item.width; img.height = item.height;
+      img.loading = "lazy";
+      var name = document.createElement("span");
+      name.className = "cover-label";
+      name.textContent = item.alt || item.name || "Ảnh chưa có mô tả";
+      label.append(radio, img, name);
+      return label;
+    }
+    function shown() { // the photos in the grid now, by id
+      var ids = {};
+      grid.querySelectorAll("input[name=cover]").forEach(function (r) { ids[r.value] = true; });
+      return ids;
+    }
+    function loadCovers(fresh) {
+      var query = filter.value.trim();
+      var mine = ++asked;
+      var url = choicesUrl + "?q=" + encodeURIComponent(query) + "&offset=" + (fresh ? 0 : offset);
+      count.textContent = "Đang tìm ảnh…";
+      more.disabled = true;
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(answer).then(function (result) {
+          if (mine !== asked) return; // a newer search is on its way
+          more.disabled = false;
+          if (result.error) { count.textContent = result.error; return; }
+          if (fresh) { // keep «no cover» and the photo chosen now, whatever the search finds
+            grid.querySelectorAll(".cover-option:not(.cover-none)").forEach(function (o) {
+              if (!o.querySelector("input").checked) o.remove();
+            });
+            grid.scrollTop = 0;
+          }
+          var have = shown();
+          result.items.forEach(function (item) { if (!have[item.id]) grid.append(option(item)); });
+          offset = result.offset;
+          more.hidden = !result.more;
+          var found = offset; // the photos listed so far (the chosen one stays even when it does not match)
+          count.textContent = query && !result.items.length && fresh
+            ? "Không có ảnh nào khớp «" + query + "»."
+            : "Đang hiện " + found + " ảnh" + (query ? " khớp «" + query + "»" : "") +
+              (result.more ? "; còn nữa: bấm «Xem thêm ảnh»." : ".");
+        }).catch(function () {
+          if (mine === asked) { more.disabled = false; count.textContent = "Không tải được ảnh (mất kết nối?)."; }
+        });
+    }
+    filter.addEventListener("input", function () {
+      clearTimeout(filterTimer);
+      filterTimer = setTimeout(function () { loadCovers(true); }, 300);
+    });
+    filter.addEventListener("keydown", function (e) { if (e.key === "Enter") e.preventDefault(); });
+    more.addEventListener("click", function () { loadCovers(false); });
+
     var altBox = coverField.querySelector(".cover-alt");
     var altText = altBox.querySelector(".cover-alt-text");
     var altFallback = altBox.querySelector(".cover-alt-fallback");
     var altEdit = altBox.querySelector(".cover-alt-edit");
     var altInput = altBox.querySelector("#cover-alt-input");
     var altStatus = altBox.querySelector(".cover-alt-status");
-    filter.hidden = false;
-    filter.addEventListener("input", function () {
-      var wanted = fold(filter.value).split(/\s+/).filter(Boolean);
-      coverField.querySelectorAll(".cover-option[data-search]").forEach(function (option) {
-        var hay = fold(option.getAttribute("data-search"));
-        var checked = option.querySelector("input").checked;
-        option.hidden = !checked && !wanted.every(function (w) { return hay.indexOf(w) >= 0; });
-      });
-    });
-    filter.addEventListener("keydown", function (e) { if (e.key === "Enter") e.preventDefault(); });
     var chosen = function () { return coverField.querySelector("input[name=cover]:checked"); };
     var showAlt = function () {
       var radio = chosen();
@@ -292,12 +348,12 @@
 
   // --- autosave of a draft -----------------------------------------------------------------
   var autosaveUrl = wrapper.getAttribute("data-autosave-url");
-  if (!autosaveUrl) return;
   var seen = form.querySelector("input[name=seen]");
   var status = form.querySelector(".autosave-status");
   var inFlight = null;
-  var stopped = false;
+  var stopped = !autosaveUrl;
   var submitting = false;
+  var refused = false; // the last autosave was answered with a refusal: what is typed is not kept
   function fields() { // what a save would post, without the token and version
     var data = new FormData(form);
     data.delete("csrf_token");
@@ -305,6 +361,14 @@
     return new URLSearchParams(data).toString();
   }
   var saved = fields();
+  function filed(result) {
+    // a new story is now a draft: the page goes on as that draft's editor, so «Lưu» updates it
+    // (never files a second one) and a reload opens it
+    autosaveUrl = result.autosave_url;
+    wrapper.setAttribute("data-autosave-url", autosaveUrl);
+    form.action = result.edit_url;
+    if (window.history && history.replaceState) history.replaceState(null, "", result.edit_url);
+  }
   function autosave(keepalive) {
     if (stopped || submitting || inFlight) return inFlight;
     var now = fields();
@@ -313,13 +377,16 @@
     inFlight = post(autosaveUrl, data, keepalive ? { keepalive: true } : {}).then(function (response) {
       return answer(response).then(function (result) {
         saved = now;
-        if (response.ok && result.version) {
-          seen.value = result.version; // the next save starts from what autosave stored
-          status.textContent = "Đã tự lưu lúc " + result.saved_at + ".";
+        refused = !(response.ok && result.version);
+        if (!refused) {
+          if (seen) seen.value = result.version; // the next save starts from what autosave stored
+          if (result.edit_url) filed(result);
+          status.textContent = (result.edit_url ? "Đã tự lưu thành bản nháp lúc " : "Đã tự lưu lúc ") +
+            result.saved_at + ".";
           status.classList.remove("text-danger");
           return;
         }
-        status.classList.add("text-danger");
+        status.classList.toggle("text-danger", !result.pending); // pending: waiting for the choices
         if (result.stale || result.stop) {
           stopped = true;
           status.textContent = "Đã ngừng tự lưu: " + result.error;
@@ -332,10 +399,12 @@
     }).then(function () { inFlight = null; });
     return inFlight;
   }
-  setInterval(function () { autosave(false); }, AUTOSAVE_EVERY);
-  document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden") autosave(true); // a tab closed loses nothing
-  });
+  if (autosaveUrl) {
+    setInterval(function () { autosave(false); }, AUTOSAVE_EVERY);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") autosave(true); // a tab closed loses nothing
+    });
+  }
   form.addEventListener("submit", function (e) {
     if (inFlight) { // wait for the autosave, then save from the version it stored
       e.preventDefault();
@@ -344,5 +413,24 @@
       return;
     }
     submitting = true;
+  });
+
+  // --- the workflow buttons (forms of their own, above) never drop what is typed -------------
+  // «Gửi duyệt» or «Duyệt và đăng» act on the saved story: a draft's changes are saved first; a
+  // story autosave does not keep asks before its changes are left behind
+  document.querySelectorAll("form.workflow-form").forEach(function (flow) {
+    flow.addEventListener("submit", function (e) {
+      if (fields() === saved && !refused && !inFlight) return;
+      e.preventDefault();
+      if (stopped) {
+        if (window.confirm("Bài có chỗ sửa chưa lưu. Bấm «OK» để tiếp tục mà bỏ những chỗ sửa ấy, " +
+            "hoặc «Hủy» rồi bấm «Lưu» ở cuối trang để giữ chúng.")) flow.submit();
+        return;
+      }
+      Promise.resolve(autosave(false) || inFlight).then(function () {
+        if (fields() === saved && !refused) { flow.submit(); return; }
+        status.scrollIntoView({ block: "center" });
+      });
+    });
   });
 })();

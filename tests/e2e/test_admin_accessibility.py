@@ -30,13 +30,14 @@ EDITOR_PAGES = [
     "/admin/trash/",
     "/tai-khoan/doi-mat-khau",
 ]
-PARTNER_PAGES = ["/admin/", "/admin/stories/new/", "/admin/media/"]
+PARTNER_PAGES = ["/admin/", "/admin/stories/", "/admin/stories/new/", "/admin/media/", "/admin/coverage/"]
 FAILING = {"serious", "critical"}
 
 
 @pytest.fixture(scope="module")
 def sample_story(live_server, browser, editor) -> list[str]:
-    """A draft saved twice by the editor: the paths of its edit page, its history and a diff."""
+    """A draft saved twice by the editor: the paths of its edit and details pages, its history and
+    a diff."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     page = context.new_page()
     _log_in(page, live_server, editor)
@@ -58,7 +59,7 @@ def sample_story(live_server, browser, editor) -> list[str]:
     diff = page.locator("a:has-text('So với bản hiện tại')").first.get_attribute("href")
     context.close()
     assert diff, "cần hai phiên bản để có trang so sánh"
-    return [edit, history, diff]
+    return [edit, edit.replace("/edit/", "/details/"), history, diff]
 
 
 def _audit(browser, base: str, email: str, log_in, width: int, paths: list[str]) -> tuple[list, list]:

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -35,7 +36,10 @@ def test_upload_photo_and_see_it_on_the_story(live_server, browser, editor, tmp_
     page.fill("#body_md", "Mỗi sáng chủ nhật, nhóm bạn trẻ chèo thuyền vớt rác.")
     page.select_option("#field", label="Môi trường", force=True)
     page.select_option("#locality", index=1, force=True)
-    page.check(".cover-option[data-search*='cau-rao.jpg'] input")  # the cover grid: a photo, by file name
+    page.fill("#cover-filter", "cau rao")  # the cover grid searches the library on the server
+    expect(page.locator(".cover-count")).to_have_text("Đang hiện 1 ảnh khớp «cau rao».")
+    assert page.locator(".cover-option:not(.cover-none)").count() == 1
+    page.check(".cover-option:has-text('Cầu Rào nhìn từ bờ sông') input")
     page.click("[name=_continue_editing]")
     page.wait_for_url("**/admin/stories/edit/**")
     for step in ("Gửi duyệt", "Duyệt và đăng"):

@@ -1,9 +1,10 @@
-"""Review in a real Chromium: an editor asks for changes on a partner's story; the partner sees
-the comment on their dashboard, fixes the story and sends it again; the editor finds it back in
-the queue and compares it with the version they sent back, word by word.
+"""Review in a real Chromium: a partner files a draft (autosave keeps it when the tab is closed
+before «Lưu») and sends it; an editor asks for changes; the partner sees the comment on their
+dashboard and on the story, fixes the story and sends it again; the editor finds it back in the
+queue and compares it with the version they sent back, word by word.
 
-Screenshots of the queue, the comparison and each dashboard at 390 and 1280 px go to
-tests/e2e/screenshots/ (kept as CI artifacts, not in git)."""
+Screenshots of each partner screen, the queue, the comparison and each dashboard at 390 and
+1280 px go to tests/e2e/screenshots/ (kept as CI artifacts, not in git)."""
 
 from __future__ import annotations
 
@@ -47,21 +48,42 @@ def test_changes_requested_fixed_and_compared(live_server, live_env, browser, ed
     base = live_server
     viewport = {"width": 1280, "height": 900}
 
-    # the partner files a draft and sends it for review
+    # the partner starts a draft and closes the tab before pressing «Lưu»: autosave filed it
     partner_ctx = browser.new_context(viewport=viewport, locale="vi-VN")
     partner = partner_ctx.new_page()
     log_in(partner, base, partner_email)
     assert "Cách gửi một bài" in partner.inner_text("#guide")
+    shoot(partner, "partner-dashboard-first-visit")
     partner.goto(base + "/admin/stories/new/")
     partner.fill("#title", TITLE)
-    partner.fill("#summary", "Mười năm đứng lớp cho ngư dân trên đảo tiền tiêu.")
-    partner.fill("#body_md", "Cô Lan ra đảo năm 2015.\n\nLớp học có mười hai học viên.")
     partner.select_option("#field", index=1, force=True)
     partner.select_option("#locality", index=1, force=True)
-    partner.click("[name=_continue_editing]")
+    partner.click("#s2id_locality a.select2-choice")  # select2 answers in Vietnamese
+    partner.keyboard.type("khong co noi nay")
+    assert partner.inner_text(".select2-drop-active .select2-no-results") == "Không tìm thấy mục nào khớp"
+    partner.keyboard.press("Escape")
+    partner.fill("#summary", "Mười năm đứng lớp cho ngư dân trên đảo tiền tiêu.")
+    partner.fill("#body_md", "Cô Lan ra đảo năm 2015.\n\nLớp học có mười hai học viên.")
+    shoot(partner, "partner-new")
+    partner.close(run_before_unload=True)
+    partner = partner_ctx.new_page()
+    for _ in range(40):  # the autosave sent as the tab closed may still be on its way
+        partner.goto(base + "/admin/")
+        if TITLE in partner.inner_text("section:has(#drafts)"):
+            break
+        partner.wait_for_timeout(250)
+    drafts = partner.locator("section:has(#drafts)")
+    assert TITLE in drafts.inner_text() and "chưa gửi duyệt" in drafts.inner_text()
+    shoot(partner, "partner-dashboard-draft")
+    drafts.locator(f"a:has-text('{TITLE}')").click()
     partner.wait_for_url("**/admin/stories/edit/**")
+    assert partner.input_value("#body_md") == "Cô Lan ra đảo năm 2015.\n\nLớp học có mười hai học viên."
+    assert "Bản nháp" in partner.inner_text("section.workflow")
+    shoot(partner, "partner-draft")
     partner.click("form.workflow-form button:has-text('Gửi duyệt')")
     partner.wait_for_load_state("load")
+    assert "Chờ duyệt" in partner.inner_text("section.workflow")
+    shoot(partner, "partner-submitted")
 
     # the editor finds it in the queue and asks for changes
     editor_ctx = browser.new_context(viewport=viewport, locale="vi-VN")
@@ -89,15 +111,22 @@ def test_changes_requested_fixed_and_compared(live_server, live_env, browser, ed
     shoot(partner, "dashboard-partner")
     drafts.locator(f"a:has-text('{TITLE}')").click()
     partner.wait_for_url("**/admin/stories/edit/**")
+    panel = partner.inner_text("section.workflow")  # the comment waits on the story too
+    assert "Hãy ghi rõ số học viên đã biết đọc, biết viết." in panel and "Biên tập viên nhắn cần sửa" in panel
+    shoot(partner, "partner-changes-requested")
     partner.fill(
         "#body_md", "Cô Lan ra đảo năm 2015.\n\nLớp học có mười hai học viên, nay chín người đã biết đọc."
     )
-    partner.click("[name=_continue_editing]")
-    partner.wait_for_url("**/admin/stories/edit/**")
-    partner.click("form.workflow-form button:has-text('Gửi duyệt')")
-    partner.wait_for_load_state("load")
+    # «Gửi duyệt» straight after typing, without «Lưu»: the change is saved first, not dropped
+    with partner.expect_navigation():
+        partner.click("form.workflow-form button:has-text('Gửi duyệt')")
+    assert "nay chín người đã biết đọc." in partner.input_value("#body_md")
+    assert "Chờ duyệt" in partner.inner_text("section.workflow")
+    assert "biết đọc, biết viết" not in partner.inner_text("section.workflow")
+    shoot(partner, "partner-resubmitted")
     partner.goto(base + "/admin/")
     assert "biết đọc, biết viết" not in partner.inner_text("#drafts + ul")  # the request is answered
+    shoot(partner, "partner-dashboard-resubmitted")
 
     # back in the editor's queue; compare with the version that was sent back
     page.goto(base + "/admin/review/")

@@ -66,7 +66,7 @@ def test_editor_writes_with_toolbar_preview_and_cover_grid(live_server, browser,
         assert body.is_visible()
 
     # the cover: a grid of thumbnails; the chosen photo's description shows
-    option = page.locator(".cover-option[data-search]").first
+    option = page.locator(".cover-option:not(.cover-none)").first
     option.scroll_into_view_if_needed()
     option.click()
     chosen = option.locator("input").get_attribute("value")

@@ -42,6 +42,12 @@ from showcase.services.errors import ServiceError, StaleError
 
 ADMIN, EDITOR, PARTNER = UserRole.ADMIN, UserRole.EDITOR, UserRole.PARTNER
 STAFF = (ADMIN, EDITOR, PARTNER)
+COMMON_LABELS = {
+    "created_at": "Tạo lúc",
+    "updated_at": "Cập nhật",
+    "review_comment": "Nhận xét của biên tập viên",
+    "retraction_reason": "Lý do thu hồi",
+}
 CHOOSE = "— chọn —"
 NONE = "— không có —"
 STALE = StaleError(None)  # the message when the database refuses a save made from an old version
@@ -220,6 +226,18 @@ class SecureModelView(Guarded, ModelView):
     A view says how through `create`, `update` and `remove`; each calls one service function."""
 
     form_base_class = AdminForm
+    list_template = "admin/list.html"
+    # the details page shows what people wrote and chose, not the machinery: the version counter,
+    # the HTML rendered from Markdown, the counters that end previews and sessions, the hash
+    column_details_exclude_list = (
+        "version",
+        "body_html",
+        "bio_html",
+        "preview_epoch",
+        "session_epoch",
+        "password_hash",
+        "sha256",
+    )
     # lists and details show times in Vietnam time, dates as dd/mm/yyyy (columns store UTC)
     column_type_formatters = {
         **typefmt.BASE_FORMATTERS,
@@ -241,8 +259,11 @@ class SecureModelView(Guarded, ModelView):
     required_choices: dict[str, Callable[[], Any] | None] = {}
     # a view that names no sort lists the most recently changed rows first (see default_sort)
     column_default_sort: Any = None
+    column_labels: dict[str, str] | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # the columns many models share, named once (Flask-Admin would print "Created At")
+        self.column_labels = COMMON_LABELS | (self.column_labels or {})
         super().__init__(*args, **kwargs)
         if self.column_default_sort is None:
             self.column_default_sort = self.default_sort()
@@ -357,6 +378,10 @@ class SecureModelView(Guarded, ModelView):
         if record is None or not self.can_see(record):
             abort(404)
         return record
+
+    def row_action_allowed(self, action: Any, record: Any) -> bool:
+        """Whether a list row shows this button (view, edit, delete) to this person."""
+        return True
 
     def can_see(self, record) -> bool:
         return self.owner is None or me().is_editor or getattr(record, self.owner) == me().id
@@ -482,5 +507,6 @@ class HistoryMixin:
                 raise ServiceError("Không có phiên bản này.")
             revisions.restore(record, revision, by=me())
 
-        attempt(work, f"Đã khôi phục phiên bản #{revision_id}.")
+        saved_at = format_datetime(revision.created_at) if revision is not None else ""
+        attempt(work, f"Đã khôi phục phiên bản lưu lúc {saved_at}.")
         return redirect(url_for(".history_view", record_id=record_id))

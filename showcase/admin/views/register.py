@@ -7,7 +7,7 @@ from datetime import date
 from flask_admin.contrib.sqla.filters import BooleanEqualFilter, FilterEqual
 
 from showcase.admin.views.base import EnumEqual, HistoryMixin, SecureModelView, optional_slug
-from showcase.models import Commendation, CommendationLevel, Exemplar, ExemplarKind
+from showcase.models import Commendation, CommendationLevel, Exemplar, ExemplarKind, MediaAsset
 from showcase.services import exemplars
 
 
@@ -41,6 +41,12 @@ class YearIs(FilterEqual):
         return "là"
 
 
+def photo_label(asset: MediaAsset) -> str:
+    """A photo in a select: what it shows (its alt text), then its file name."""
+    parts = [part for part in (asset.alt_text, asset.original_name) if part]
+    return " — ".join(parts) or "Ảnh chưa có mô tả"
+
+
 class ExemplarView(HistoryMixin, SecureModelView):
     column_list = ("name", "kind", "locality", "role", "updated_at")
     column_searchable_list = ("name", "organisation", "role")
@@ -62,6 +68,7 @@ class ExemplarView(HistoryMixin, SecureModelView):
     form_columns = ("name", "slug", "kind", "locality", "role", "organisation", "portrait", "bio_md")
     form_extra_fields = {"slug": optional_slug()}
     required_choices = {"locality": None}
+    form_args = {"portrait": {"get_label": photo_label}}
 
     saver = staticmethod(exemplars.save_exemplar)
     remover = staticmethod(exemplars.delete)

@@ -11,6 +11,8 @@ from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.helpers import get_redirect_target
+from flask_admin.model.template import DeleteRowAction, EditRowAction
+from markupsafe import Markup
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
@@ -67,6 +69,38 @@ def _saved(work: Callable[[], Any]) -> tuple[Response, int] | None:
     return None
 
 
+# what a new story needs before autosave can file it as a draft (the database requires them)
+FIRST_AUTOSAVE = ("title", "field", "locality")
+
+
+def _not_yet(form, new: bool = False) -> tuple[Response, int]:
+    """Why an autosave did not happen, in words: what a new story still lacks (`pending`: not an
+    error, the page waits for it), or each field's refusal."""
+    if new and form.errors and set(form.errors) <= set(FIRST_AUTOSAVE):
+        missing = [form[name].label.text.lower() for name in FIRST_AUTOSAVE if name in form.errors]
+        wanted = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " và " + missing[-1]
+        return _json_error(
+            422, f"Chưa tự lưu: bài được tự lưu thành bản nháp khi đã có {wanted}.", pending=True
+        )
+    problems = [f"{form[name].label.text}: {errors[0]}" for name, errors in form.errors.items()]
+    return _json_error(422, "Chưa tự lưu được — " + "; ".join(problems))
+
+
+def _status(view, context, model: Story, name: str) -> str:
+    """The status in words; a story in review with a time set is scheduled, not waiting."""
+    if model.status == StoryStatus.IN_REVIEW and model.publish_at is not None:
+        return "Đã hẹn giờ"
+    return model.status.label
+
+
+def _author(view, context, model: Story, name: str) -> str:
+    """The author by name and newsroom, not by email."""
+    author = model.author
+    if author is None:
+        return "—"
+    return f"{author.name} ({author.organisation})" if author.organisation else author.name
+
+
 class StoryView(HistoryMixin, SecureModelView):
     roles = STAFF
     owner = "author_id"
@@ -92,19 +126,52 @@ class StoryView(HistoryMixin, SecureModelView):
         "broadcast_summary": "Bản tin 60 giây",
         "slug": "Đường dẫn (slug)",
     }
+    # the choices a draft needs come first: autosave files a new story once they are made
     form_columns = (
         "title",
         "slug",
+        "field",
+        "locality",
         "summary",
         "body_md",
         "exemplars",
         "movements",
-        "field",
-        "locality",
         "byline",
         "broadcast_summary",
         "cover",
     )
+    column_details_list = (
+        "title",
+        "status",
+        "author",
+        "field",
+        "locality",
+        "exemplars",
+        "movements",
+        "summary",
+        "body_md",
+        "byline",
+        "broadcast_summary",
+        "cover",
+        "published_at",
+        "publish_at",
+        "featured",
+        "review_comment",
+        "retraction_reason",
+        "slug",
+        "created_at",
+        "updated_at",
+    )
+    column_formatters = {"status": _status, "author": _author}
+    # long texts keep their paragraphs (escaped by Markup.format: shown, never run)
+    column_formatters_detail = column_formatters | {
+        name: (
+            lambda view, context, model, name: Markup('<div class="details-text">{}</div>').format(
+                getattr(model, name)
+            )
+        )
+        for name in ("summary", "body_md", "broadcast_summary", "review_comment")
+    }
     form_extra_fields = {"slug": optional_slug()}
     required_choices = {"field": None, "locality": None}
     form_widget_args = {"body_md": {"rows": 18}, "summary": {"rows": 3}, "broadcast_summary": {"rows": 5}}
@@ -116,6 +183,7 @@ class StoryView(HistoryMixin, SecureModelView):
         model = kwargs.get("model")
         if isinstance(model, Story):
             kwargs["story_state"] = editor.describe(model, me())
+            kwargs["story_editable"] = workflow.can_edit(model, me())
         form = kwargs.get("form")
         if template in (self.edit_template, self.create_template) and form is not None:
             kwargs["story_editor_page"] = self._editor_page(form, model if isinstance(model, Story) else None)
@@ -126,21 +194,24 @@ class StoryView(HistoryMixin, SecureModelView):
         photos to choose a cover from, and where its scripts post."""
         body = form.body_md.data or ""
         chosen = form.cover.data if isinstance(form.cover.data, MediaAsset) else None
-        covers = editor.cover_choices(me(), chosen)
+        covers, next_covers = editor.cover_choices(me(), chosen)
         return {
             "preview_html": render_markdown(body),  # sanitised: the only HTML the page marks safe
             "counts": readout.counts(body, form.broadcast_summary.data or ""),
             "limit": readout.READOUT_LIMIT_SECONDS,
             "per_second": readout.SYLLABLES_PER_SECOND,
             "covers": covers,
+            "next_covers": next_covers,
             "chosen": next((c for c in covers if chosen is not None and c.id == chosen.id), None),
-            "autosave_url": (
-                url_for(".autosave_view", story_id=story.id)
-                if story is not None and editor.can_autosave(story, me())
-                else ""
-            ),
-            "autosave_off": story is not None and not editor.can_autosave(story, me()),
+            "autosave_url": self._autosave_url(story) if stories.can_autosave(story, me()) else "",
+            "autosave_off": not stories.can_autosave(story, me()),
+            "is_new": story is None,
         }
+
+    def _autosave_url(self, story: Story | None) -> str:
+        if story is None:  # the page the create form returns to, once the draft is filed
+            return url_for(".autosave_new_view", url=get_redirect_target())
+        return url_for(".autosave_view", story_id=story.id)
 
     @expose("/preview-markdown", methods=("POST",))
     def markdown_preview_view(self):
@@ -150,6 +221,18 @@ class StoryView(HistoryMixin, SecureModelView):
         if len(body) > editor.PREVIEW_LIMIT:
             return _json_error(413, f"Bài dài quá {editor.PREVIEW_LIMIT:,} ký tự nên không xem trước được.")
         return jsonify(html=render_markdown(body), words=readout.words(body))
+
+    @expose("/cover-choices")
+    def cover_choices_view(self):
+        """A page of the cover grid (JSON): library photos searched by text, `offset` photos in."""
+        query = request.args.get("q", "")[:200]
+        offset = _number(request.args.get("offset", "0"))
+        if offset is None:
+            return _json_error(400, "Vị trí trang ảnh không hợp lệ.")
+        assets, more = editor.library_page(query, offset)
+        return jsonify(
+            items=[editor.photo_item(a, me()) for a in assets], more=more, offset=offset + len(assets)
+        )
 
     @expose("/media-picker")
     def media_picker_view(self):
@@ -164,17 +247,38 @@ class StoryView(HistoryMixin, SecureModelView):
         story = self.get_one(story_id)  # another partner's story: 404
         if not workflow.can_edit(story, me()):
             return _json_error(403, "Bạn không sửa được bài này nên không tự lưu được.", stop=True)
-        if not editor.can_autosave(story, me()):
+        if not stories.can_autosave(story, me()):
             return _json_error(409, "Chỉ bản nháp được tự lưu; hãy bấm «Lưu» để lưu bài này.", stop=True)
         form = self.edit_form(obj=story)
         if not self.validate_form(form):
-            problems = [f"{form[name].label.text}: {errors[0]}" for name, errors in form.errors.items()]
-            return _json_error(422, "Chưa tự lưu được — " + "; ".join(problems))
+            return _not_yet(form)
         seen = _number(form.seen.data or "")
-        refused = _saved(lambda: stories.update(story, self.form_values(form), by=me(), seen=seen))
+        refused = _saved(lambda: stories.autosave(story, self.form_values(form), by=me(), seen=seen))
         if refused is not None:
             return refused
         return jsonify(version=story.version, saved_at=f"{to_local(utcnow()):%H:%M}")
+
+    @expose("/autosave", methods=("POST",))
+    def autosave_new_view(self):
+        """Autosave of a story not saved yet: once it has a title, a field and a locality, the first
+        autosave files it as a draft and answers where the page goes on editing it; until then it
+        says what is missing and keeps nothing."""
+        form = self.create_form()
+        if not self.validate_form(form):
+            return _not_yet(form, new=True)
+        created: list[Story] = []
+        refused = _saved(lambda: created.append(stories.autosave(None, self.form_values(form), by=me())))
+        if refused is not None:
+            return refused
+        story = created[0]
+        back = request.args.get("url") or url_for(".index_view")
+        return jsonify(
+            id=story.id,
+            version=story.version,
+            saved_at=f"{to_local(utcnow()):%H:%M}",
+            autosave_url=url_for(".autosave_view", story_id=story.id),
+            edit_url=url_for(".edit_view", id=story.id, url=back),
+        )
 
     @expose("/photo-alt", methods=("POST",))
     def photo_alt_view(self):
@@ -262,6 +366,13 @@ class StoryView(HistoryMixin, SecureModelView):
     def _back(self, story: Story) -> str:
         view = ".edit_view" if workflow.can_edit(story, me()) else ".details_view"
         return get_redirect_target() or url_for(view, id=story.id)
+
+    def row_action_allowed(self, action: Any, record: Any) -> bool:
+        if isinstance(action, EditRowAction):
+            return workflow.can_edit(record, me())
+        if isinstance(action, DeleteRowAction):
+            return stories.can_delete(record, me())
+        return True
 
     def is_action_allowed(self, name: str) -> bool:
         if name in workflow.TRANSITIONS:
