@@ -31,8 +31,8 @@ def format_date(value: date | datetime | None) -> str:
 
 
 def format_datetime(value: datetime | None) -> str:
-    """Format as HH:MM dd/mm/yyyy in Vietnam time."""
-    return to_local(value).strftime("%H:%M %d/%m/%Y") if value else ""
+    """Format as dd/mm/yyyy HH:MM in Vietnam time."""
+    return to_local(value).strftime("%d/%m/%Y %H:%M") if value else ""
 
 
 def iso_date(value: date | datetime | None) -> str:

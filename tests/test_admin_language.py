@@ -393,6 +393,6 @@ def test_audit_details_in_words():
     assert labels.detail_text({"to": "retracted", "reason": "Sai", "from": "published"}) == (
         "Từ: Đã đăng · Thành: Đã thu hồi · Lý do: Sai"
     )
-    assert labels.detail_text({"publish_at": "2025-10-14T17:00:00"}) == "Hẹn đăng lúc: 00:00 15/10/2025"
+    assert labels.detail_text({"publish_at": "2025-10-14T17:00:00"}) == "Hẹn đăng lúc: 15/10/2025 00:00"
     assert labels.detail_text({"fields": ["role", "title"]}, "User") == "Đã sửa: Vai trò, Tiêu đề"
     assert labels.action_label("something_new") == "Thao tác khác" and labels.kind_label("Nope") == "Mục khác"

@@ -135,7 +135,7 @@ def test_embargoed_pack_states_its_embargo_everywhere_and_fills_every_field(
         first = text.splitlines()[0].strip("*").strip()
         assert first == stamp, name  # the embargo opens every text file
     facts = files["thong-tin.txt"]
-    assert f"Ngày đăng: dự kiến {local:%H:%M %d/%m/%Y} (giờ Việt Nam), cấm đăng trước giờ này" in facts
+    assert f"Ngày đăng: dự kiến {local:%d/%m/%Y %H:%M} (giờ Việt Nam), cấm đăng trước giờ này" in facts
     assert "Phong trào: bài không gắn với phong trào thi đua nào" in facts
     for line in facts.splitlines():
         assert not line.rstrip().endswith(":"), line
