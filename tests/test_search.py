@@ -67,7 +67,8 @@ def test_folded_query_finds_both_spellings(client, places):
 
 
 def test_exact_diacritics_rank_first(client, places):
-    assert found(client, "Đồ Sơn")[0] == f"/bai-viet/{places['do'].slug}"
+    assert found(client, "Đồ Sơn")[0] == "/dia-phuong/phuong-do-son"  # the place itself, then stories
+    assert found(client, "Đồ Sơn", kieu="story")[0] == f"/bai-viet/{places['do'].slug}"
     assert found(client, "Đỗ Sơn")[0] == f"/bai-viet/{places['do2'].slug}"
     assert found(client, "tốt")[0] == f"/bai-viet/{places['tot'].slug}"
     assert found(client, "tột")[0] == f"/bai-viet/{places['tot2'].slug}"
@@ -75,7 +76,7 @@ def test_exact_diacritics_rank_first(client, places):
 
 
 def test_decomposed_query_matches(client, places):
-    urls = found(client, unicodedata.normalize("NFD", "Đồ Sơn"))
+    urls = found(client, unicodedata.normalize("NFD", "Đồ Sơn"), kieu="story")
     assert urls[0] == f"/bai-viet/{places['do'].slug}"
 
 
@@ -205,7 +206,8 @@ def test_suggestions_json(client, make_story, make_exemplar):
     assert "Đỗ Sơn Lâm" in labels and story.title in labels
     assert data["suggestions"][0]["type"] == "exemplar"
     accented = client.get("/tim-kiem/goi-y", query_string={"q": "Đồ Sơ"}).get_json()["suggestions"]
-    assert accented[0]["url"] == f"/bai-viet/{story.slug}"
+    assert accented[0] == {"label": "Phường Đồ Sơn", "url": "/dia-phuong/phuong-do-son", "type": "locality"}
+    assert accented[1]["url"] == f"/bai-viet/{story.slug}"
     assert client.get("/tim-kiem/goi-y?q=").get_json()["suggestions"] == []
 
 
@@ -337,7 +339,7 @@ def test_missing_index_is_rebuilt_while_site_answers(client, make_story, app):
 def test_vanished_index_never_closes_a_searcher_twice(make_story, app, ctx):
     make_story(title="Bến phà Đình Vũ")
     backend = search.indexing._backend()
-    assert backend.count() == 2  # the story and its exemplar; the searcher is now open
+    assert backend.count() == 4  # the story, its exemplar, two units of today; the searcher is now open
     closes = []
     searcher = backend.searcher()
     original = searcher.close
@@ -352,7 +354,7 @@ def test_vanished_index_never_closes_a_searcher_twice(make_story, app, ctx):
     backend.close()
     assert closes == [1]
     indexing.rebuild()
-    assert backend.count() == 2
+    assert backend.count() == 4
 
 
 # Whoosh leaves the unreadable TOC file open when it refuses it; that is the library's leak.
@@ -386,7 +388,7 @@ def test_cli_status_catch_up_rebuild(runner, make_story, ctx):
     assert result.exit_code == 0 and "thêm 1" in result.output
     assert "Chênh lệch: 0" in runner.invoke(args=["search", "status"]).output
     result = runner.invoke(args=["search", "rebuild"])
-    assert result.exit_code == 0 and "2 tài liệu" in result.output
+    assert result.exit_code == 0 and "4 tài liệu" in result.output  # with the city and the ward
     assert indexing.status()["differences"] == 0
 
 
