@@ -180,7 +180,7 @@ def rerank(searcher, parsed: Parsed, hits: list[tuple[float, int]]) -> list[int]
     numbers = [u for u in parsed.units if u.kind == "decision"]
     if numbers:  # the holder of the decision, then a text that cites it, then stories about holders
         for doc in _present(searcher, "type", "exemplar", docnums):
-            bonus[doc] += 1000.0
+            bonus[doc] += 2000.0
     for unit in numbers:
         cited = set(docnums)
         for a, b in zip(unit.folded, unit.folded[1:], strict=False):
