@@ -15,6 +15,7 @@ from whoosh.query import Every
 from showcase.search import indexing, query
 from showcase.search.analysis import load_synonyms
 from showcase.search.backend import IndexUnavailable, WhooshBackend
+from showcase.search.bitsets import Bitsets, first_in
 from showcase.search.highlight import Marks
 
 log = logging.getLogger(__name__)
@@ -80,31 +81,33 @@ def search(text: str, filters: dict[str, str], sort: str, page: int, per_page: i
         return Results(unavailable=True, terms=parsed.highlight_terms())
 
 
+def _bitsets(backend: WhooshBackend, searcher) -> Bitsets:
+    bits = backend.cache.get("bitsets")
+    if bits is None:
+        bits = backend.cache["bitsets"] = Bitsets(searcher)
+    return bits
+
+
 def _run(backend, searcher, parsed, filters, sort: str, page: int, per_page: int) -> Results:
-    allowed = query.filter_docs(backend, searcher, filters)
+    bits = _bitsets(backend, searcher)
     q = query.build(parsed, searcher.reader()) if not parsed.empty else Every()
-    size = searcher.doc_count_all()
-    docs = searcher.docs_for_query(q)
+    matched = bits.query(q)
+    allowed = query.filter_mask(backend, searcher, bits, filters)
     if allowed is not None:
-        docs = (d for d in docs if d in allowed)
-    matched = query.as_mask(docs, size)
-    total = matched.bit_count()
+        matched &= allowed
     end = page * per_page
-    order: list[int] = []
-    if total and (sort == "date" or parsed.empty):
-        hits = searcher.search(q, filter=allowed, limit=end, sortedby="date", reverse=True)
-        order = [hit.docnum for hit in hits]
-    elif total:  # the best-scored few hundred, re-ranked by exact diacritics and adjacency
-        hits = searcher.search(q, filter=allowed, limit=max(query.RERANK, end))
-        order = query.rerank(searcher, parsed, list(hits.top_n))
-    results = Results(total=total, terms=parsed.highlight_terms())
-    results.facets = query.count_facets(backend, searcher, matched)
+    if sort == "date" or parsed.empty:
+        order = first_in(bits.by_date(), matched, end)
+    else:
+        order = query.rank(bits, searcher, parsed, q, matched, end)
+    results = Results(total=matched.bit_count(), terms=parsed.highlight_terms())
+    results.facets = query.count_facets(backend, searcher, bits, matched)
     for doc in order[end - per_page : end]:
         stored = searcher.stored_fields(doc)
         results.documents.append({name: stored.get(name, "") for name in SHOWN})
     results.ids = [d["id"] for d in results.documents]
     results.fuzzy = [u.text for u in parsed.units if u.fuzzy]
-    if not parsed.empty and (total == 0 or results.fuzzy):
+    if not parsed.empty and (results.total == 0 or results.fuzzy):
         samples = [searcher.stored_fields(doc).get("label", "") for doc in order[:5]]
         results.suggestion = query.did_you_mean(backend, searcher, parsed, samples)
     return results

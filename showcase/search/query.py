@@ -7,8 +7,9 @@ among the top hits (re-ranking only those is what keeps this fast).
 
 from __future__ import annotations
 
+import heapq
+import math
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from whoosh.query import And, Or, Prefix, Query, Term
@@ -23,11 +24,12 @@ from showcase.search.analysis import (
     spelling_key,
     words,
 )
+from showcase.search.bitsets import Bitsets, members, tiers
 from showcase.search.highlight import Marks
 
 MAX_QUERY = 300  # characters read from a query
 MAX_WORDS = 12
-RERANK = 200  # top hits re-ranked by exact diacritics and adjacency
+BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's defaults
 FACETS = ("type", "movement", "field", "locality", "year", "kind", "form")
 QUOTED = re.compile(r"[\"“”]([^\"“”]+)[\"“”]")
 
@@ -139,103 +141,97 @@ def filter_query(filters: dict[str, str]) -> Query | None:
     return terms[0] if len(terms) == 1 else And(terms)
 
 
-def _matching(searcher, fieldname: str, text: str, docnums: list[int]):
-    """Yield (docnum, matcher) for the sorted docnums whose field holds the term."""
-    matcher = Term(fieldname, text).matcher(searcher)
-    for doc in docnums:
-        if not matcher.is_active():
-            return
-        if matcher.id() < doc:
-            matcher.skip_to(doc)
-            if not matcher.is_active():
-                return
-        if matcher.id() == doc:
-            yield doc, matcher
-
-
-def _present(searcher, fieldname: str, text: str, docnums: list[int]) -> set[int]:
-    """Which of the (sorted) docnums contain this term: skip along its postings."""
-    return {doc for doc, _ in _matching(searcher, fieldname, text, docnums)}
-
-
-def rerank(searcher, parsed: Parsed, hits: list[tuple[float, int]]) -> list[int]:
-    """Order hits: exact-diacritic words first, then words in the title, then adjacent words,
-    then score. Only these top hits are re-ranked (that is what keeps a search fast)."""
-    docnums = sorted(doc for _, doc in hits)
-    bonus = dict.fromkeys(docnums, 0.0)
+def bonus_masks(bits: Bitsets, parsed: Parsed) -> list[tuple[int, float]]:
+    """What lifts a match, as (documents, bonus): exact diacritics, words in the title, adjacent
+    words; for a decision number its holder, then a text that cites it."""
+    bonuses: list[tuple[int, float]] = []
     textual = [u for u in parsed.units if u.kind in ("word", "phrase")]
     typed = [w for u in textual for w in u.text.split()]
-    for word in {w for w in typed if has_marks(w)}:
-        for doc in _present(searcher, "title_exact", word, docnums):
-            bonus[doc] += 2000.0
-        for doc in _present(searcher, "exact", word, docnums):
-            bonus[doc] += 1000.0
+    for word in sorted({w for w in typed if has_marks(w)}):
+        bonuses += [(bits.term("title_exact", word), 2000.0), (bits.term("exact", word), 1000.0)]
     folded = [w for u in textual for w in u.folded]
-    for word in set(folded):
-        for doc in _present(searcher, "title", word, docnums):
-            bonus[doc] += 300.0
-    for a, b in set(zip(folded, folded[1:], strict=False)):
-        for doc in _present(searcher, "pairs", pair(a, b), docnums):
-            bonus[doc] += 100.0
+    bonuses += [(bits.term("title", word), 300.0) for word in sorted(set(folded))]
+    pairs = sorted(set(zip(folded, folded[1:], strict=False)))
+    bonuses += [(bits.term("pairs", pair(a, b)), 100.0) for a, b in pairs]
     numbers = [u for u in parsed.units if u.kind == "decision"]
-    if numbers:  # the holder of the decision, then a text that cites it, then stories about holders
-        for doc in _present(searcher, "type", "exemplar", docnums):
-            bonus[doc] += 2000.0
+    if numbers:
+        bonuses.append((bits.term("type", "exemplar"), 2000.0))
     for unit in numbers:
-        cited = set(docnums)
+        cited = bits.live
         for a, b in zip(unit.folded, unit.folded[1:], strict=False):
-            cited &= _present(searcher, "pairs", pair(a, b), docnums)
-        for doc in cited:
-            bonus[doc] += 1500.0
-    return [doc for score, doc in sorted(hits, key=lambda h: (-(bonus[h[1]]), -h[0], h[1]))]
+            cited &= bits.term("pairs", pair(a, b))
+        bonuses.append((cited, 1500.0))
+    return [(mask, weight) for mask, weight in bonuses if mask]
 
 
-def as_mask(docnums: Iterable[int], size: int) -> int:
-    """A set of document numbers as the bits of one integer (counts are then one AND and a popcount)."""
-    bits = bytearray((size >> 3) + 1)
-    for doc in docnums:
-        bits[doc >> 3] |= 1 << (doc & 7)
-    return int.from_bytes(bits, "little")
+def _body_terms(q: Query) -> list[str]:
+    """The words of the body field a query asks for (synonyms and near words included)."""
+    if isinstance(q, Term):
+        return [q.text] if q.fieldname == "body" else []
+    return [t for sub in getattr(q, "subqueries", ()) for t in _body_terms(sub)]
 
 
-def facet_masks(backend, searcher) -> dict[str, dict[str, int]]:
+def _by_score(bits: Bitsets, searcher, q: Query, docs: list[int], count: int) -> list[int]:
+    """The `count` best of these (sorted) documents by BM25 over the body words, best first.
+
+    The same formula as Whoosh's BM25F, computed only for these documents: Whoosh would score
+    every match.
+    """
+    if len(docs) <= 1:
+        return docs[:count]
+    reader = searcher.reader()
+    total = max(searcher.doc_count_all(), 1)
+    average = (reader.field_length("body") / total) or 1.0
+    scores = dict.fromkeys(docs, 0.0)
+    for word in set(_body_terms(q)):
+        idf = math.log(total / (reader.doc_frequency("body", word) + 1)) + 1
+        for doc, tf in bits.weights("body", word, docs).items():
+            norm = (1 - BM25_B) + BM25_B * reader.doc_field_length(doc, "body", 1) / average
+            scores[doc] += idf * (tf * (BM25_K1 + 1)) / (tf + BM25_K1 * norm)
+    return heapq.nsmallest(count, docs, key=lambda doc: (-scores[doc], doc))
+
+
+def rank(bits: Bitsets, searcher, parsed: Parsed, q: Query, matched: int, count: int) -> list[int]:
+    """The first `count` matches by bonus, then by score: only the groups the page reaches are scored."""
+    order: list[int] = []
+    for _, group in tiers(matched, bonus_masks(bits, parsed)):
+        if len(order) >= count:
+            break
+        order += _by_score(bits, searcher, q, members(group), count - len(order))
+    return order
+
+
+def facet_masks(backend, searcher, bits: Bitsets) -> dict[str, dict[str, int]]:
     """Documents per facet value, as bit masks, computed once per index generation."""
     cached = backend.cache.get("facets")
     if cached is None:
-        size = searcher.doc_count_all()
         cached = {}
         for name in FACETS:
             values: dict[str, int] = {}
             for value in searcher.lexicon(name):
                 value = value.decode() if isinstance(value, bytes) else value
-                values[value] = as_mask(searcher.docs_for_query(Term(name, value)), size)
+                values[value] = bits.term(name, value)
             cached[name] = values
         backend.cache["facets"] = cached
     return cached
 
 
-def filter_docs(backend, searcher, filters: dict[str, str]) -> set[int] | None:
-    """The documents every filter allows, once per filter combination (a set: Whoosh filters by it)."""
-    wanted = tuple(sorted((n, v) for n, v in filters.items() if n in FACETS and v))
+def filter_mask(backend, searcher, bits: Bitsets, filters: dict[str, str]) -> int | None:
+    """The documents every filter allows (None: no filter)."""
+    wanted = [(n, v) for n, v in filters.items() if n in FACETS and v]
     if not wanted:
         return None
-    cache = backend.cache.setdefault("filters", {})
-    if wanted not in cache:
-        masks = facet_masks(backend, searcher)
-        mask = -1
-        for name, value in wanted:
-            mask &= masks[name].get(value, 0)
-        bits = bin(mask)[:1:-1] if mask > 0 else ""
-        if len(cache) > 200:
-            cache.clear()
-        cache[wanted] = {i for i, bit in enumerate(bits) if bit == "1"}
-    return cache[wanted]
+    masks = facet_masks(backend, searcher, bits)
+    mask = bits.live
+    for name, value in wanted:
+        mask &= masks[name].get(value, 0)
+    return mask
 
 
-def count_facets(backend, searcher, matched: int) -> dict[str, dict[str, int]]:
+def count_facets(backend, searcher, bits: Bitsets, matched: int) -> dict[str, dict[str, int]]:
     """How many matched documents each facet value holds (values with none are left out)."""
     counts = {}
-    for name, values in facet_masks(backend, searcher).items():
+    for name, values in facet_masks(backend, searcher, bits).items():
         found = {}
         for value, docs in values.items():
             n = (docs & matched).bit_count()
