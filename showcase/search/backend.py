@@ -28,6 +28,9 @@ from showcase.search.schema import build_schema
 log = logging.getLogger(__name__)
 
 INDEX_NAME = "MAIN"
+# A rebuild writes a segment per this many documents: their postings then fit in the writer's
+# pool (limitmb per process) instead of spilling to disk and being read back one by one.
+SEGMENT_DOCS = 2000
 
 
 class RebuildCodec(W3Codec):
@@ -175,15 +178,20 @@ class WhooshBackend:
         count = 0
         try:
             ix = index.create_in(str(fresh), build_schema(), indexname=INDEX_NAME)
-            # postings beyond limitmb (per process) spill to disk, which costs as much again
             options: dict = {"limitmb": limitmb, "codec": RebuildCodec()}
             if procs > 1:
                 options |= {"procs": procs, "multisegment": True}
-            writer = ix.writer(**options)
+            writer = None
             for doc in documents:
+                if writer is None:
+                    writer = ix.writer(**options)
                 writer.add_document(**doc)
                 count += 1
-            writer.commit()
+                if count % SEGMENT_DOCS == 0:
+                    writer.commit(merge=False)
+                    writer = None
+            if writer is not None:
+                writer.commit(merge=False)
             with self._lock:  # no search opens the old index while the folders are swapped
                 self.close()
                 old = self.directory.with_name(self.directory.name + ".old")

@@ -201,7 +201,8 @@ def story_document(story: Story) -> dict:
         "pairs": f"{title}\n{body}",
         "exact": f"{title}\n{head}",
         "title_exact": f"{title}\n{names}",
-        "phrases": f"{title}\n{head}",
+        # the spelling dictionary: titles, names and places (what did-you-mean should prefer)
+        "phrases": _join(title, *(e.name for e in exemplars), *place_names(story.locality)),
         "decision": _decision_field(_decisions(exemplars), story.summary, body),
         "movement": ",".join(m.slug for m in story.movements),
         "field": story.field.slug,
@@ -243,7 +244,7 @@ def exemplar_document(exemplar: Exemplar, stories: list[Story]) -> dict:
         "pairs": f"{title}\n{body}",
         "exact": f"{title}\n{head}",
         "title_exact": title,
-        "phrases": f"{title}\n{head}",
+        "phrases": _join(title, *place_names(exemplar.locality)),
         "decision": _decision_field(_decisions([exemplar]), body),
         "movement": ",".join(sorted({m.slug for s in stories for m in s.movements})),
         "field": ",".join(sorted({s.field.slug for s in stories})),
