@@ -612,6 +612,10 @@ def test_typed_diacritics_mark_only_that_spelling(client, make_story):
     assert isinstance(marks, Marks)
     # a text without the typed spelling still shows why it matched
     assert str(snippet("Bảo vệ môi trường.", marks)) == "Bảo vệ <mark>môi</mark> trường."
+    # the document has the typed spelling (in its text): its title does not mark another one
+    other = make_story(title="Môi trường xanh", body_md="Một cách làm mới.")
+    html = page(client, "mới", kieu="story")
+    assert f"/bai-viet/{other.slug}" in html and "<mark>Môi</mark>" not in html
     # old and new tone placement are one spelling
     tones = str(snippet("Hoà giải và hòa bình, hóa ra", parse("hòa", {}).highlight_terms()))
     assert tones == "<mark>Hoà</mark> giải và <mark>hòa</mark> bình, hóa ra"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from markupsafe import Markup, escape
@@ -31,6 +31,7 @@ class Marks:
     words: frozenset[str] = frozenset()
     spellings: frozenset[tuple[str, tuple[str, str]]] = field(default=frozenset())  # (folded, spelling key)
     numbers: frozenset[str] = frozenset()  # decision numbers, folded and lower case
+    strict: frozenset[str] = frozenset()  # words whose typed spelling the document has somewhere
 
     @classmethod
     def of(cls, terms: Iterable[str] | Marks) -> Marks:
@@ -39,6 +40,16 @@ class Marks:
 
     def __bool__(self) -> bool:
         return bool(self.words or self.numbers)
+
+    def within(self, *texts: str) -> Marks:
+        """These marks for one document: a word whose typed spelling it has anywhere (title or
+        text) marks only that spelling in every part of it."""
+        if not self.spellings:
+            return self
+        found: set[str] = set()
+        for text in texts:
+            found |= _typed_spellings(normalise(text), self)
+        return replace(self, strict=frozenset(found))
 
 
 def _word_pattern(term: str) -> str:
@@ -57,27 +68,38 @@ def _pattern(marks: Marks) -> re.Pattern | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
 
 
-def _spans(text: str, marks: Marks) -> list[tuple[int, int]]:
+def _matches(text: str, marks: Marks) -> list[tuple[int, int, str, bool]]:
+    """(start, end, folded word, whether it is spelled as typed) of every match in the text."""
     pattern = _pattern(marks)
     folded = text.lower().translate(FOLD)
     if pattern is None or len(folded) != len(text):
         return []
-    found = [m.span() for m in pattern.finditer(folded)]
-    if not marks.spellings:
-        return found
     wanted: dict[str, set[tuple[str, str]]] = {}
     for word, key in marks.spellings:
         wanted.setdefault(word, set()).add(key)
-    # a word typed with diacritics: mark its own spelling only, unless this text has none of it
-    exact: dict[str, bool] = {}
-    keyed = []
-    for start, end in found:
+    found = []
+    for m in pattern.finditer(folded):
+        start, end = m.span()
         word = fold_word(folded[start:end])
         keys = wanted.get(word)
-        is_exact = keys is None or spelling_key(text[start:end]) in keys
-        exact[word] = exact.get(word, False) or (keys is not None and is_exact)
-        keyed.append((start, end, word, is_exact))
-    return [(s, e) for s, e, word, ok in keyed if ok or (word in wanted and not exact[word])]
+        found.append((start, end, word, keys is None or spelling_key(text[start:end]) in keys))
+    return found
+
+
+def _typed_spellings(text: str, marks: Marks) -> set[str]:
+    typed = {word for word, _ in marks.spellings}
+    return {word for _, _, word, exact in _matches(text, marks) if exact and word in typed}
+
+
+def _spans(text: str, marks: Marks) -> list[tuple[int, int]]:
+    """What to mark: a word typed with diacritics only as typed, unless neither this text nor
+    its document has that spelling (then the folded match shows why it was found)."""
+    found = _matches(text, marks)
+    if not marks.spellings:
+        return [(s, e) for s, e, _, _ in found]
+    typed = {word for word, _ in marks.spellings}
+    strict = marks.strict | {word for _, _, word, exact in found if exact and word in typed}
+    return [(s, e) for s, e, word, exact in found if exact or word not in strict]
 
 
 def _render(text: str, spans: list[tuple[int, int]]) -> Markup:

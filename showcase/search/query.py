@@ -134,13 +134,6 @@ def build(parsed: Parsed, reader) -> Query:
     return queries[0] if len(queries) == 1 else And(queries)
 
 
-def filter_query(filters: dict[str, str]) -> Query | None:
-    terms = [Term(name, value) for name, value in filters.items() if name in FACETS and value]
-    if not terms:
-        return None
-    return terms[0] if len(terms) == 1 else And(terms)
-
-
 def bonus_masks(bits: Bitsets, parsed: Parsed) -> list[tuple[int, float]]:
     """What lifts a match, as (documents, bonus): exact diacritics, words in the title, adjacent
     words; for a decision number its holder, then a text that cites it."""

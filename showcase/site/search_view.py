@@ -130,17 +130,21 @@ def hydrate(results: search.Results) -> list[Hit]:
     """The page's hits with marked titles and snippets, leaving out any no longer public."""
     public = still_public(results.ids)
     root = request.script_root
-    return [
-        Hit(
-            doc["type"],
-            root + doc["url"],
-            mark(doc["label"], results.terms),
-            snippet(doc["text"], results.terms),
-            doc["meta"],
+    hits = []
+    for doc in results.documents:
+        if doc["id"] not in public:
+            continue
+        marks = results.terms.within(doc["label"], doc["text"])
+        hits.append(
+            Hit(
+                doc["type"],
+                root + doc["url"],
+                mark(doc["label"], marks),
+                snippet(doc["text"], marks),
+                doc["meta"],
+            )
         )
-        for doc in results.documents
-        if doc["id"] in public
-    ]
+    return hits
 
 
 def per_page() -> int:
