@@ -668,3 +668,23 @@ def test_facet_labels_are_read_once_per_index_generation(app, client, make_story
     world["movement"].name = "Phong trào đổi tên"
     db.session.commit()  # the index changes with it, and so do the labels
     assert "Phong trào đổi tên" in page(client, "lua")
+
+
+def test_index_of_an_older_version_is_rebuilt(client, make_story, app):
+    """An index written by an older version (other fields) is never written to: catch-up and the
+    search page rebuild it."""
+    from whoosh import index as whoosh_index
+    from whoosh.fields import ID, Schema
+
+    story = make_story(title="Cột cờ Đồ Sơn")
+    backend = search.indexing._backend()
+    backend.close()
+    shutil.rmtree(app.config["SEARCH_INDEX_DIR"])
+    Path(app.config["SEARCH_INDEX_DIR"]).mkdir()
+    whoosh_index.create_in(app.config["SEARCH_INDEX_DIR"], Schema(id=ID(stored=True)), indexname="MAIN")
+    assert not backend.readable()
+    assert backend.apply([], ["story:1"]) is False  # written to by no one
+    with app.app_context():
+        result = indexing.catch_up()
+    assert result.complete and backend.readable()
+    assert found(client, "cot co do son", kieu="story") == [f"/bai-viet/{story.slug}"]

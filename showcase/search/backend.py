@@ -52,6 +52,11 @@ class IndexUnavailable(RuntimeError):
 BROKEN = (OSError, EOFError, struct.error, ReaderClosed, index.IndexError)
 
 
+def current_schema(ix: FileIndex) -> bool:
+    """Whether an index has this version's fields (an older one is rebuilt, never written to)."""
+    return set(ix.schema.names()) == set(build_schema().names())
+
+
 class WhooshBackend:
     """add / delete / search / rebuild over one index folder."""
 
@@ -80,10 +85,21 @@ class WhooshBackend:
             if not self.exists():
                 raise IndexUnavailable("chưa có chỉ mục")
             try:
-                self._index = index.open_dir(str(self.directory), indexname=INDEX_NAME)
+                ix = index.open_dir(str(self.directory), indexname=INDEX_NAME)
             except Exception as exc:  # a corrupt TOC or segment: treat as missing
                 raise IndexUnavailable(str(exc)) from exc
+            if not current_schema(ix):
+                raise IndexUnavailable("chỉ mục theo cấu trúc cũ")
+            self._index = ix
         return self._index
+
+    def readable(self) -> bool:
+        """Whether the index opens, whole and of this version's schema."""
+        try:
+            with self.reading():
+                return True
+        except IndexUnavailable:
+            return False
 
     def _up_to_date(self, searcher: Searcher) -> bool:
         try:
@@ -152,6 +168,8 @@ class WhooshBackend:
             return False
         try:
             ix = self._index or index.open_dir(str(self.directory), indexname=INDEX_NAME)
+            if not current_schema(ix):  # an index of an older version: the rebuild replaces it
+                return False
             writer = ix.writer(timeout=self.write_timeout, delay=0.05)
         except LockError:
             log.warning("search index busy: %d changes left for catch-up", len(upserts) + len(deletes))

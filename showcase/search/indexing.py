@@ -169,7 +169,7 @@ class CatchUp:
 def catch_up() -> CatchUp:
     """Bring the index level with the database: add, refresh and delete what differs."""
     backend = _backend()
-    if not backend.exists():
+    if not backend.exists() or not backend.readable():  # missing, damaged or of an older version
         rebuild()
         return CatchUp(backend.count(), 0, 0, True)
     with Session(db.engine) as session:
