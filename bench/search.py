@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/search.py                 # N = 10000 and 50000
     .venv/bin/python bench/search.py --sizes 2000    # a quick run
+    .venv/bin/python bench/search.py --sizes 10000 --baseline main   # main's code vs this, one run
 
 For each N it generates N Vietnamese stories of about 400 words (a word-pair chain trained on
 the sample stories in content/, with real family names, given names and Hai Phong places),
@@ -10,6 +11,11 @@ peak memory is its own), then times a fixed mix of folded, accented, phrase, fac
 queries through the Flask test client (search page with highlighting), and the same queries
 on SQLite FTS5 (unicode61 remove_diacritics 2) over the same documents, as the baseline.
 Prints figures; asserts nothing (targets at 10k: p95 ≤ 40 ms, rebuild ≤ 30 s, ≤ 400 MB).
+
+Times are wall clock and CPU time: on a shared machine the wall clock also counts the waits
+for a core, CPU time does not. `--baseline REF` runs the same benchmark on the code of a git
+revision (in a temporary copy, on a copy of the same generated database) before this code,
+and prints both with their ratio.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import json
 import random
 import re
 import resource
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -30,7 +37,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# --code DIR: import the application from another checkout (the baseline); content from here
+CODE = Path(sys.argv[sys.argv.index("--code") + 1]).resolve() if "--code" in sys.argv else ROOT
+sys.path.insert(0, str(CODE))
 
 FAMILY = "Nguyễn Trần Lê Phạm Hoàng Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Mai Trịnh Đào Lương Tạ".split()
 MIDDLE = "Văn Thị Hữu Đức Minh Thanh Quốc Ngọc Xuân Thu Hồng Bảo Gia Kim".split()
@@ -181,9 +190,10 @@ def rebuild_child(url: str, index_dir: str, procs: int) -> None:
         started = time.perf_counter()
         count = indexing.rebuild(procs=procs)
         seconds = time.perf_counter() - started
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(json.dumps({"docs": count, "seconds": seconds, "peak_mb": own, "child_peak_mb": children}))
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime  # every indexing process
+    figures = {"docs": count, "seconds": seconds, "cpu_seconds": cpu}
+    print(json.dumps(figures | {"peak_mb": own.ru_maxrss / 1024, "child_peak_mb": kids.ru_maxrss / 1024}))
 
 
 def queries(rng: random.Random, chain: Chain, movements: list[str]) -> list[tuple[str, str, dict]]:
@@ -239,67 +249,129 @@ def fts_baseline(db_path: str, mix: list[tuple[str, str, dict]]) -> list[float]:
     return timings
 
 
-def run(n: int, procs: int) -> None:
+def measure(db_path: str, index_dir: str, procs: int) -> dict:
+    """Rebuild the index of the database at `db_path`, then time the query mix: the figures."""
     from sqlalchemy import select
 
+    url = f"sqlite:///{db_path}"
+    child = subprocess.run(
+        [sys.executable, __file__, "--code", str(CODE), "--rebuild-child", url, index_dir, str(procs)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    figures = json.loads(child.stdout.strip().splitlines()[-1])
+    figures["peak_mb"] = max(figures.pop("peak_mb"), figures.pop("child_peak_mb"))
+
+    from showcase import create_app
+    from showcase.extensions import db
+    from showcase.models import Movement
+
+    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "SEARCH_INDEX_DIR": index_dir})
+    client = app.test_client()
+    with app.app_context():
+        movements = db.session.scalars(select(Movement.slug)).all()
+    mix = queries(random.Random(11), Chain(corpus()), movements)
+    client.get("/tim-kiem", query_string={"q": "khởi động"})  # open the searcher once
+    wall: dict[str, list[float]] = defaultdict(list)
+    cpu: list[float] = []
+    for kind, q, filters in mix:
+        t0, c0 = time.perf_counter(), time.process_time()
+        response = client.get("/tim-kiem", query_string={"q": q, **filters})
+        wall[kind].append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
+        assert response.status_code == 200, (q, response.status_code)
+    every = [t for ts in wall.values() for t in ts]
+    figures["kinds"] = {k: [statistics.median(ts), percentile(ts, 95)] for k, ts in wall.items()}
+    figures["page"] = [statistics.median(every), percentile(every, 95)]
+    figures["page_cpu"] = [statistics.median(cpu), percentile(cpu, 95)]
+    figures["queries"] = len(mix)
+    warm = []
+    for _kind, q, filters in mix:  # the same mix again: popular queries come from the cache
+        t0 = time.perf_counter()
+        client.get("/tim-kiem", query_string={"q": q, **filters})
+        warm.append((time.perf_counter() - t0) * 1000)
+    figures["warm"] = [statistics.median(warm), percentile(warm, 95)]
+    figures["fts"] = [statistics.median(f := fts_baseline(db_path, mix)), percentile(f, 95)]
+    with app.app_context():
+        db.engine.dispose()
+    return figures
+
+
+def report(figures: dict, procs: int) -> None:
+    """Print one run's figures."""
+    docs, seconds = figures["docs"], figures["seconds"]
+    print(
+        f"  rebuild: {docs} documents in {seconds:.1f} s ({docs / seconds:.0f} docs/s, procs={procs}), "
+        f"{figures['cpu_seconds']:.1f} s of CPU, peak memory {figures['peak_mb']:.0f} MB"
+    )
+    for kind, (p50, p95) in figures["kinds"].items():
+        print(f"    {kind:9s} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")
+    (w50, w95), (c50, c95) = figures["page"], figures["page_cpu"]
+    print(
+        f"  search page (Whoosh, {figures['queries']} different queries): p50 {w50:.1f} ms, p95 {w95:.1f} ms"
+    )
+    print(f"  search page, CPU time only: p50 {c50:.1f} ms, p95 {c95:.1f} ms")
+    (h50, h95) = figures["warm"]
+    print(f"  same queries again (result cache): p50 {h50:.1f} ms, p95 {h95:.1f} ms")
+    (f50, f95) = figures["fts"]
+    print(f"  FTS5 baseline (query only): p50 {f50:.1f} ms, p95 {f95:.1f} ms")
+    print(f"  ratio Whoosh page / FTS5 query: p50 {w50 / f50:.1f}×, p95 {w95 / f95:.1f}×")
+
+
+def compare(before: dict, after: dict, ref: str) -> None:
+    """Print the baseline's and this code's main figures side by side."""
+    rows = [
+        ("rebuild, s", before["seconds"], after["seconds"]),
+        ("rebuild CPU, s", before["cpu_seconds"], after["cpu_seconds"]),
+        ("rebuild peak, MB", before["peak_mb"], after["peak_mb"]),
+        ("page p50, ms", before["page"][0], after["page"][0]),
+        ("page p95, ms", before["page"][1], after["page"][1]),
+        ("page CPU p50, ms", before["page_cpu"][0], after["page_cpu"][0]),
+        ("page CPU p95, ms", before["page_cpu"][1], after["page_cpu"][1]),
+        ("cached p95, ms", before["warm"][1], after["warm"][1]),
+    ]
+    print(f"\n  {'':18s} {ref[:12]:>12s} {'this code':>12s} {'now/before':>11s}")
+    for name, old, new in rows:
+        print(f"  {name:18s} {old:12.1f} {new:12.1f} {new / old:10.2f}×")
+
+
+def run(n: int, procs: int, baseline: str | None, db_path: str | None, as_json: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
-        db_path = f"{tmp}/bench.sqlite3"
-        url = f"sqlite:///{db_path}"
-        index_dir = f"{tmp}/index"
-        started = time.perf_counter()
-        generate(url, n)
-        print(f"N = {n}: generated and loaded in {time.perf_counter() - started:.1f} s")
-        child = subprocess.run(
-            [sys.executable, __file__, "--rebuild-child", url, index_dir, str(procs)],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        figures = json.loads(child.stdout.strip().splitlines()[-1])
-        peak = max(figures["peak_mb"], figures["child_peak_mb"])
-        print(
-            f"  rebuild: {figures['docs']} documents in {figures['seconds']:.1f} s "
-            f"({figures['docs'] / figures['seconds']:.0f} docs/s, procs={procs}), peak memory {peak:.0f} MB"
-        )
-
-        from showcase import create_app
-        from showcase.extensions import db
-        from showcase.models import Movement
-
-        app = create_app(
-            {"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "SEARCH_INDEX_DIR": index_dir}
-        )
-        client = app.test_client()
-        with app.app_context():
-            movements = db.session.scalars(select(Movement.slug)).all()
-        mix = queries(random.Random(11), Chain(corpus()), movements)
-        client.get("/tim-kiem", query_string={"q": "khởi động"})  # open the searcher once
-        by_kind: dict[str, list[float]] = defaultdict(list)
-        for kind, q, filters in mix:
-            t0 = time.perf_counter()
-            response = client.get("/tim-kiem", query_string={"q": q, **filters})
-            by_kind[kind].append((time.perf_counter() - t0) * 1000)
-            assert response.status_code == 200, (q, response.status_code)
-        whoosh_all = [t for ts in by_kind.values() for t in ts]
-        for kind, ts in by_kind.items():
-            print(f"    {kind:9s} p50 {statistics.median(ts):6.1f} ms   p95 {percentile(ts, 95):6.1f} ms")
-        w50, w95 = statistics.median(whoosh_all), percentile(whoosh_all, 95)
-        print(f"  search page (Whoosh, {len(mix)} different queries): p50 {w50:.1f} ms, p95 {w95:.1f} ms")
-        warm = []
-        for _kind, q, filters in mix:  # the same mix again: popular queries come from the cache
-            t0 = time.perf_counter()
-            client.get("/tim-kiem", query_string={"q": q, **filters})
-            warm.append((time.perf_counter() - t0) * 1000)
-        print(
-            f"  same queries again (result cache): p50 {statistics.median(warm):.1f} ms, "
-            f"p95 {percentile(warm, 95):.1f} ms"
-        )
-        fts = fts_baseline(db_path, mix)
-        f50, f95 = statistics.median(fts), percentile(fts, 95)
-        print(f"  FTS5 baseline (query only): p50 {f50:.1f} ms, p95 {f95:.1f} ms")
-        print(f"  ratio Whoosh page / FTS5 query: p50 {w50 / f50:.1f}×, p95 {w95 / f95:.1f}×")
-        with app.app_context():
-            db.engine.dispose()
+        if db_path is None:
+            db_path = f"{tmp}/bench.sqlite3"
+            started = time.perf_counter()
+            generate(f"sqlite:///{db_path}", n)
+            print(f"N = {n}: generated and loaded in {time.perf_counter() - started:.1f} s", flush=True)
+        before = None
+        if baseline:
+            code = Path(tmp) / "baseline"
+            code.mkdir()
+            archive = subprocess.run(
+                ["git", "-C", str(ROOT), "archive", baseline], check=True, capture_output=True
+            )
+            subprocess.run(["tar", "-x", "-C", str(code)], input=archive.stdout, check=True)
+            shutil.copy(db_path, f"{tmp}/baseline.sqlite3")
+            child = subprocess.run(
+                [sys.executable, __file__, "--code", str(code), "--sizes", str(n), "--procs", str(procs)]
+                + ["--db", f"{tmp}/baseline.sqlite3", "--json"],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            before = json.loads(child.stdout.strip().splitlines()[-1])
+            print(f"N = {n}, baseline {baseline}:")
+            report(before, procs)
+        copy = f"{tmp}/measured.sqlite3"
+        shutil.copy(db_path, copy)
+        after = measure(copy, f"{tmp}/index", procs)
+        if as_json:
+            print(json.dumps(after))
+            return
+        print(f"N = {n}, this code:")
+        report(after, procs)
+        if before:
+            compare(before, after, baseline or "")
 
 
 def main() -> None:
@@ -308,6 +380,10 @@ def main() -> None:
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000])
     parser.add_argument("--procs", type=int, default=2)
+    parser.add_argument("--baseline", metavar="REF", help="also run a git revision's code, and compare")
+    parser.add_argument("--code", help="import the application from this checkout (used by --baseline)")
+    parser.add_argument("--db", help="use this generated database instead of generating one")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--rebuild-child", nargs=3, metavar=("URL", "INDEX", "PROCS"))
     args = parser.parse_args()
     if args.rebuild_child:
@@ -315,7 +391,7 @@ def main() -> None:
         rebuild_child(url, index_dir, int(procs))
         return
     for n in args.sizes:
-        run(n, args.procs)
+        run(n, args.procs, args.baseline, args.db, args.json)
 
 
 if __name__ == "__main__":

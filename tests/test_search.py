@@ -3,6 +3,7 @@ typos, and an index that always agrees with what is published."""
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 import shutil
 import time
@@ -28,6 +29,12 @@ def found(client, q: str, **args) -> list[str]:
     response = client.get("/tim-kiem", query_string={"q": q, **args})
     assert response.status_code == 200
     return re.findall(r'class="hit-title"><a href="([^"]+)"', response.get_data(as_text=True))
+
+
+def snippets(client, q: str, **args) -> list[str]:
+    """The result snippets of /tim-kiem as plain text, in order."""
+    found = re.findall(r'class="hit-snippet">(.*?)</p>', page(client, q, **args), re.S)
+    return [html_lib.unescape(re.sub(r"<[^>]+>", "", s)) for s in found]
 
 
 def page(client, q: str, **args) -> str:
@@ -67,7 +74,8 @@ def test_folded_query_finds_both_spellings(client, places):
 
 
 def test_exact_diacritics_rank_first(client, places):
-    assert found(client, "Đồ Sơn")[0] == f"/bai-viet/{places['do'].slug}"
+    assert found(client, "Đồ Sơn")[0] == "/dia-phuong/phuong-do-son"  # the place itself, then stories
+    assert found(client, "Đồ Sơn", kieu="story")[0] == f"/bai-viet/{places['do'].slug}"
     assert found(client, "Đỗ Sơn")[0] == f"/bai-viet/{places['do2'].slug}"
     assert found(client, "tốt")[0] == f"/bai-viet/{places['tot'].slug}"
     assert found(client, "tột")[0] == f"/bai-viet/{places['tot2'].slug}"
@@ -75,7 +83,7 @@ def test_exact_diacritics_rank_first(client, places):
 
 
 def test_decomposed_query_matches(client, places):
-    urls = found(client, unicodedata.normalize("NFD", "Đồ Sơn"))
+    urls = found(client, unicodedata.normalize("NFD", "Đồ Sơn"), kieu="story")
     assert urls[0] == f"/bai-viet/{places['do'].slug}"
 
 
@@ -205,7 +213,8 @@ def test_suggestions_json(client, make_story, make_exemplar):
     assert "Đỗ Sơn Lâm" in labels and story.title in labels
     assert data["suggestions"][0]["type"] == "exemplar"
     accented = client.get("/tim-kiem/goi-y", query_string={"q": "Đồ Sơ"}).get_json()["suggestions"]
-    assert accented[0]["url"] == f"/bai-viet/{story.slug}"
+    assert accented[0] == {"label": "Phường Đồ Sơn", "url": "/dia-phuong/phuong-do-son", "type": "locality"}
+    assert accented[1]["url"] == f"/bai-viet/{story.slug}"
     assert client.get("/tim-kiem/goi-y?q=").get_json()["suggestions"] == []
 
 
@@ -337,7 +346,7 @@ def test_missing_index_is_rebuilt_while_site_answers(client, make_story, app):
 def test_vanished_index_never_closes_a_searcher_twice(make_story, app, ctx):
     make_story(title="Bến phà Đình Vũ")
     backend = search.indexing._backend()
-    assert backend.count() == 2  # the story and its exemplar; the searcher is now open
+    assert backend.count() == 4  # the story, its exemplar, two units of today; the searcher is now open
     closes = []
     searcher = backend.searcher()
     original = searcher.close
@@ -352,7 +361,7 @@ def test_vanished_index_never_closes_a_searcher_twice(make_story, app, ctx):
     backend.close()
     assert closes == [1]
     indexing.rebuild()
-    assert backend.count() == 2
+    assert backend.count() == 4
 
 
 # Whoosh leaves the unreadable TOC file open when it refuses it; that is the library's leak.
@@ -386,7 +395,7 @@ def test_cli_status_catch_up_rebuild(runner, make_story, ctx):
     assert result.exit_code == 0 and "thêm 1" in result.output
     assert "Chênh lệch: 0" in runner.invoke(args=["search", "status"]).output
     result = runner.invoke(args=["search", "rebuild"])
-    assert result.exit_code == 0 and "2 tài liệu" in result.output
+    assert result.exit_code == 0 and "4 tài liệu" in result.output  # with the city and the ward
     assert indexing.status()["differences"] == 0
 
 
@@ -501,3 +510,181 @@ def test_result_dates_are_vietnam_dates(client, make_story):
     make_story(title="Chuyến đò lúc nửa đêm", published_at=datetime(2024, 3, 17, 18, 0))  # 01:00 on the 18th
     html = page(client, "chuyen do nua dem")
     assert "Bài viết · 18/03/2024" in html
+
+
+# --- what a reader and a journalist expect (issue 10) ------------------------------------------
+
+
+def test_did_you_mean_prefers_words_the_site_writes(client, make_story, make_world):
+    """ "thuy ngyen" means the place Thủy Nguyên, although "tình nguyện" is the commoner word."""
+    from showcase.models import Locality, LocalityKind
+
+    world = make_world()
+    place = Locality(
+        slug="phuong-thuy-nguyen", name="Thủy Nguyên", kind=LocalityKind.WARD, parent=world["city"]
+    )
+    db.session.add(place)
+    db.session.commit()
+    make_story(title="Con đường mới ở Thủy Nguyên", locality=place)
+    for n in range(4):
+        make_story(title=f"Đội tình nguyện số {n}", summary="Những tình nguyện viên trẻ.")
+    html = page(client, "thuy ngyen")
+    assert re.search(r'class="did-you-mean">.*>thủy nguyên</a>', html, re.S)
+    assert "nguyện</a>" not in html
+    assert "Không thấy chính xác “ngyen”" in html
+
+
+def test_decision_number_matches_whole(client, make_story, make_exemplar, make_commendation):
+    first, second = make_exemplar(name="Đỗ Thị Lan"), make_exemplar(name="Vũ Văn Bình")
+    make_commendation(exemplar=first, decision_no="1245/QĐ-UBND")
+    make_commendation(exemplar=second, decision_no="1702/QĐ-UBND")
+    about_first = make_story(exemplars=[first], title="Chị Lan ở trạm y tế")
+    about_second = make_story(
+        exemplars=[second],
+        title="Anh Bình giữ rừng",
+        body_md="Theo Quyết định số 1702/QĐ-UBND, anh được khen.",
+    )
+    urls = found(client, "1245/QĐ-UBND")
+    assert set(urls) == {f"/bai-viet/{about_first.slug}", f"/dien-hinh/{first.slug}"}
+    assert urls[0] == f"/dien-hinh/{first.slug}"  # the holder first
+    assert f"/bai-viet/{about_second.slug}" not in urls and f"/dien-hinh/{second.slug}" not in urls
+    html = page(client, "1702/qd-ubnd")
+    assert "<mark>1702/QĐ-UBND</mark>" in html  # marked whole, as written
+    assert found(client, "1702/qd-ubnd")[0] == f"/dien-hinh/{second.slug}"
+    assert "<mark>QĐ</mark>" not in page(client, "1245/QĐ-UBND")
+    assert found(client, "27/5/2022") == []  # a date is words, not a decision number: no error either
+
+
+def test_snippets_keep_sentence_and_field_boundaries(client, make_story, make_exemplar):
+    doctor = make_exemplar(
+        name="Đỗ Thị Lan Anh",
+        role="Bác sĩ, Trạm trưởng Trạm Y tế",
+        organisation="Trạm Y tế phường Kiến An",
+        bio_md="Sinh năm 1977 tại Kiến An, chị học y. Chị khám cho người già.",
+    )
+    make_story(
+        exemplars=[doctor],
+        title="Bác sĩ của những cụ già",
+        summary="Chị đến từng nhà",
+        body_md="Mở đầu bài.\n\n## Hơn hai trăm cái tên trong sổ\n\nChị Lan Anh ghi tên từng cụ già neo đơn.",
+    )
+    text = " | ".join(snippets(client, "lan anh"))
+    assert "Trạm Y tế, Trạm Y tế phường Kiến An. Sinh năm 1977" in text
+    assert "Kiến An Sinh" not in text and "Trạm Y tế Trạm Y tế" not in text
+    assert "nhà Mở" not in text
+    heading = snippets(client, "hai tram cai ten", kieu="story")[0]
+    assert heading.startswith("… Hơn hai trăm cái tên trong sổ — Chị Lan Anh ghi tên")  # a heading ends there
+    assert "sổ Chị" not in heading
+
+
+def test_search_page_reads_no_body_from_the_database(app, client, make_story):
+    from sqlalchemy import event
+
+    make_story(title="Người gác đèn biển", body_md="Ông gác đèn biển ba mươi năm.")
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        html = page(client, "den bien")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert "<mark>đèn</mark> <mark>biển</mark>" in html
+    assert statements and not [s for s in statements if "body_html" in s or "bio_html" in s]
+
+
+def test_typed_diacritics_mark_only_that_spelling(client, make_story):
+    from showcase.search.highlight import Marks
+    from showcase.search.query import parse
+
+    story = make_story(title="Trường mới", body_md="Một ngôi trường mới, môi trường xanh, mỗi ngày một đẹp.")
+    html = page(client, "mới")
+    assert f"/bai-viet/{story.slug}" in html
+    assert "<mark>mới</mark>" in html
+    assert "<mark>môi</mark>" not in html and "<mark>mỗi</mark>" not in html
+    folded = page(client, "moi")  # typed without diacritics: every spelling is what was asked
+    assert "<mark>môi</mark>" in folded and "<mark>mới</mark>" in folded
+    marks = parse("mới", {}).highlight_terms()
+    assert isinstance(marks, Marks)
+    # a text without the typed spelling still shows why it matched
+    assert str(snippet("Bảo vệ môi trường.", marks)) == "Bảo vệ <mark>môi</mark> trường."
+    # the document has the typed spelling (in its text): its title does not mark another one
+    other = make_story(title="Môi trường xanh", body_md="Một cách làm mới.")
+    html = page(client, "mới", kieu="story")
+    assert f"/bai-viet/{other.slug}" in html and "<mark>Môi</mark>" not in html
+    # old and new tone placement are one spelling
+    tones = str(snippet("Hoà giải và hòa bình, hóa ra", parse("hòa", {}).highlight_terms()))
+    assert tones == "<mark>Hoà</mark> giải và <mark>hòa</mark> bình, hóa ra"
+
+
+def test_localities_are_results_and_suggestions(client, make_story, make_world, ctx):
+    world = make_world()
+    story = make_story(title="Lễ hội chọi trâu", locality=world["ward"])
+    assert "/dia-phuong/phuong-do-son" in found(client, "do son")
+    assert "Địa phương · Phường" in page(client, "do son")
+    assert "… Được hình thành từ Quận Đồ Sơn." in snippets(client, "do son")
+    # a merged unit is found by its name, and leads to the unit that replaced it
+    assert found(client, "quan do son")[0] == "/dia-phuong/phuong-do-son"
+    assert "/dia-phuong/quan-do-son" not in found(client, "quan do son")
+    items = client.get("/tim-kiem/goi-y", query_string={"q": "quan do"}).get_json()["suggestions"]
+    assert items[0] == {
+        "label": "Quận Đồ Sơn, nay thuộc Phường Đồ Sơn",
+        "url": "/dia-phuong/phuong-do-son",
+        "type": "locality",
+    }
+    assert re.search(r"Địa phương <span class=\"count\">\(1\)</span>", page(client, "do son"))  # a type facet
+    # renaming a place reaches its result at once
+    world["ward"].name = "Đồ Sơn Mới"
+    db.session.commit()
+    assert "Phường <mark>Đồ</mark> <mark>Sơn</mark> Mới" in page(client, "do son")
+    assert f"/bai-viet/{story.slug}" in found(client, "do son moi")
+
+
+def test_facet_labels_are_read_once_per_index_generation(app, client, make_story, make_world, ctx):
+    from sqlalchemy import event
+
+    world = make_world()
+    make_story(title="Cánh đồng lúa một")
+    make_story(title="Cánh đồng lúa hai")
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        page(client, "canh dong")
+        statements.clear()
+        html = page(client, "lua")  # another query, the same index: no label is read again
+        assert not [s for s in statements if "FROM movement" in s or "FROM field" in s]
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert "Cả nước chung sức xây dựng nông thôn mới" in html
+    world["movement"].name = "Phong trào đổi tên"
+    db.session.commit()  # the index changes with it, and so do the labels
+    assert "Phong trào đổi tên" in page(client, "lua")
+
+
+def test_index_of_an_older_version_is_rebuilt(client, make_story, app):
+    """An index written by an older version (other fields) is never written to: catch-up and the
+    search page rebuild it."""
+    from whoosh import index as whoosh_index
+    from whoosh.fields import ID, Schema
+
+    story = make_story(title="Cột cờ Đồ Sơn")
+    backend = search.indexing._backend()
+    backend.close()
+    shutil.rmtree(app.config["SEARCH_INDEX_DIR"])
+    Path(app.config["SEARCH_INDEX_DIR"]).mkdir()
+    whoosh_index.create_in(app.config["SEARCH_INDEX_DIR"], Schema(id=ID(stored=True)), indexname="MAIN")
+    assert not backend.readable()
+    assert backend.apply([], ["story:1"]) is False  # written to by no one
+    with app.app_context():
+        result = indexing.catch_up()
+    assert result.complete and backend.readable()
+    assert found(client, "cot co do son", kieu="story") == [f"/bai-viet/{story.slug}"]

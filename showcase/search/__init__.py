@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import heapq
 import logging
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from flask import Flask, current_app
 from whoosh.query import Every
@@ -13,18 +15,22 @@ from whoosh.query import Every
 from showcase.search import indexing, query
 from showcase.search.analysis import load_synonyms
 from showcase.search.backend import IndexUnavailable, WhooshBackend
+from showcase.search.bitsets import Bitsets, first_in
+from showcase.search.highlight import Marks
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
 class Results:
-    """One page of results: document ids in rank order plus everything the page shows."""
+    """One page of results: the documents in rank order plus everything the page shows."""
 
     ids: list[str] = field(default_factory=list)
+    documents: list[dict] = field(default_factory=list)  # id, type, url, label, meta, text
     total: int = 0
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
-    terms: set[str] = field(default_factory=set)
+    terms: Marks = field(default_factory=Marks)
     fuzzy: list[str] = field(default_factory=list)
     suggestion: str | None = None
     unavailable: bool = False
@@ -47,44 +53,64 @@ def _synonyms() -> dict:
     return load_synonyms(current_app.config["SYNONYMS_FILE"])
 
 
+CACHED_RESULTS = 500  # pages of results kept per process and index generation
+SHOWN = ("id", "type", "url", "label", "meta", "text")
+
+
 def search(text: str, filters: dict[str, str], sort: str, page: int, per_page: int) -> Results:
-    """Search published stories and exemplars; never raises on what a reader typed."""
+    """Search published stories, exemplars and localities; never raises on what a reader typed."""
     backend: WhooshBackend = current_app.extensions["search"]
     parsed = query.parse(text, _synonyms())
-    filter_q = query.filter_query(filters)
-    if parsed.empty and filter_q is None:
+    wanted = {n: v for n, v in filters.items() if n in query.FACETS and v}
+    if parsed.empty and not wanted:
         return Results()
     try:
-        with backend.reading() as searcher:
-            key = (parsed.text, tuple(sorted(filters.items())), sort, page, per_page)
-            cached = backend.cache.setdefault("results", {})
+        with backend.reading() as searcher:  # the cache lives as long as this index generation
+            key = (parsed.text, tuple(sorted(wanted.items())), sort, page, per_page)
+            cached: OrderedDict = backend.cache.setdefault("results", OrderedDict())
             if key in cached:
+                cached.move_to_end(key)
                 return cached[key]
-            q = query.build(parsed, searcher.reader()) if not parsed.empty else Every()
-            end = page * per_page
-            if sort == "date" or parsed.empty:
-                hits = searcher.search(q, filter=filter_q, limit=None, sortedby="date", reverse=True)
-                order = [hit.docnum for hit in hits[:end]]
-                matched = hits.docs()
-            else:  # one scored pass over every match: the count, the facets and the top hits
-                hits = searcher.search(q, filter=filter_q, limit=None)
-                matched = hits.docs()
-                top = heapq.nlargest(max(query.RERANK, end), hits.top_n)
-                order = query.rerank(searcher, parsed, top)
-            results = Results(total=len(matched), terms=parsed.highlight_terms())
-            results.facets = query.count_facets(backend, searcher, set(matched))
-            results.ids = [searcher.stored_fields(doc)["id"] for doc in order[end - per_page : end]]
-            results.fuzzy = [u.text for u in parsed.units if u.fuzzy]
-            if not parsed.empty and (results.total == 0 or results.fuzzy):
-                samples = [searcher.stored_fields(doc).get("label", "") for doc in order[:5]]
-                results.suggestion = query.did_you_mean(backend, searcher, parsed, samples)
-            if len(cached) > 500:
-                cached.clear()
+            results = _run(backend, searcher, parsed, wanted, sort, page, per_page)
             cached[key] = results
+            if len(cached) > CACHED_RESULTS:
+                cached.popitem(last=False)
             return results
     except IndexUnavailable:
         indexing.ensure_index(_app())
         return Results(unavailable=True, terms=parsed.highlight_terms())
+
+
+def _bitsets(backend: WhooshBackend, searcher) -> Bitsets:
+    bits = backend.cache.get("bitsets")
+    if bits is None:
+        bits = backend.cache["bitsets"] = Bitsets(searcher)
+    return bits
+
+
+def _run(backend, searcher, parsed, filters, sort: str, page: int, per_page: int) -> Results:
+    bits = _bitsets(backend, searcher)
+    q = query.build(parsed, searcher.reader()) if not parsed.empty else Every()
+    matched = bits.query(q)
+    allowed = query.filter_mask(backend, searcher, bits, filters)
+    if allowed is not None:
+        matched &= allowed
+    end = page * per_page
+    if sort == "date" or parsed.empty:
+        order = first_in(bits.by_date(), matched, end)
+    else:
+        order = query.rank(bits, searcher, parsed, q, matched, end)
+    results = Results(total=matched.bit_count(), terms=parsed.highlight_terms())
+    results.facets = query.count_facets(backend, searcher, bits, matched)
+    for doc in order[end - per_page : end]:
+        stored = searcher.stored_fields(doc)
+        results.documents.append({name: stored.get(name, "") for name in SHOWN})
+    results.ids = [d["id"] for d in results.documents]
+    results.fuzzy = [u.text for u in parsed.units if u.fuzzy]
+    if not parsed.empty and (results.total == 0 or results.fuzzy):
+        samples = [searcher.stored_fields(doc).get("label", "") for doc in order[:5]]
+        results.suggestion = query.did_you_mean(backend, searcher, parsed, samples)
+    return results
 
 
 def suggest(text: str) -> list[dict]:
@@ -98,8 +124,20 @@ def suggest(text: str) -> list[dict]:
         return []
 
 
+def per_generation(name: str, compute: Callable[[], T]) -> T:
+    """Compute a value once per index generation (e.g. facet labels); uncached without an index."""
+    backend: WhooshBackend = current_app.extensions["search"]
+    try:
+        with backend.reading():
+            if name not in backend.cache:
+                backend.cache[name] = compute()
+            return backend.cache[name]
+    except IndexUnavailable:
+        return compute()
+
+
 def is_rebuilding() -> bool:
     return indexing.is_rebuilding()
 
 
-__all__ = ["Results", "init_search", "search", "suggest", "indexing", "is_rebuilding"]
+__all__ = ["Results", "init_search", "search", "suggest", "per_generation", "indexing", "is_rebuilding"]

@@ -15,8 +15,9 @@ from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, ShingleFilt
 
 WORD = re.compile(r"\w+", re.UNICODE)
 CONSONANTS = frozenset("bcdghklmnpqrstvx")
-# 1234/QĐ-UBND, 56-QĐ/BDVTW, 12/2023/QĐ-UBND: a decision number as typed.
-DECISION = re.compile(r"\b\d+(?:[/\-–][\wĐđ]+)+", re.UNICODE)
+# 1234/QĐ-UBND, 56-QĐ/BDVTW, 12/2023/QĐ-UBND: a decision number as typed. At least one part
+# holds letters, so a date (27/5/2022) stays a run of words.
+DECISION = re.compile(r"\b\d+(?:[/\-–]\d+)*(?:[/\-–][^\W\d_]\w*)+", re.UNICODE)
 
 
 def _fold_table() -> dict[int, str]:
@@ -55,6 +56,23 @@ def fold_word(word: str) -> str:
 def fold(text: str) -> str:
     """Fold a whole text, word by word (for comparing and for suggestions)."""
     return WORD.sub(lambda m: fold_word(m.group().lower()), normalise(text))
+
+
+def decision_key(number: str) -> str:
+    """The one index token of a decision number: folded, lower case, plain hyphens."""
+    return fold(number).lower().replace("–", "-")
+
+
+def decisions_in(text: str) -> list[str]:
+    """The decision numbers written in a text, as index tokens."""
+    return [decision_key(m.group()) for m in DECISION.finditer(text)]
+
+
+def spelling_key(word: str) -> tuple[str, str]:
+    """A word's letters and marks regardless of where the tone sits: hoà = hòa, thuỷ = thủy, sĩ = sỹ."""
+    lower = normalise(word).lower()
+    marks = "".join(sorted(c for c in unicodedata.normalize("NFD", lower) if unicodedata.combining(c)))
+    return fold_word(lower), marks + "đ" * lower.count("đ")
 
 
 def has_marks(word: str) -> bool:

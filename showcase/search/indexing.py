@@ -12,12 +12,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from flask import Flask, current_app
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from showcase.extensions import db
 from showcase.models import Commendation, Exemplar, Field, Locality, Movement, Story, story_exemplars
-from showcase.search.schema import exemplar_document, story_document
+from showcase.search.schema import exemplar_document, locality_document, locality_version, story_document
 from showcase.visibility import has_published_story, is_published, story_is_public
 
 log = logging.getLogger(__name__)
@@ -43,12 +43,37 @@ def _exemplar_options():
     )
 
 
+def _locality_options():
+    return (selectinload(Locality.parent), selectinload(Locality.replaced).selectinload(Locality.replaced))
+
+
+def locality_documents(session: Session, locality_ids: Iterable[int]) -> tuple[list[dict], list[str]]:
+    """Documents for these localities: a unit that exists today is one; a merged unit is a name
+    of its successor (whose document is rewritten) and has none of its own."""
+    ids = set(locality_ids)
+    if not ids:
+        return [], []
+    rows = session.scalars(select(Locality).where(Locality.id.in_(ids))).all()
+    current = {u.id for u in rows if u.replaced_by_id is None}
+    for unit in rows:  # a merged unit's name, or its own merged units, live in today's unit
+        seen = set()
+        while unit.replaced_by is not None and unit.id not in seen:
+            seen.add(unit.id)
+            unit = unit.replaced_by
+        if unit.replaced_by_id is None:
+            current.add(unit.id)
+    units = session.scalars(
+        select(Locality).where(Locality.id.in_(current)).options(*_locality_options())
+    ).all()
+    return [locality_document(u) for u in units], [f"locality:{i}" for i in ids - current]
+
+
 def _public_stories_of(exemplar: Exemplar) -> list[Story]:
     return [s for s in exemplar.stories if story_is_public(s)]
 
 
 def documents_for(
-    session: Session, story_ids: Iterable[int], exemplar_ids: Iterable[int]
+    session: Session, story_ids: Iterable[int], exemplar_ids: Iterable[int], locality_ids: Iterable[int] = ()
 ) -> tuple[list[dict], list[str]]:
     """Build the documents to write and the ids to delete for these rows."""
     story_ids, exemplar_ids = set(story_ids), set(exemplar_ids)
@@ -77,7 +102,8 @@ def documents_for(
         ).all()
         upserts += [exemplar_document(e, _public_stories_of(e)) for e in exemplars]
         deletes += [f"exemplar:{i}" for i in exemplar_ids - public]
-    return upserts, deletes
+    more, gone = locality_documents(session, locality_ids)
+    return upserts + more, deletes + gone
 
 
 def all_documents(session: Session) -> Iterator[dict]:
@@ -96,6 +122,9 @@ def all_documents(session: Session) -> Iterator[dict]:
         ).all()
         yield from (exemplar_document(e, _public_stories_of(e)) for e in exemplars)
         session.expunge_all()
+    current = select(Locality).where(Locality.replaced_by_id.is_(None)).options(*_locality_options())
+    yield from (locality_document(u) for u in session.scalars(current))
+    session.expunge_all()
 
 
 def _backend():
@@ -123,6 +152,9 @@ def expected_versions(session: Session) -> dict[str, str]:
         versions[story_key] = max(versions[story_key], exemplars[eid].isoformat())
         ex_key = f"exemplar:{eid}"
         versions[ex_key] = max(versions.get(ex_key, exemplars[eid].isoformat()), stories[sid].isoformat())
+    current = select(Locality).where(Locality.replaced_by_id.is_(None)).options(*_locality_options())
+    for unit in session.scalars(current):
+        versions[f"locality:{unit.id}"] = locality_version(unit)
     return versions
 
 
@@ -137,7 +169,7 @@ class CatchUp:
 def catch_up() -> CatchUp:
     """Bring the index level with the database: add, refresh and delete what differs."""
     backend = _backend()
-    if not backend.exists():
+    if not backend.exists() or not backend.readable():  # missing, damaged or of an older version
         rebuild()
         return CatchUp(backend.count(), 0, 0, True)
     with Session(db.engine) as session:
@@ -146,7 +178,7 @@ def catch_up() -> CatchUp:
         missing = [k for k in expected if k not in indexed]
         stale = [k for k in expected if k in indexed and indexed[k] != expected[k]]
         extra = [k for k in indexed if k not in expected]
-        ids: dict[str, set[int]] = {"story": set(), "exemplar": set()}
+        ids: dict[str, set[int]] = {"story": set(), "exemplar": set(), "locality": set()}
         for key in missing + stale:
             kind, _, num = key.partition(":")
             ids[kind].add(int(num))
@@ -156,7 +188,7 @@ def catch_up() -> CatchUp:
             upserts, _ = documents_for(session, chunk, [])
             upserts = [d for d in upserts if d["type"] == "story"]
             complete &= backend.apply(upserts, [])
-        upserts, _ = documents_for(session, [], ids["exemplar"])
+        upserts, _ = documents_for(session, [], ids["exemplar"], ids["locality"])
         complete &= backend.apply(upserts, extra)
     return CatchUp(len(missing), len(stale), len(extra), complete)
 
@@ -179,7 +211,9 @@ def status() -> dict:
         indexed = backend.versions()
         result["indexed_stories"] = sum(1 for k in indexed if k.startswith("story:"))
         result["indexed_exemplars"] = sum(1 for k in indexed if k.startswith("exemplar:"))
-        result["watermark"] = max(indexed.values(), default=None)
+        result["watermark"] = max(
+            (v for k, v in indexed.items() if not k.startswith("locality:")), default=None
+        )
         result["differences"] = sum(1 for k in expected if indexed.get(k) != expected[k]) + sum(
             1 for k in indexed if k not in expected
         )
@@ -203,6 +237,9 @@ def _collect(session: Session, _context) -> None:
             pending["exemplars"].add(obj.exemplar_id)
         elif isinstance(obj, (Field, Movement, Locality)):
             pending["taxonomy"].add((type(obj), obj.id))
+            if isinstance(obj, Locality):  # the unit it used to merge into must forget its name
+                for old in inspect(obj).attrs.replaced_by_id.history.deleted or ():
+                    pending["taxonomy"].add((Locality, old))
 
 
 def _affected_by_taxonomy(session: Session, changed: set) -> tuple[set[int], set[int]]:
@@ -221,6 +258,14 @@ def _affected_by_taxonomy(session: Session, changed: set) -> tuple[set[int], set
     return stories, exemplars
 
 
+def _neighbours(session: Session, ids: set[int]) -> set[int]:
+    """Units whose documents name these: their children (the parent's name) and merged units."""
+    if not ids:
+        return set()
+    query = select(Locality.id).where(Locality.parent_id.in_(ids) | Locality.replaced_by_id.in_(ids))
+    return set(session.scalars(query))
+
+
 def _apply_pending(session: Session) -> None:
     pending = session.info.pop(PENDING, None)
     if not pending or not current_app or "search" not in current_app.extensions:
@@ -233,7 +278,11 @@ def _apply_pending(session: Session) -> None:
     try:
         with Session(db.engine) as fresh:
             more_stories, more_exemplars = _affected_by_taxonomy(fresh, pending["taxonomy"])
-            upserts, deletes = documents_for(fresh, stories | more_stories, exemplars | more_exemplars)
+            places = {i for model, i in pending["taxonomy"] if model is Locality and i is not None}
+            places |= _neighbours(fresh, places)
+            upserts, deletes = documents_for(
+                fresh, stories | more_stories, exemplars | more_exemplars, places
+            )
         _backend().apply(upserts, deletes)  # on a lock timeout, catch-up repairs it
     except Exception:  # the commit stands; catch-up repairs the index later
         log.exception("search index update failed; run `flask search catch-up`")

@@ -7,16 +7,29 @@ among the top hits (re-ranking only those is what keeps this fast).
 
 from __future__ import annotations
 
+import heapq
+import math
 import re
 from dataclasses import dataclass, field
 
 from whoosh.query import And, Or, Prefix, Query, Term
 
-from showcase.search.analysis import DECISION, fold, fold_word, has_marks, normalise, pair, words
+from showcase.search.analysis import (
+    DECISION,
+    decision_key,
+    fold_word,
+    has_marks,
+    normalise,
+    pair,
+    spelling_key,
+    words,
+)
+from showcase.search.bitsets import Bitsets, members, tiers
+from showcase.search.highlight import Marks
 
 MAX_QUERY = 300  # characters read from a query
 MAX_WORDS = 12
-RERANK = 200  # top hits re-ranked by exact diacritics and adjacency
+BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's defaults
 FACETS = ("type", "movement", "field", "locality", "year", "kind", "form")
 QUOTED = re.compile(r"[\"“”]([^\"“”]+)[\"“”]")
 
@@ -41,14 +54,22 @@ class Parsed:
     def empty(self) -> bool:
         return not self.units
 
-    def highlight_terms(self) -> set[str]:
-        """Folded words to mark in snippets."""
-        terms = set()
+    def highlight_terms(self) -> Marks:
+        """What to mark in titles and snippets: folded words, the spellings typed, whole numbers."""
+        terms: set[str] = set()
+        spellings: set[tuple[str, tuple[str, str]]] = set()
+        numbers: set[str] = set()
         for unit in self.units:
+            if unit.kind == "decision":
+                numbers.add(decision_key(unit.text))
+                continue
             terms |= set(unit.folded)
+            for typed, folded in zip(unit.text.split(), unit.folded, strict=False):
+                if has_marks(typed):
+                    spellings.add((folded, spelling_key(typed)))
             for alt in unit.alternatives:
                 terms |= set(alt)
-        return terms
+        return Marks(frozenset(terms), frozenset(spellings), frozenset(numbers))
 
 
 def parse(raw: str, synonyms: dict[str, list[tuple[str, ...]]]) -> Parsed:
@@ -96,8 +117,8 @@ def _either(terms: tuple[str, ...]) -> Query:
 
 def unit_query(unit: Unit, reader) -> Query:
     """The query for one unit, widened by synonyms or, when the word is unknown, by typos."""
-    if unit.kind == "decision":
-        return Or([Term("decision", fold(unit.text)), _either(unit.folded)])
+    if unit.kind == "decision":  # whole or nothing: "1245/QĐ-UBND" never matches 1702/QĐ-UBND
+        return Term("decision", decision_key(unit.text))
     options = [_either(unit.folded)] + [_either(alt) for alt in unit.alternatives]
     if unit.kind == "word" and not unit.alternatives:
         word = unit.folded[0]
@@ -113,89 +134,116 @@ def build(parsed: Parsed, reader) -> Query:
     return queries[0] if len(queries) == 1 else And(queries)
 
 
-def filter_query(filters: dict[str, str]) -> Query | None:
-    terms = [Term(name, value) for name, value in filters.items() if name in FACETS and value]
-    if not terms:
-        return None
-    return terms[0] if len(terms) == 1 else And(terms)
-
-
-def _matching(searcher, fieldname: str, text: str, docnums: list[int]):
-    """Yield (docnum, matcher) for the sorted docnums whose field holds the term."""
-    matcher = Term(fieldname, text).matcher(searcher)
-    for doc in docnums:
-        if not matcher.is_active():
-            return
-        if matcher.id() < doc:
-            matcher.skip_to(doc)
-            if not matcher.is_active():
-                return
-        if matcher.id() == doc:
-            yield doc, matcher
-
-
-def _present(searcher, fieldname: str, text: str, docnums: list[int]) -> set[int]:
-    """Which of the (sorted) docnums contain this term: skip along its postings."""
-    return {doc for doc, _ in _matching(searcher, fieldname, text, docnums)}
-
-
-def rerank(searcher, parsed: Parsed, hits: list[tuple[float, int]]) -> list[int]:
-    """Order hits: exact-diacritic words first, then words in the title, then adjacent words,
-    then score. Only these top hits are re-ranked (that is what keeps a search fast)."""
-    docnums = sorted(doc for _, doc in hits)
-    bonus = dict.fromkeys(docnums, 0.0)
+def bonus_masks(bits: Bitsets, parsed: Parsed) -> list[tuple[int, float]]:
+    """What lifts a match, as (documents, bonus): exact diacritics, words in the title, adjacent
+    words; for a decision number its holder, then a text that cites it."""
+    bonuses: list[tuple[int, float]] = []
     textual = [u for u in parsed.units if u.kind in ("word", "phrase")]
     typed = [w for u in textual for w in u.text.split()]
-    for word in {w for w in typed if has_marks(w)}:
-        for doc in _present(searcher, "title_exact", word, docnums):
-            bonus[doc] += 2000.0
-        for doc in _present(searcher, "exact", word, docnums):
-            bonus[doc] += 1000.0
+    for word in sorted({w for w in typed if has_marks(w)}):
+        bonuses += [(bits.term("title_exact", word), 2000.0), (bits.term("exact", word), 1000.0)]
     folded = [w for u in textual for w in u.folded]
-    for word in set(folded):
-        for doc in _present(searcher, "title", word, docnums):
-            bonus[doc] += 300.0
-    for a, b in set(zip(folded, folded[1:], strict=False)):
-        for doc in _present(searcher, "pairs", pair(a, b), docnums):
-            bonus[doc] += 100.0
-    return [doc for score, doc in sorted(hits, key=lambda h: (-(bonus[h[1]]), -h[0], h[1]))]
+    bonuses += [(bits.term("title", word), 300.0) for word in sorted(set(folded))]
+    pairs = sorted(set(zip(folded, folded[1:], strict=False)))
+    bonuses += [(bits.term("pairs", pair(a, b)), 100.0) for a, b in pairs]
+    numbers = [u for u in parsed.units if u.kind == "decision"]
+    if numbers:
+        bonuses.append((bits.term("type", "exemplar"), 2000.0))
+    for unit in numbers:
+        cited = bits.live
+        for a, b in zip(unit.folded, unit.folded[1:], strict=False):
+            cited &= bits.term("pairs", pair(a, b))
+        bonuses.append((cited, 1500.0))
+    return [(mask, weight) for mask, weight in bonuses if mask]
 
 
-def facet_sets(backend, searcher) -> dict[str, dict[str, frozenset[int]]]:
-    """Documents per facet value, computed once per searcher generation."""
+def _body_terms(q: Query) -> list[str]:
+    """The words of the body field a query asks for (synonyms and near words included)."""
+    if isinstance(q, Term):
+        return [q.text] if q.fieldname == "body" else []
+    return [t for sub in getattr(q, "subqueries", ()) for t in _body_terms(sub)]
+
+
+def _by_score(bits: Bitsets, searcher, q: Query, docs: list[int], count: int) -> list[int]:
+    """The `count` best of these (sorted) documents by BM25 over the body words, best first.
+
+    The same formula as Whoosh's BM25F, computed only for these documents: Whoosh would score
+    every match.
+    """
+    if len(docs) <= 1:
+        return docs[:count]
+    reader = searcher.reader()
+    total = max(searcher.doc_count_all(), 1)
+    average = (reader.field_length("body") / total) or 1.0
+    scores = dict.fromkeys(docs, 0.0)
+    for word in set(_body_terms(q)):
+        idf = math.log(total / (reader.doc_frequency("body", word) + 1)) + 1
+        for doc, tf in bits.weights("body", word, docs).items():
+            norm = (1 - BM25_B) + BM25_B * reader.doc_field_length(doc, "body", 1) / average
+            scores[doc] += idf * (tf * (BM25_K1 + 1)) / (tf + BM25_K1 * norm)
+    return heapq.nsmallest(count, docs, key=lambda doc: (-scores[doc], doc))
+
+
+def rank(bits: Bitsets, searcher, parsed: Parsed, q: Query, matched: int, count: int) -> list[int]:
+    """The first `count` matches by bonus, then by score: only the groups the page reaches are scored."""
+    order: list[int] = []
+    for _, group in tiers(matched, bonus_masks(bits, parsed)):
+        if len(order) >= count:
+            break
+        order += _by_score(bits, searcher, q, members(group), count - len(order))
+    return order
+
+
+def facet_masks(backend, searcher, bits: Bitsets) -> dict[str, dict[str, int]]:
+    """Documents per facet value, as bit masks, computed once per index generation."""
     cached = backend.cache.get("facets")
     if cached is None:
         cached = {}
         for name in FACETS:
-            values: dict[str, frozenset[int]] = {}
+            values: dict[str, int] = {}
             for value in searcher.lexicon(name):
                 value = value.decode() if isinstance(value, bytes) else value
-                values[value] = frozenset(searcher.docs_for_query(Term(name, value)))
+                values[value] = bits.term(name, value)
             cached[name] = values
         backend.cache["facets"] = cached
     return cached
 
 
-def count_facets(backend, searcher, matched: set[int]) -> dict[str, dict[str, int]]:
+def filter_mask(backend, searcher, bits: Bitsets, filters: dict[str, str]) -> int | None:
+    """The documents every filter allows (None: no filter)."""
+    wanted = [(n, v) for n, v in filters.items() if n in FACETS and v]
+    if not wanted:
+        return None
+    masks = facet_masks(backend, searcher, bits)
+    mask = bits.live
+    for name, value in wanted:
+        mask &= masks[name].get(value, 0)
+    return mask
+
+
+def count_facets(backend, searcher, bits: Bitsets, matched: int) -> dict[str, dict[str, int]]:
+    """How many matched documents each facet value holds (values with none are left out)."""
     counts = {}
-    for name, values in facet_sets(backend, searcher).items():
-        counts[name] = {v: len(docs & matched) for v, docs in values.items() if not docs.isdisjoint(matched)}
+    for name, values in facet_masks(backend, searcher, bits).items():
+        found = {}
+        for value, docs in values.items():
+            n = (docs & matched).bit_count()
+            if n:
+                found[value] = n
+        counts[name] = found
     return counts
 
 
-def spelling(backend, searcher) -> dict[str, str]:
-    """Folded word → the most frequent way it is written with diacritics."""
+def spelling(backend, searcher) -> dict[str, list[str]]:
+    """Folded word → the ways the site writes it with diacritics, most documents first."""
     cached = backend.cache.get("spelling")
     if cached is None:
-        best: dict[str, tuple[int, str]] = {}
+        found: dict[str, list[tuple[int, str]]] = {}
         reader = searcher.reader()
         for term, info in reader.iter_field("exact"):
             term = term.decode() if isinstance(term, bytes) else term
-            key = fold_word(term)
-            freq = info.doc_frequency()
-            if key not in best or freq > best[key][0]:
-                best[key] = (freq, term)
-        cached = {k: v for k, (_, v) in best.items()}
+            found.setdefault(fold_word(term), []).append((-info.doc_frequency(), term))
+        cached = {k: [t for _, t in sorted(v)] for k, v in found.items()}
         backend.cache["spelling"] = cached
     return cached
 
@@ -226,14 +274,6 @@ def nearest(reader, word: str, limit: int = 3) -> list[str]:
     return [term for _, _, term in sorted(found)[:limit]]
 
 
-def _closest(reader, word: str) -> str:
-    """The folded indexed word nearest to `word`, or the word itself when it is indexed."""
-    if not allowed_typos(word) or reader.doc_frequency("body", word):
-        return word
-    near = nearest(reader, word, limit=1)
-    return near[0] if near else word
-
-
 def _from_sample(folded: list[str], samples: list[str]) -> list[str | None]:
     """Spell the query as the best-matching run of words in the top results does."""
     best: tuple[int, list[str | None]] = (0, [None] * len(folded))
@@ -255,30 +295,85 @@ def _from_sample(folded: list[str], samples: list[str]) -> list[str | None]:
     return best[1]
 
 
+def _candidates(reader, unit: Unit) -> list[str]:
+    """Folded words the reader may have meant: the word itself when the site has it, else near ones."""
+    word = unit.folded[0]
+    if not allowed_typos(word) or reader.doc_frequency("body", word):
+        return [word]
+    return nearest(reader, word) or [word]
+
+
+def _likeliest(reader, options: list[list[str]]) -> list[str]:
+    """The sequence of candidates whose adjacent pairs the site uses most (then fewest edits)."""
+    best = [(0, [c]) for c in options[0]]
+    for choices in options[1:]:
+        step = []
+        for c in choices:
+            score, path = max(
+                ((s + reader.doc_frequency("pairs", pair(p[-1], c)), p) for s, p in best), key=lambda x: x[0]
+            )
+            step.append((score, path + [c]))
+        best = step
+    return max(best, key=lambda x: x[0])[1]
+
+
+def _phrase_spellings(reader, spelled: dict[str, list[str]], chosen: list[str], typed: list[str | None]):
+    """Spell words by the word pairs the site writes (titles, names, places): Thủy Nguyên, not
+    "thủy nguyện" although "tình nguyện" is the commoner word. Returns {position: spelling}."""
+    out: dict[int, tuple[int, str]] = {}
+    for i in range(len(chosen) - 1):
+        first, second = typed[i], typed[i + 1]
+        firsts = [first] if first else spelled.get(chosen[i], [])[:6]
+        seconds = [second] if second else spelled.get(chosen[i + 1], [])[:6]
+        best = max(
+            ((reader.doc_frequency("phrases", f"{a} {b}"), a, b) for a in firsts for b in seconds),
+            default=(0, "", ""),
+        )
+        if best[0]:
+            for position, word in ((i, best[1]), (i + 1, best[2])):
+                if position not in out or out[position][0] < best[0]:
+                    out[position] = (best[0], word)
+    return {i: word for i, (_, word) in out.items()}
+
+
 def did_you_mean(backend, searcher, parsed: Parsed, samples: list[str]) -> str | None:
-    """The query corrected and with diacritics restored, when that differs from what was typed."""
+    """The query corrected and with diacritics restored, when that differs from what was typed.
+
+    Corrections prefer words that stand together on the site; spellings prefer the word pairs
+    the site writes, then the top results' titles, then the commonest spelling of each word.
+    """
     spelled = spelling(backend, searcher)
     reader = searcher.reader()
     singles = [u for u in parsed.units if u.kind == "word"]
-    corrected = [_closest(reader, u.folded[0]) for u in singles]
-    from_results = _from_sample([u.folded[0] for u in singles], samples)
+    if not singles:
+        return None
+    chosen = _likeliest(reader, [_candidates(reader, u) for u in singles])
+    typed = [
+        u.text if has_marks(u.text) and fold_word(u.text) == w else None
+        for u, w in zip(singles, chosen, strict=True)
+    ]
+    by_pairs = _phrase_spellings(reader, spelled, chosen, typed)
+    from_results = _from_sample(chosen, samples)
     by_unit = {}
-    for unit, word, sample in zip(singles, corrected, from_results, strict=True):
-        if has_marks(unit.text) and fold_word(unit.text) == word:
+    for i, (unit, word, sample) in enumerate(zip(singles, chosen, from_results, strict=True)):
+        if typed[i]:
             by_unit[id(unit)] = unit.text
+        elif i in by_pairs:
+            by_unit[id(unit)] = by_pairs[i]
         elif sample is not None:
             by_unit[id(unit)] = sample
         else:
-            by_unit[id(unit)] = spelled.get(word, word)
+            by_unit[id(unit)] = (spelled.get(word) or [word])[0]
     suggestion = " ".join(by_unit.get(id(u), u.text) for u in parsed.units)
-    typed = " ".join(u.text for u in parsed.units)
-    return suggestion if suggestion != typed else None
+    typed_text = " ".join(u.text for u in parsed.units)
+    return suggestion if suggestion != typed_text else None
 
 
 def suggestions(searcher, raw: str, limit: int = 8) -> list[dict]:
-    """Titles and exemplar names that start with what was typed (diacritics optional).
+    """Places, names and titles that start with what was typed (diacritics optional).
 
-    Names first, then titles where the typed words stand together, spelled as typed.
+    Places and names first, then titles where the typed words stand together, spelled as typed.
+    A place typed by a former unit's name is offered as that unit, and leads to today's.
     """
     typed = normalise(raw or "")[:100].lower()
     ws = [fold_word(w) for w in words(typed)][:6]
@@ -287,14 +382,21 @@ def suggestions(searcher, raw: str, limit: int = 8) -> list[dict]:
     parts: list[Query] = [Term("title", w) for w in ws[:-1]] + [Prefix("title", ws[-1])]
     query = parts[0] if len(parts) == 1 else And(parts)
     wanted = " ".join(ws)
+
+    def folded(text: str) -> str:
+        return " " + " ".join(fold_word(w) for w in words(text)) + " "
+
     candidates = []
     for hit in searcher.search(query, limit=60):
         label = hit.get("label", "")
-        folded = " " + " ".join(fold_word(w) for w in words(label)) + " "
+        if f" {wanted}" not in folded(label):  # typed by a former name: say so
+            former = [a for a in hit.get("alias") or [] if f" {wanted}" in folded(a)]
+            if former:
+                label = f"{former[0]}, nay thuộc {label}"
         key = (
-            f" {wanted}" not in folded,
+            f" {wanted}" not in folded(label),
             typed not in label.lower(),
-            hit["type"] != "exemplar",
+            hit["type"] == "story",
             len(label),
         )
         candidates.append((key, {"label": label, "url": hit["url"], "type": hit["type"]}))

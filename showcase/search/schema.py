@@ -13,11 +13,13 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, FieldType, Schema
 from whoosh.formats import Existence, Frequency
 from whoosh.system import pack_uint
 
+from showcase.dates import format_date
 from showcase.models import Exemplar, Locality, Story
 from showcase.search.analysis import (
+    decision_key,
+    decisions_in,
     exact_analyzer,
     exact_terms,
-    fold,
     folded_analyzer,
     folded_terms,
     normalise,
@@ -26,6 +28,11 @@ from showcase.search.analysis import (
 )
 
 TAGS = re.compile(r"<[^>]+>")
+# where a block of text ends in sanitised HTML: a snippet never runs one block into the next
+BLOCK_END = re.compile(
+    r"<br\s*/?>|</(?:p|h[1-6]|li|blockquote|figcaption|caption|tr|td|th|dt|dd|pre|div)>", re.I
+)
+LABELS = {"story": "Bài viết", "exemplar": "Điển hình", "locality": "Địa phương"}
 
 
 class FastText(FieldType):
@@ -52,8 +59,21 @@ class FastText(FieldType):
                 yield word.encode("utf-8"), 1, 1.0, b""
 
 
+def exact_pairs(text: str) -> list[str]:
+    """Adjacent words as written, lower case, line by line ("thủy nguyên"): the spelling dictionary."""
+    found = []
+    for line in text.split("\n"):
+        ws = exact_terms(line)
+        found += [f"{a} {b}" for a, b in zip(ws, ws[1:], strict=False)]
+    return found
+
+
 def build_schema() -> Schema:
-    """Folded fields for recall, word pairs for phrases and proximity, exact words for ranking."""
+    """Folded fields for recall, word pairs for phrases and proximity, exact words for ranking.
+
+    What a result shows (label, meta line, snippet text) is stored, prepared at index time:
+    the search page reads no story body from the database.
+    """
     folded, exact = folded_analyzer(), exact_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
@@ -61,12 +81,16 @@ def build_schema() -> Schema:
         updated=STORED(),
         label=STORED(),
         url=STORED(),
+        meta=STORED(),
+        text=STORED(),  # blocks (summary, headings, paragraphs) one a line, NFC
+        alias=STORED(),  # a locality's former units, for suggestions
         title=FastText(folded_terms, folded, counted=True),
         body=FastText(folded_terms, folded, counted=True),
         pairs=FastText(pair_terms, pairs_analyzer(), counted=False),
         exact=FastText(exact_terms, exact, counted=False),
         title_exact=FastText(exact_terms, exact, counted=False),
-        decision=KEYWORD(commas=True, lowercase=True),
+        phrases=FastText(exact_pairs, exact, counted=False),
+        decision=KEYWORD(commas=True),
         movement=KEYWORD(commas=True),
         field=KEYWORD(commas=True),
         locality=KEYWORD(commas=True),
@@ -80,6 +104,16 @@ def build_schema() -> Schema:
 def plain_text(html_text: str) -> str:
     """Return the readable text of sanitised HTML."""
     return html.unescape(TAGS.sub(" ", html_text))
+
+
+def text_blocks(html_text: str) -> list[str]:
+    """The blocks of sanitised HTML (paragraphs, headings, list items) as plain NFC lines."""
+    text = html.unescape(TAGS.sub(" ", BLOCK_END.sub("\n", html_text)))
+    return [line for line in (" ".join(part.split()) for part in normalise(text).split("\n")) if line]
+
+
+def _blocks(*parts: str) -> str:
+    return "\n".join(" ".join(normalise(p).split()) for p in parts if p and p.strip())
 
 
 @lru_cache(maxsize=1024)
@@ -127,6 +161,12 @@ def _decisions(exemplars: list[Exemplar]) -> list[str]:
     return numbers
 
 
+def _decision_field(numbers: list[str], *texts: str) -> str:
+    """Decision numbers as whole tokens: the commendations' and those written in the text."""
+    keys = {decision_key(n) for n in numbers if n} | {k for t in texts for k in decisions_in(t)}
+    return ",".join(sorted(keys))
+
+
 def story_document(story: Story) -> dict:
     """The index document of a published story."""
     exemplars = list(story.exemplars)
@@ -143,19 +183,27 @@ def story_document(story: Story) -> dict:
         story.field.name,
         " ".join(c.form for c in commendations),
     )
-    body = _join(head, plain_text(story.body_html), story.byline, " ".join(_decisions(exemplars)))
+    blocks = text_blocks(story.body_html)
+    # the commendations' numbers are words of the body, not of its text: a word pair "1245 qđ"
+    # in `pairs` then means the text cites the decision (ranked first)
+    body = _join(head, "\n".join(blocks), story.byline)
+    numbers = " ".join(_decisions(exemplars))
     return {
         "id": f"story:{story.id}",
         "type": "story",
         "updated": max([story.updated_at] + [e.updated_at for e in exemplars]).isoformat(),
         "label": title,
         "url": f"/bai-viet/{story.slug}",
+        "meta": f"Bài viết · {format_date(story.published_at)} · {story.locality.full_name}",
+        "text": _blocks(story.summary, *blocks),
         "title": f"{title}\n{names}",  # names weigh like the title
-        "body": f"{title}\n{body}",
+        "body": f"{title}\n{body}\n{numbers}",
         "pairs": f"{title}\n{body}",
         "exact": f"{title}\n{head}",
         "title_exact": f"{title}\n{names}",
-        "decision": ",".join(fold(n).lower() for n in _decisions(exemplars)),
+        # the spelling dictionary: titles, names and places (what did-you-mean should prefer)
+        "phrases": _join(title, *(e.name for e in exemplars), *place_names(story.locality)),
+        "decision": _decision_field(_decisions(exemplars), story.summary, body),
         "movement": ",".join(m.slug for m in story.movements),
         "field": story.field.slug,
         "locality": current_unit(story.locality).slug,
@@ -177,20 +225,27 @@ def exemplar_document(exemplar: Exemplar, stories: list[Story]) -> dict:
         " ".join(c.form for c in commendations),
         " ".join({m.name for s in stories for m in s.movements}),
     )
-    body = _join(head, plain_text(exemplar.bio_html), " ".join(_decisions([exemplar])))
+    blocks = text_blocks(exemplar.bio_html)
+    body = _join(head, "\n".join(blocks))
+    numbers = " ".join(_decisions([exemplar]))
     dates = [s.published_at for s in stories if s.published_at]
+    # role and organisation are one block, so they never run into the first sentence of the bio
+    work = ", ".join(x for x in (exemplar.role, exemplar.organisation) if x and x.strip())
     return {
         "id": f"exemplar:{exemplar.id}",
         "type": "exemplar",
         "updated": max([exemplar.updated_at] + [s.updated_at for s in stories]).isoformat(),
         "label": title,
         "url": f"/dien-hinh/{exemplar.slug}",
+        "meta": f"Điển hình · {exemplar.kind.label} · {exemplar.locality.full_name}",
+        "text": _blocks(f"{work}." if work and work[-1] not in ".!?…" else work, *blocks),
         "title": title,
-        "body": f"{title}\n{body}",
+        "body": f"{title}\n{body}\n{numbers}",
         "pairs": f"{title}\n{body}",
         "exact": f"{title}\n{head}",
         "title_exact": title,
-        "decision": ",".join(fold(n).lower() for n in _decisions([exemplar])),
+        "phrases": _join(title, *place_names(exemplar.locality)),
+        "decision": _decision_field(_decisions([exemplar]), body),
         "movement": ",".join(sorted({m.slug for s in stories for m in s.movements})),
         "field": ",".join(sorted({s.field.slug for s in stories})),
         "locality": current_unit(exemplar.locality).slug,
@@ -198,4 +253,59 @@ def exemplar_document(exemplar: Exemplar, stories: list[Story]) -> dict:
         "kind": exemplar.kind.value,
         "form": ",".join(sorted({form_key(c.form) for c in commendations})),
         "date": max(dates) if dates else datetime(1970, 1, 1),
+    }
+
+
+def locality_version(locality: Locality) -> str:
+    """What a locality's document was built from: its row, its parent's and its former units'."""
+    parts = [f"{locality.id}.{locality.version}"]
+    if locality.parent is not None:
+        parts.append(f"p{locality.parent.id}.{locality.parent.version}")
+    parts += [f"r{u.id}.{u.version}" for u in sorted(former_units(locality), key=lambda u: u.id)]
+    return "locality:" + ",".join(parts)
+
+
+def former_units(locality: Locality) -> list[Locality]:
+    """Every unit merged into this one, directly or through another merged unit."""
+    found, todo, seen = [], list(locality.replaced), {locality.id}
+    while todo:
+        unit = todo.pop()
+        if unit.id in seen:
+            continue
+        seen.add(unit.id)
+        found.append(unit)
+        todo.extend(unit.replaced)
+    return sorted(found, key=lambda u: u.full_name)
+
+
+def locality_document(locality: Locality) -> dict:
+    """The index document of a unit that exists today; its former units are names it answers to."""
+    title = normalise(locality.full_name)
+    former = [normalise(u.full_name) for u in former_units(locality)]
+    names = "\n".join([title] + former)
+    parent = f"Thuộc {locality.parent.full_name}." if locality.parent is not None else ""
+    merged = f"Được hình thành từ {', '.join(former)}." if former else ""
+    return {
+        "id": f"locality:{locality.id}",
+        "type": "locality",
+        "updated": locality_version(locality),
+        "label": title,
+        "url": f"/dia-phuong/{locality.slug}",
+        "meta": f"Địa phương · {locality.kind.label}",
+        "text": _blocks(" ".join(x for x in (parent, merged) if x)),
+        "alias": former,
+        "title": names,
+        "body": f"{names}\n{parent}",
+        "pairs": names,
+        "exact": names,
+        "title_exact": names,
+        "phrases": names,
+        "decision": "",
+        "movement": "",
+        "field": "",
+        "locality": locality.slug,
+        "year": "",
+        "kind": "",
+        "form": "",
+        "date": datetime(1970, 1, 1),
     }

@@ -1,4 +1,8 @@
-"""The search page: read the query string, ask showcase.search, hydrate hits from the database."""
+"""The search page: read the query string, ask showcase.search, keep only hits still public.
+
+What a hit shows (title, meta line, snippet text) was prepared when it was indexed; the
+database only confirms, by id, that each hit is still public (it has the last word).
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,14 @@ from typing import Any
 
 from flask import abort, current_app, request, url_for
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from showcase import search
-from showcase.dates import format_date
 from showcase.extensions import db
-from showcase.models import Commendation, Exemplar, ExemplarKind, Field, Locality, Movement, Story
+from showcase.models import Commendation, ExemplarKind, Field, Locality, Movement, Story
 from showcase.search.highlight import mark, snippet
-from showcase.search.schema import form_key, plain_text
+from showcase.search.schema import LABELS, form_key
 from showcase.site import memo, params, queries
+from showcase.visibility import is_published
 
 # query-string name -> index facet, and the heading the page shows
 FACETS = [
@@ -33,7 +36,7 @@ MAX_PAGE = 100
 
 @dataclass
 class Hit:
-    kind: str  # story | exemplar
+    kind: str  # story | exemplar | locality
     url: str
     title: object
     snippet: object
@@ -62,7 +65,7 @@ def facet_labels() -> dict[str, dict[str, str]]:
 def _facet_labels() -> dict[str, dict[str, str]]:
     forms = db.session.scalars(select(Commendation.form).distinct()).all()
     return {
-        "type": {"story": "Bài viết", "exemplar": "Điển hình"},
+        "type": dict(LABELS),
         "movement": dict(db.session.execute(select(Movement.slug, Movement.name)).all()),
         "field": dict(db.session.execute(select(Field.slug, Field.name)).all()),
         "locality": {loc.slug: loc.full_name for loc in db.session.scalars(select(Locality))},
@@ -100,33 +103,43 @@ def facet_groups(results: search.Results, filters: dict[str, str]) -> list[dict]
     return groups
 
 
-def hydrate(results: search.Results) -> list[Hit]:
-    """Load the page's hits from the database (only what is public right now), with snippets."""
-    story_ids = [int(i.split(":")[1]) for i in results.ids if i.startswith("story:")]
-    exemplar_ids = [int(i.split(":")[1]) for i in results.ids if i.startswith("exemplar:")]
-    stories, exemplars = {}, {}
-    if story_ids:
-        query = queries.published_stories().where(Story.id.in_(story_ids))
-        stories = {s.id: s for s in db.session.scalars(query.options(selectinload(Story.locality)))}
-    if exemplar_ids:
-        query = queries.public_exemplars().where(Exemplar.id.in_(exemplar_ids))
-        exemplars = {e.id: e for e in db.session.scalars(query.options(selectinload(Exemplar.locality)))}
-    hits = []
-    for doc_id in results.ids:
+def still_public(ids: list[str]) -> set[str]:
+    """Which of these document ids are public right now (one id-only query per kind)."""
+    by_kind: dict[str, list[int]] = {}
+    for doc_id in ids:
         kind, _, num = doc_id.partition(":")
-        if kind == "story" and int(num) in stories:
-            s = stories[int(num)]
-            url, title = url_for("site.story", slug=s.slug), s.title
-            text = f"{s.summary} {plain_text(s.body_html)}"
-            meta = f"Bài viết · {format_date(s.published_at)} · {s.locality.full_name}"
-        elif kind == "exemplar" and int(num) in exemplars:
-            e = exemplars[int(num)]
-            url, title = url_for("site.exemplar", slug=e.slug), e.name
-            text = " ".join(x for x in (e.role, e.organisation, plain_text(e.bio_html)) if x)
-            meta = f"Điển hình · {e.kind.label} · {e.locality.full_name}"
-        else:  # no longer public: the database has the last word
+        if num.isdigit():
+            by_kind.setdefault(kind, []).append(int(num))
+    public: set[str] = set()
+    if by_kind.get("story"):
+        query = select(Story.id).where(Story.id.in_(by_kind["story"]), is_published())
+        public |= {f"story:{i}" for i in db.session.scalars(query)}
+    if by_kind.get("exemplar"):
+        public |= {f"exemplar:{i}" for i in queries.public_exemplar_ids(by_kind["exemplar"])}
+    if by_kind.get("locality"):
+        query = select(Locality.id).where(Locality.id.in_(by_kind["locality"]))
+        public |= {f"locality:{i}" for i in db.session.scalars(query)}
+    return public
+
+
+def hydrate(results: search.Results) -> list[Hit]:
+    """The page's hits with marked titles and snippets, leaving out any no longer public."""
+    public = still_public(results.ids)
+    root = request.script_root
+    hits = []
+    for doc in results.documents:
+        if doc["id"] not in public:
             continue
-        hits.append(Hit(kind, url, mark(title, results.terms), snippet(text, results.terms), meta))
+        marks = results.terms.within(doc["label"], doc["text"])
+        hits.append(
+            Hit(
+                doc["type"],
+                root + doc["url"],
+                mark(doc["label"], marks),
+                snippet(doc["text"], marks),
+                doc["meta"],
+            )
+        )
     return hits
 
 

@@ -1,7 +1,7 @@
 // Suggestions while typing in a search box (WAI-ARIA combobox). The form works without it.
 (function () {
   "use strict";
-  var LABELS = { story: "bài viết", exemplar: "điển hình" };
+  var LABELS = { story: "bài viết", exemplar: "điển hình", locality: "địa phương" };
   var counter = 0;
 
   function attach(row) {
