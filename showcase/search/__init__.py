@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 from flask import Flask, current_app
 from whoosh.query import Every
@@ -19,7 +17,6 @@ from showcase.search.bitsets import Bitsets, first_in
 from showcase.search.highlight import Marks
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 @dataclass
@@ -124,20 +121,8 @@ def suggest(text: str) -> list[dict]:
         return []
 
 
-def per_generation(name: str, compute: Callable[[], T]) -> T:
-    """Compute a value once per index generation (e.g. facet labels); uncached without an index."""
-    backend: WhooshBackend = current_app.extensions["search"]
-    try:
-        with backend.reading():
-            if name not in backend.cache:
-                backend.cache[name] = compute()
-            return backend.cache[name]
-    except IndexUnavailable:
-        return compute()
-
-
 def is_rebuilding() -> bool:
     return indexing.is_rebuilding()
 
 
-__all__ = ["Results", "init_search", "search", "suggest", "per_generation", "indexing", "is_rebuilding"]
+__all__ = ["Results", "init_search", "search", "suggest", "indexing", "is_rebuilding"]
