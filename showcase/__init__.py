@@ -24,7 +24,10 @@ def create_app(settings: dict | None = None) -> Flask:
     init_db(app)
     init_media(app)
     init_search(app)
+    init_compress(app)  # first: its after_request hook then runs last, on the finished response
     init_web(app)
+    init_static(app)
+    init_pagecache(app)
     init_site(app)
     init_admin(app)
     init_cli(app)
@@ -46,10 +49,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def init_db(app: Flask) -> None:
     from showcase import models  # noqa: F401  (registers the tables on db.metadata)
     from showcase.generation import init_generation
-    from showcase.services import records
+    from showcase.services import changes, records
 
     db.init_app(app)
     records.init_hooks(db.session)
+    changes.init_hooks(db.session)
     init_generation(app)
     migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))
     with app.app_context():
@@ -71,6 +75,24 @@ def init_search(app: Flask) -> None:
 
 def init_web(app: Flask) -> None:
     from showcase.web import init_web as attach
+
+    attach(app)
+
+
+def init_static(app: Flask) -> None:
+    from showcase.static_files import init_static as attach
+
+    attach(app)
+
+
+def init_compress(app: Flask) -> None:
+    from showcase.extensions import compress
+
+    compress.init_app(app)
+
+
+def init_pagecache(app: Flask) -> None:
+    from showcase.pagecache import init_pagecache as attach
 
     attach(app)
 

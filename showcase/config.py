@@ -99,6 +99,11 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "PRESS_CONTACT_SAMPLE": not (env.get("PRESS_EMAIL") or env.get("PRESS_PHONE")),
     }
     redis_url = env.get("REDIS_URL", "")
+    page_cache = env.get("PAGE_CACHE", "redis" if redis_url else "memory")
+    if page_cache not in ("memory", "redis", "off") or (page_cache == "redis" and not redis_url):
+        raise SystemExit(
+            f"Lỗi: PAGE_CACHE phải là memory, redis (cần REDIS_URL) hoặc off (đang là «{page_cache}»)."
+        )
     site_https = settings["SITE_URL"].startswith("https://")
     settings.update(
         {
@@ -119,6 +124,17 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
             "LOGIN_SLOWDOWN_MAX_SECONDS": _number(
                 env.get("LOGIN_SLOWDOWN_MAX_SECONDS", "2"), "LOGIN_SLOWDOWN_MAX_SECONDS", 10, "số giây"
             ),
+            # rendered public pages, keyed by the content generation (showcase/pagecache.py)
+            "PAGE_CACHE": page_cache,
+            "PAGE_CACHE_TTL": int(
+                _number(env.get("PAGE_CACHE_TTL", "3600"), "PAGE_CACHE_TTL", 7 * 86400, "số giây")
+            ),
+            "PAGE_CACHE_ENTRIES": int(
+                _number(env.get("PAGE_CACHE_ENTRIES", "300"), "PAGE_CACHE_ENTRIES", 100000, "số trang")
+            ),
+            "PAGE_CACHE_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "showcase"),
+            # HTML, CSS, JS, JSON, XML, SVG compressed (flask-compress); a proxy in front may do it instead
+            "COMPRESS_ALGORITHM": ["br", "gzip"],
             "PASSWORD_RESET_HOURS": _number(
                 env.get("PASSWORD_RESET_HOURS", "24"), "PASSWORD_RESET_HOURS", 168, "số giờ"
             ),

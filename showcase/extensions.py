@@ -1,6 +1,7 @@
 """Unbound extension objects, bound to an app in create_app()."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -20,3 +21,4 @@ login_manager = LoginManager()
 csrf = CSRFProtect()  # the one CSRF mechanism: Flask-Admin forms use FlaskForm too
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 babel = Babel()
+compress = Compress()

@@ -15,6 +15,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from showcase import pagecache
 from showcase.extensions import db
 from showcase.services import transaction, workflow
 
@@ -28,7 +29,8 @@ ADMIN_CSP = (
     "script-src 'self' 'nonce-{nonce}'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
-STATIC_CACHE = "public, max-age=3600"  # CSS, JS, fonts: no build step, so no hashed names
+STATIC_CACHE = "public, max-age=3600"  # a static file asked for by its plain name
+IMMUTABLE_CACHE = "public, max-age=31536000, immutable"  # by its fingerprinted name (static_files.py)
 ADMIN_CACHE = "no-store"
 PUBLISH_DUE_EVERY = 30.0  # seconds between two checks for scheduled stories
 
@@ -53,6 +55,8 @@ def init_web(app: Flask) -> None:
     app.before_request(make_csp_nonce)
     app.before_request(refuse_nul)
     app.before_request(publish_due_hook(app))
+    app.before_request(cached_page)  # after publishing what is due: that moves the generation on
+    app.after_request(page_caching)  # runs before compression (init_compress came first)
     app.after_request(security_headers)
     init_error_pages(app)
 
@@ -104,7 +108,17 @@ def publish_due_hook(app: Flask):
     return publish_due_items
 
 
+def cached_page() -> Response | None:
+    """Answer an anonymous public page from the page cache (or with 304) before its view runs."""
+    return pagecache.lookup()
+
+
 # --- responses ---------------------------------------------------------------------------
+
+
+def page_caching(response: Response) -> Response:
+    """Give public pages their validators and Cache-Control; keep anonymous ones in the cache."""
+    return pagecache.store(response)
 
 
 def _is_admin() -> bool:
@@ -127,7 +141,7 @@ def security_headers(response: Response) -> Response:
             response.headers[name] = value
     if _is_static():
         if response.status_code < 400:  # Flask's static view has already said `no-cache`: replace it
-            response.headers["Cache-Control"] = STATIC_CACHE
+            response.headers["Cache-Control"] = IMMUTABLE_CACHE if g.get("static_immutable") else STATIC_CACHE
         else:  # an error about a file is not the file: no cache keeps it for an hour
             response.headers["Cache-Control"] = "no-cache"
     elif admin:  # the panel's pages show drafts and private contacts: never cached

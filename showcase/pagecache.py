@@ -1,0 +1,305 @@
+"""The public pages' cache: rendered bytes kept per content generation, never stale.
+
+An anonymous GET (or HEAD) of a public page is looked up under (release, content generation,
+URL). Every commit that changes public content moves the generation on (services/changes.py),
+so the next request asks for a key nobody has stored: a change shows at once, in every worker
+and on every node, without anyone deleting anything. Entries of old generations expire by TTL
+(Redis) or are dropped when this process sees a newer one (memory).
+
+Pages carry a weak ETag (a hash of the bytes; weak, so a compressed copy keeps it) and a
+Last-Modified (the time of the last change), and answer 304 to If-None-Match or
+If-Modified-Since. Logged-in people, flashed messages and pages with a CSRF form are never
+served from the cache nor stored in it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from flask import Flask, current_app, g, request, session
+from werkzeug.wrappers import Response
+
+from showcase import config
+from showcase.services import changes
+from showcase.services.changes import Generation
+
+log = logging.getLogger(__name__)
+
+PUBLIC_CACHE = "public, max-age=0, must-revalidate"  # keep a copy, but ask every time: never stale
+PRIVATE_CACHE = "private, no-cache"  # a logged-in person's page, a form: never in a shared cache
+# public pages whose bytes are not stored: the search page follows the index, which is written
+# just after the commit (a page stored in between would keep the old results)
+NOT_STORED = frozenset({"site.search"})
+# views that decide their own caching (files, previews, JSON): left alone
+OWN_CACHING = frozenset(
+    {"site.media", "site.press_pack", "site.embargoed_pack", "site.preview", "site.search_suggestions"}
+)
+MAX_URL = 500  # longer query strings are rendered, not stored (no cache filled with junk URLs)
+KEPT_HEADERS = ("Content-Type", "X-Robots-Tag", "Content-Language", "Link")
+
+
+# --- stores ------------------------------------------------------------------------------
+
+
+class PageStore(Protocol):
+    """Where rendered pages are kept: bytes under a key, for at most `ttl` seconds."""
+
+    def get(self, key: str) -> bytes | None: ...
+
+    def set(self, key: str, value: bytes, ttl: int) -> None: ...
+
+    def clear(self) -> None: ...
+
+
+class MemoryStore:
+    """This process's own LRU store (the default: one machine, nothing to set up)."""
+
+    def __init__(self, entries: int) -> None:
+        self.entries = entries
+        self.data: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self.lock:
+            item = self.data.get(key)
+            if item is None:
+                return None
+            if item[0] < time.monotonic():
+                del self.data[key]
+                return None
+            self.data.move_to_end(key)
+            return item[1]
+
+    def set(self, key: str, value: bytes, ttl: int) -> None:
+        with self.lock:
+            self.data[key] = (time.monotonic() + ttl, value)
+            self.data.move_to_end(key)
+            while len(self.data) > self.entries:
+                self.data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.data.clear()
+
+
+class RedisStore:
+    """A store shared by every worker and node. Redis down: pages render, uncached (logged)."""
+
+    def __init__(self, url: str, prefix: str) -> None:
+        import redis
+
+        self.client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        self.prefix = f"{prefix}:page:"
+        self.errors = (redis.RedisError, OSError)
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            value = self.client.get(self.prefix + key)
+        except self.errors:
+            log.warning("page cache: Redis unreachable; rendering without it", exc_info=True)
+            return None
+        return value if isinstance(value, bytes) else None
+
+    def set(self, key: str, value: bytes, ttl: int) -> None:
+        try:
+            self.client.set(self.prefix + key, value, ex=max(ttl, 1))
+        except self.errors:
+            log.warning("page cache: Redis unreachable; page not stored", exc_info=True)
+
+    def clear(self) -> None:
+        """Nothing to do: old generations' keys are never asked for again and expire."""
+
+
+# --- entries -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    etag: str
+    headers: dict[str, str]
+    body: bytes
+
+    def dump(self) -> bytes:
+        return json.dumps({"etag": self.etag, "headers": self.headers}).encode() + b"\n" + self.body
+
+    @classmethod
+    def load(cls, raw: bytes) -> Page | None:
+        head, sep, body = raw.partition(b"\n")
+        try:
+            meta = json.loads(head) if sep else None
+        except ValueError:
+            meta = None
+        if not isinstance(meta, dict):
+            return None
+        return cls(str(meta.get("etag", "")), dict(meta.get("headers", {})), body)
+
+
+def etag_of(body: bytes) -> str:
+    """A short hash of the page's bytes (used as a weak ETag)."""
+    return hashlib.blake2b(body, digest_size=12).hexdigest()
+
+
+_release: dict[str, str] = {}
+
+
+def release() -> str:
+    """A hash of this code, its templates and static files: a deploy never reads an older
+    release's pages (a Redis cache outlives processes)."""
+    if "hash" not in _release:
+        digest = hashlib.blake2b(digest_size=8)
+        roots = (Path(__file__).resolve().parent, config.PROJECT_ROOT / "static")
+        for root in roots:
+            for path in sorted(root.rglob("*")):
+                if path.is_file() and path.suffix not in (".pyc", ".mo"):
+                    digest.update(str(path.relative_to(root)).encode())
+                    digest.update(path.read_bytes())
+        _release["hash"] = digest.hexdigest()
+    return _release["hash"]
+
+
+# --- the cache ---------------------------------------------------------------------------
+
+
+class PageCache:
+    """Look pages up before the view runs and store them after; one per app."""
+
+    def __init__(self, store: PageStore, ttl: int) -> None:
+        self.store = store
+        self.ttl = ttl
+        self.seen: str | None = None  # the newest generation token this process has used
+
+    def key(self, generation: Generation) -> str:
+        url = hashlib.blake2b(request.url.encode(), digest_size=16).hexdigest()
+        return f"{release()}:{generation.token}:{url}"
+
+    def forget_older(self, generation: Generation) -> None:
+        """A newer generation: this process's pages of older ones are dead weight."""
+        if self.seen != generation.token:
+            if self.seen is not None:
+                self.store.clear()
+            self.seen = generation.token
+
+    def on_change(self, _sender, **_extra) -> None:
+        """content_changed, in the app that committed: drop what it holds at once (other
+        processes and apps notice the new generation on their next request)."""
+        if current_app and current_app.extensions.get("pagecache") is self:
+            self.store.clear()
+            self.seen = None
+
+
+def anonymous_request() -> bool:
+    """A request whose page is the same for everyone: no user, no flashed message, no other cookie."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    cookie_name = current_app.config.get("SESSION_COOKIE_NAME", "session")
+    if any(name != cookie_name for name in request.cookies):
+        return False
+    return "_user_id" not in session and "_flashes" not in session
+
+
+def _cache() -> PageCache | None:
+    return current_app.extensions.get("pagecache")
+
+
+STARTED = datetime.fromtimestamp(int(time.time()) + 1, UTC)  # pages of this release: not before
+
+
+def _last_modified(generation: Generation) -> datetime | None:
+    """The last change, or the process start if later (a deploy changes pages too); None while
+    it is ahead of the clock (several changes in one second), which HTTP does not allow."""
+    moment = max(generation.changed_at, STARTED)
+    return moment if moment <= datetime.now(UTC) else None
+
+
+def lookup() -> Response | None:
+    """before_request: answer from the cache (or 304) when the page is there."""
+    if request.blueprint != "site" or request.endpoint in OWN_CACHING or not anonymous_request():
+        return None
+    g.page_anonymous = True
+    cache = _cache()
+    if cache is None or request.endpoint in NOT_STORED or len(request.url) > MAX_URL:
+        return None
+    generation = changes.current_generation()
+    if generation is None or not generation.is_current():
+        return None
+    cache.forget_older(generation)
+    g.page_generation = generation
+    g.page_key = cache.key(generation)
+    raw = cache.store.get(g.page_key)
+    page = Page.load(raw) if raw else None
+    if page is None:
+        return None
+    g.page_hit = True
+    response = Response(page.body, headers=page.headers)
+    return _validators(response, page.etag, generation)
+
+
+def _validators(response: Response, etag: str, generation: Generation | None) -> Response:
+    response.set_etag(etag, weak=True)
+    if generation is not None:
+        response.last_modified = _last_modified(generation)
+    response.headers["Cache-Control"] = PUBLIC_CACHE
+    response.vary.add("Cookie")
+    return response.make_conditional(request)
+
+
+def _storable(response: Response) -> bool:
+    """A whole, ordinary page that shows nothing of this visitor's session."""
+    return (
+        response.status_code == 200
+        and response.mimetype == "text/html"
+        and not response.is_streamed
+        and "Cache-Control" not in response.headers  # a view that chose its own caching
+        and "Set-Cookie" not in response.headers
+        and not session.modified
+        and g.get("csrf_token") is None  # a form's token belongs to one session
+    )
+
+
+def store(response: Response) -> Response:
+    """after_request: set the caching headers of public pages; keep anonymous ones."""
+    if request.blueprint != "site" or request.endpoint in OWN_CACHING:
+        return response
+    if g.get("page_hit") or response.mimetype != "text/html":
+        return response
+    if not g.get("page_anonymous") or not _storable(response):
+        if "Cache-Control" not in response.headers:  # a view that chose its own caching keeps it
+            response.headers["Cache-Control"] = PRIVATE_CACHE
+        response.vary.add("Cookie")
+        return response
+    body = response.get_data()
+    etag = etag_of(body)
+    generation = g.get("page_generation")
+    cache = _cache()
+    if cache is not None and "page_key" in g:
+        headers = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}
+        cache.store.set(g.page_key, Page(etag, headers, body).dump(), cache.ttl)
+    return _validators(response, etag, generation)
+
+
+def make_store(app: Flask) -> PageStore | None:
+    """The store PAGE_CACHE names: memory (this process), redis (REDIS_URL) or off."""
+    kind = app.config["PAGE_CACHE"]
+    if kind == "off":
+        return None
+    if kind == "redis":
+        return RedisStore(app.config["REDIS_URL"], app.config["PAGE_CACHE_PREFIX"])
+    return MemoryStore(app.config["PAGE_CACHE_ENTRIES"])
+
+
+def init_pagecache(app: Flask) -> None:
+    """Make this app's page cache (none with PAGE_CACHE=off); web.py runs `lookup` and `store`."""
+    store_ = make_store(app)
+    if store_ is not None:
+        cache = PageCache(store_, app.config["PAGE_CACHE_TTL"])
+        app.extensions["pagecache"] = cache
+        changes.content_changed.connect(cache.on_change)  # weak: an app dropped drops it
