@@ -135,6 +135,7 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
             "PAGE_CACHE_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "showcase"),
             # HTML, CSS, JS, JSON, XML, SVG compressed (flask-compress); a proxy in front may do it instead
             "COMPRESS_ALGORITHM": ["br", "gzip"],
+            "COMPRESS_STREAMS": False,  # flask-compress 1.25 leaves a streamed body's file open
             "PASSWORD_RESET_HOURS": _number(
                 env.get("PASSWORD_RESET_HOURS", "24"), "PASSWORD_RESET_HOURS", 168, "số giờ"
             ),

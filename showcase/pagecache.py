@@ -21,7 +21,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -210,14 +210,18 @@ def _cache() -> PageCache | None:
     return current_app.extensions.get("pagecache")
 
 
-STARTED = datetime.fromtimestamp(int(time.time()) + 1, UTC)  # pages of this release: not before
+STARTED = datetime.now(UTC)  # a deploy changes pages too: none of this release is older
+SETTLED = timedelta(seconds=2)
 
 
 def _last_modified(generation: Generation) -> datetime | None:
-    """The last change, or the process start if later (a deploy changes pages too); None while
-    it is ahead of the clock (several changes in one second), which HTTP does not allow."""
+    """The last change (or the process start, if later), in the whole seconds HTTP has; None
+    until that second is over (with a margin for clocks a little apart), since a second change
+    within it would carry the same Last-Modified and be taken for the first."""
     moment = max(generation.changed_at, STARTED)
-    return moment if moment <= datetime.now(UTC) else None
+    if datetime.now(UTC) - moment < SETTLED:
+        return None
+    return moment.replace(microsecond=0)
 
 
 def lookup() -> Response | None:
@@ -245,8 +249,9 @@ def lookup() -> Response | None:
 
 def _validators(response: Response, etag: str, generation: Generation | None) -> Response:
     response.set_etag(etag, weak=True)
-    if generation is not None:
-        response.last_modified = _last_modified(generation)
+    last_modified = _last_modified(generation) if generation is not None else None
+    if last_modified is not None:  # werkzeug turns None into "now": not a thing to say here
+        response.last_modified = last_modified
     response.headers["Cache-Control"] = PUBLIC_CACHE
     response.vary.add("Cookie")
     return response.make_conditional(request)

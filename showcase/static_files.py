@@ -70,10 +70,15 @@ def serve(filename: str) -> Response:
         g.static_immutable = file_hash(_folder(app) / plain) == match["hash"]
         filename = plain
     try:
-        return app.send_static_file(filename)
+        response = app.send_static_file(filename)
     except NotFound:
         g.static_immutable = False
         raise
+    # read the (small) file now: compression then works on bytes, and the file is closed with
+    # the response (flask-compress does not close a streamed body it wraps)
+    response.direct_passthrough = False
+    response.make_sequence()
+    return response
 
 
 def init_static(app: Flask) -> None:

@@ -47,18 +47,18 @@ class Changed:
 
 @dataclass(frozen=True)
 class Generation:
-    """The content generation: `seconds` grows by at least one per change (a Last-Modified
-    that differs for every change); `token` is unique even across a database emptied and
-    refilled, so a cache never mistakes one state for another."""
+    """The content generation: when public content last changed (`millis`, never going back,
+    even on a node whose clock is behind) and a `token` unique even across a database emptied
+    and refilled, so a cache never mistakes one state for another."""
 
-    seconds: int
+    millis: int
     token: str
     due: datetime | None  # a published story appears then, with no commit: caches stop there
 
     @property
     def changed_at(self) -> datetime:
-        """When public content last changed (aware UTC, whole seconds, possibly a little ahead)."""
-        return datetime.fromtimestamp(self.seconds, UTC)
+        """When public content last changed (aware UTC)."""
+        return datetime.fromtimestamp(self.millis / 1000, UTC)
 
     def is_current(self) -> bool:
         """False once a scheduled appearance is due: until the next commit, nothing is cached."""
@@ -75,9 +75,9 @@ def current_generation() -> Generation | None:
 def _parse(raw: str | None, due: str | None) -> Generation | None:
     if not raw or ":" not in raw:
         return None
-    seconds, _, token = raw.partition(":")
+    millis, _, token = raw.partition(":")
     try:
-        return Generation(int(seconds), token, datetime.fromisoformat(due) if due else None)
+        return Generation(int(millis), token, datetime.fromisoformat(due) if due else None)
     except ValueError:
         return None
 
@@ -165,8 +165,8 @@ def advance(conn: Connection) -> Generation:
         select(table.c.value).where(table.c.key == GENERATION_KEY).with_for_update()
     ).scalar_one()
     last = _parse(raw, None)
-    seconds = max(int(time.time()), (last.seconds + 1) if last else 0)
-    value = f"{seconds}:{secrets.token_hex(6)}"
+    millis = max(int(time.time() * 1000), (last.millis + 1) if last else 0)
+    value = f"{millis}:{secrets.token_hex(6)}"
     conn.execute(table.update().where(table.c.key == GENERATION_KEY).values(value=value))
     due = conn.execute(
         select(Story.published_at)
@@ -179,7 +179,7 @@ def advance(conn: Connection) -> Generation:
         .values(key=DUE_KEY, value=due.isoformat() if due else "")
         .on_conflict_do_update(index_elements=["key"], set_={"value": due.isoformat() if due else ""})
     )
-    return Generation(seconds, value.partition(":")[2], due)
+    return Generation(millis, value.partition(":")[2], due)
 
 
 _listening = threading.Lock()
