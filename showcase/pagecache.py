@@ -188,10 +188,10 @@ class PageCache:
                 self.store.clear()
             self.seen = generation.token
 
-    def on_change(self, _sender, **_extra) -> None:
+    def on_change(self, _sender, generation: Generation | None = None, **_extra) -> None:
         """content_changed, in the app that committed: drop what it holds at once (other
         processes and apps notice the new generation on their next request)."""
-        if current_app and current_app.extensions.get("pagecache") is self:
+        if generation is not None and current_app and current_app.extensions.get("pagecache") is self:
             self.store.clear()
             self.seen = None
 

@@ -24,8 +24,9 @@ from showcase.extensions import db
 from showcase.models import Setting, Story, StoryStatus, utcnow
 
 content_changed = Namespace().signal("content-changed")
-"""Sent after a commit that changed public content: `records` (a frozenset of `Changed`) and
-`generation` (the new `Generation`). Derived data (page cache, search, feeds) listens."""
+"""Sent after every commit that changed records: `records` (a frozenset of `Changed`) and
+`generation` (the new `Generation`, or None when no public page shows any of them). Derived
+data (page cache, search, feeds, statistics) listens."""
 
 GENERATION_KEY = "content_generation"
 DUE_KEY = "content_due"  # the next time a story already published becomes visible by the clock
@@ -142,7 +143,7 @@ def _after_commit(session: Session) -> None:
         return
     records = session.info.pop(PENDING, set())
     generation = session.info.pop(WRITTEN, None)
-    if generation is not None:
+    if records:
         content_changed.send(session, records=frozenset(records), generation=generation)
 
 
