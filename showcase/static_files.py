@@ -14,6 +14,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, g
 from werkzeug.exceptions import NotFound
+from werkzeug.security import safe_join
 from werkzeug.wrappers import Response
 
 HASH_LENGTH = 12
@@ -41,8 +42,10 @@ def file_hash(path: Path) -> str | None:
     return digest
 
 
-def _folder(app: Flask) -> Path:
-    return Path(app.static_folder or "")
+def _static_path(app: Flask, filename: str) -> Path | None:
+    """The file a name stands for inside the static folder; None for a name that leaves it."""
+    joined = safe_join(app.static_folder or "", filename)
+    return Path(joined) if joined else None
 
 
 def fingerprinted(app: Flask, filename: str) -> str:
@@ -50,7 +53,8 @@ def fingerprinted(app: Flask, filename: str) -> str:
     stem, dot, ext = filename.rpartition(".")
     if not dot or not stem or "/" in ext:
         return filename
-    digest = file_hash(_folder(app) / filename)
+    path = _static_path(app, filename)
+    digest = file_hash(path) if path else None
     return f"{stem}.{digest}.{ext}" if digest else filename
 
 
@@ -64,10 +68,12 @@ def serve(filename: str) -> Response:
     """Serve a static file by its plain or fingerprinted name; mark the fingerprinted one immutable."""
     app = current_app
     match = FINGERPRINTED.match(filename)
-    if match and not (_folder(app) / filename).is_file():
+    path = _static_path(app, filename)
+    if match and path and not path.is_file():
         plain = match["stem"] + match["ext"]
+        plain_path = _static_path(app, plain)
         # an old hash (a page cached before a deploy) still gets the file, for a short while only
-        g.static_immutable = file_hash(_folder(app) / plain) == match["hash"]
+        g.static_immutable = plain_path is not None and file_hash(plain_path) == match["hash"]
         filename = plain
     try:
         response = app.send_static_file(filename)
