@@ -1,13 +1,15 @@
-"""The public pages' cache: rendered bytes kept per content generation, never stale.
+"""The public pages' cache: rendered bytes kept per data generation, never stale.
 
-An anonymous GET (or HEAD) of a public page is looked up under (release, content generation,
-URL). Every commit that changes public content moves the generation on (services/changes.py),
-so the next request asks for a key nobody has stored: a change shows at once, in every worker
-and on every node, without anyone deleting anything. Entries of old generations expire by TTL
-(Redis) or are dropped when this process sees a newer one (memory).
+An anonymous GET (or HEAD) of a public page is looked up under (release, data generation,
+next scheduled publication, URL). Every commit that writes a public table writes a new data
+generation (showcase/generation.py), so the next request asks for a key nobody has stored: a
+change shows at once, in every worker and on every node, without anyone deleting anything. A
+story published for later appears without a write: keys name the next such moment, so they
+change then too. Entries of old keys expire by TTL (Redis) or are dropped when this process
+sees a newer generation or hears `content_changed` (memory).
 
 Pages carry a weak ETag (a hash of the bytes; weak, so a compressed copy keeps it) and a
-Last-Modified (the time of the last change), and answer 304 to If-None-Match or
+Last-Modified (when the stored copy was rendered), and answer 304 to If-None-Match or
 If-Modified-Since. Logged-in people, flashed messages and pages with a CSRF form are never
 served from the cache nor stored in it.
 """
@@ -21,16 +23,17 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
 from flask import Flask, current_app, g, request, session
 from werkzeug.wrappers import Response
 
-from showcase import config
+from showcase import config, generation
+from showcase.models import utcnow
 from showcase.services import changes
-from showcase.services.changes import Generation
+from showcase.site import memo
 
 log = logging.getLogger(__name__)
 
@@ -125,11 +128,13 @@ class RedisStore:
 @dataclass(frozen=True)
 class Page:
     etag: str
+    rendered: float  # epoch seconds
     headers: dict[str, str]
     body: bytes
 
     def dump(self) -> bytes:
-        return json.dumps({"etag": self.etag, "headers": self.headers}).encode() + b"\n" + self.body
+        meta = {"etag": self.etag, "rendered": self.rendered, "headers": self.headers}
+        return json.dumps(meta).encode() + b"\n" + self.body
 
     @classmethod
     def load(cls, raw: bytes) -> Page | None:
@@ -140,7 +145,18 @@ class Page:
             meta = None
         if not isinstance(meta, dict):
             return None
-        return cls(str(meta.get("etag", "")), dict(meta.get("headers", {})), body)
+        headers = meta.get("headers")
+        return cls(
+            str(meta.get("etag", "")),
+            float(meta.get("rendered") or 0),
+            dict(headers) if isinstance(headers, dict) else {},
+            body,
+        )
+
+
+def now() -> float:
+    """The time, in epoch seconds (one place, so a test can move it)."""
+    return time.time()
 
 
 def etag_of(body: bytes) -> str:
@@ -175,25 +191,33 @@ class PageCache:
     def __init__(self, store: PageStore, ttl: int) -> None:
         self.store = store
         self.ttl = ttl
-        self.seen: str | None = None  # the newest generation token this process has used
+        self.lock = threading.Lock()
+        self.token: str | None | object = object()  # the data generation last seen (none yet)
+        self.until: datetime | None = None  # the next scheduled publication under that generation
 
-    def key(self, generation: Generation) -> str:
+    def era(self, token: str) -> str:
+        """The part of the key that changes with the data: the generation, and the next moment
+        a story already marked published becomes public (that changes pages without a write)."""
+        moment = utcnow()
+        with self.lock:
+            if self.token == token and (self.until is None or moment < self.until):
+                return f"{token}:{self.until.isoformat() if self.until else ''}"
+        until = memo.next_publication(moment)
+        with self.lock:
+            if self.token != token:
+                self.store.clear()  # this process's pages of the older data are dead weight
+            self.token, self.until = token, until
+        return f"{token}:{until.isoformat() if until else ''}"
+
+    def key(self, token: str) -> str:
         url = hashlib.blake2b(request.url.encode(), digest_size=16).hexdigest()
-        return f"{release()}:{generation.token}:{url}"
+        return f"{release()}:{self.era(token)}:{url}"
 
-    def forget_older(self, generation: Generation) -> None:
-        """A newer generation: this process's pages of older ones are dead weight."""
-        if self.seen != generation.token:
-            if self.seen is not None:
-                self.store.clear()
-            self.seen = generation.token
-
-    def on_change(self, _sender, generation: Generation | None = None, **_extra) -> None:
+    def on_change(self, _sender, records: frozenset = frozenset(), **_extra) -> None:
         """content_changed, in the app that committed: drop what it holds at once (other
-        processes and apps notice the new generation on their next request)."""
-        if generation is not None and current_app and current_app.extensions.get("pagecache") is self:
+        processes and apps see the new data generation on their next request)."""
+        if changes.is_public(records) and current_app and current_app.extensions.get("pagecache") is self:
             self.store.clear()
-            self.seen = None
 
 
 def anonymous_request() -> bool:
@@ -210,18 +234,17 @@ def _cache() -> PageCache | None:
     return current_app.extensions.get("pagecache")
 
 
-STARTED = datetime.now(UTC)  # a deploy changes pages too: none of this release is older
-SETTLED = timedelta(seconds=2)
+SETTLED = 2.0  # seconds
 
 
-def _last_modified(generation: Generation) -> datetime | None:
-    """The last change (or the process start, if later), in the whole seconds HTTP has; None
-    until that second is over (with a margin for clocks a little apart), since a second change
-    within it would carry the same Last-Modified and be taken for the first."""
-    moment = max(generation.changed_at, STARTED)
-    if datetime.now(UTC) - moment < SETTLED:
+def _last_modified(page: Page) -> datetime | None:
+    """When the stored copy was rendered, in the whole seconds HTTP has; None until that second
+    is over (with a margin for clocks a little apart): a copy rendered after a change within
+    the same second would carry the same Last-Modified and be taken for the older one. A copy
+    is rendered after every change (and every deploy), so its time is never too early."""
+    if now() - page.rendered < SETTLED:
         return None
-    return moment.replace(microsecond=0)
+    return datetime.fromtimestamp(int(page.rendered), UTC)
 
 
 def lookup() -> Response | None:
@@ -232,24 +255,21 @@ def lookup() -> Response | None:
     cache = _cache()
     if cache is None or request.endpoint in NOT_STORED or len(request.url) > MAX_URL:
         return None
-    generation = changes.current_generation()
-    if generation is None or not generation.is_current():
+    token = generation.current()
+    if token is None:  # a database never written: nothing to key on
         return None
-    cache.forget_older(generation)
-    g.page_generation = generation
-    g.page_key = cache.key(generation)
+    g.page_key = cache.key(token)
     raw = cache.store.get(g.page_key)
     page = Page.load(raw) if raw else None
     if page is None:
         return None
     g.page_hit = True
-    response = Response(page.body, headers=page.headers)
-    return _validators(response, page.etag, generation)
+    return _validators(Response(page.body, headers=page.headers), page)
 
 
-def _validators(response: Response, etag: str, generation: Generation | None) -> Response:
-    response.set_etag(etag, weak=True)
-    last_modified = _last_modified(generation) if generation is not None else None
+def _validators(response: Response, page: Page) -> Response:
+    response.set_etag(page.etag, weak=True)
+    last_modified = _last_modified(page)
     if last_modified is not None:  # werkzeug turns None into "now": not a thing to say here
         response.last_modified = last_modified
     response.headers["Cache-Control"] = PUBLIC_CACHE
@@ -282,13 +302,13 @@ def store(response: Response) -> Response:
         response.vary.add("Cookie")
         return response
     body = response.get_data()
-    etag = etag_of(body)
-    generation = g.get("page_generation")
+    page = Page(etag_of(body), now(), {}, body)
     cache = _cache()
-    if cache is not None and "page_key" in g:
+    # a view that wrote (publishing what was due) reads data its commit may not have kept
+    if cache is not None and "page_key" in g and not generation.pending_writes():
         headers = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}
-        cache.store.set(g.page_key, Page(etag, headers, body).dump(), cache.ttl)
-    return _validators(response, etag, generation)
+        cache.store.set(g.page_key, Page(page.etag, page.rendered, headers, body).dump(), cache.ttl)
+    return _validators(response, page)
 
 
 def make_store(app: Flask) -> PageStore | None:

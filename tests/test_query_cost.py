@@ -378,6 +378,9 @@ def test_a_story_scheduled_in_the_past_appears_when_its_time_comes(app, client, 
     import showcase.visibility as visibility
 
     monkeypatch.setattr(visibility, "utcnow", lambda: soon + timedelta(seconds=1))
+    import showcase.pagecache as pagecache  # the stored page names the same moment
+
+    monkeypatch.setattr(pagecache, "utcnow", lambda: soon + timedelta(seconds=1))
     assert figures_of(client.get("/").get_data(as_text=True))["bài viết"] == "1"
 
 

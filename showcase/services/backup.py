@@ -52,7 +52,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from showcase.extensions import db
 from showcase.search import indexing
-from showcase.services import changes
 from showcase.services.errors import ServiceError
 
 FORMAT = "guong-sang-hai-phong-backup"
@@ -582,7 +581,6 @@ def _restore(path: Path) -> Summary:
                 _check_empty_database(conn)
                 rows = _insert(conn, archive, plan)
                 _reset_sequences(conn)
-                changes.advance(conn)  # pages cached before the restore showed another database
         except BaseException as exc:
             _remove(root, written)
             if isinstance(exc, SQLAlchemyError):
