@@ -164,13 +164,12 @@ def etag_of(body: bytes) -> str:
     return hashlib.blake2b(body, digest_size=12).hexdigest()
 
 
-_release: dict[str, str] = {}
+_code: dict[str, str] = {}
 
 
-def release() -> str:
-    """A hash of this code, its templates and static files: a deploy never reads an older
-    release's pages (a Redis cache outlives processes)."""
-    if "hash" not in _release:
+def code_hash() -> str:
+    """A hash of this code, its templates and static files (once per process)."""
+    if "hash" not in _code:
         digest = hashlib.blake2b(digest_size=8)
         roots = (Path(__file__).resolve().parent, config.PROJECT_ROOT / "static")
         for root in roots:
@@ -178,8 +177,22 @@ def release() -> str:
                 if path.is_file() and path.suffix not in (".pyc", ".mo"):
                     digest.update(str(path.relative_to(root)).encode())
                     digest.update(path.read_bytes())
-        _release["hash"] = digest.hexdigest()
-    return _release["hash"]
+        _code["hash"] = digest.hexdigest()
+    return _code["hash"]
+
+
+def release(app: Flask) -> str:
+    """The code and the settings pages are rendered with (the footer's agency details, the site
+    address…): after a deploy or a changed setting no page of before is read (Redis outlives
+    processes). Secrets stay out of it."""
+    digest = hashlib.blake2b(code_hash().encode(), digest_size=8)
+    for name in sorted(app.config):
+        if "SECRET" not in name and "PASSWORD" not in name:
+            value = app.config[name]
+            if isinstance(value, set | frozenset):  # the same in every process, whatever the hash seed
+                value = sorted(map(repr, value))
+            digest.update(f"{name}={value!r};".encode())
+    return digest.hexdigest()
 
 
 # --- the cache ---------------------------------------------------------------------------
@@ -188,9 +201,10 @@ def release() -> str:
 class PageCache:
     """Look pages up before the view runs and store them after; one per app."""
 
-    def __init__(self, store: PageStore, ttl: int) -> None:
+    def __init__(self, store: PageStore, ttl: int, release: str) -> None:
         self.store = store
         self.ttl = ttl
+        self.release = release
         self.lock = threading.Lock()
         self.token: str | None | object = object()  # the data generation last seen (none yet)
         self.until: datetime | None = None  # the next scheduled publication under that generation
@@ -211,7 +225,7 @@ class PageCache:
 
     def key(self, token: str) -> str:
         url = hashlib.blake2b(request.url.encode(), digest_size=16).hexdigest()
-        return f"{release()}:{self.era(token)}:{url}"
+        return f"{self.release}:{self.era(token)}:{url}"
 
     def on_change(self, _sender, records: frozenset = frozenset(), **_extra) -> None:
         """content_changed, in the app that committed: drop what it holds at once (other
@@ -325,6 +339,6 @@ def init_pagecache(app: Flask) -> None:
     """Make this app's page cache (none with PAGE_CACHE=off); web.py runs `lookup` and `store`."""
     store_ = make_store(app)
     if store_ is not None:
-        cache = PageCache(store_, app.config["PAGE_CACHE_TTL"])
+        cache = PageCache(store_, app.config["PAGE_CACHE_TTL"], release(app))
         app.extensions["pagecache"] = cache
         changes.content_changed.connect(cache.on_change)  # weak: an app dropped drops it

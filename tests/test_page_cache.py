@@ -340,3 +340,10 @@ def test_static_files_are_fingerprinted_and_kept_a_year(app, client):
         assert old.status_code == 200 and old.headers["Cache-Control"] == web.STATIC_CACHE
     with client.get("/static/css/khong-co.0123456789ab.css") as missing:
         assert missing.status_code == 404 and missing.headers["Cache-Control"] == "no-cache"
+
+
+def test_a_changed_setting_or_release_reads_no_page_of_before(app, another_app):
+    same = another_app(PAGE_CACHE="memory")
+    other = another_app(PAGE_CACHE="memory", SITE_URL="https://guongsang.haiphong.example")
+    assert pagecache.release(same) == pagecache.release(another_app(PAGE_CACHE="memory"))
+    assert pagecache.release(other) != pagecache.release(same)
