@@ -150,7 +150,9 @@ def test_diff_page_shows_fields_in_vietnamese_names_and_escapes_titles(
         by=people["editor"],
     )
     db.session.commit()
-    ids = [r.id for r in db.session.scalars(db.select(Revision).filter_by(object_id=story.id))]
+    ids = db.session.scalars(
+        db.select(Revision.id).filter_by(object_type="Story", object_id=story.id).order_by(Revision.id)
+    ).all()
     page = as_role("editor").get(f"/admin/stories/history/{story.id}/diff?a={ids[0]}&b={ids[-1]}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
