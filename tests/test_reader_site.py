@@ -522,7 +522,12 @@ def test_migration_0007_fills_the_dates_from_the_audit_log(tmp_path):
 
     database = Database(tmp_path)
     app = create_app(
-        {"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database.url, "MEDIA_ROOT": str(tmp_path / "m")}
+        {
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": database.url,
+            "MEDIA_ROOT": str(tmp_path / "m"),
+            "SEARCH_INDEX_DIR": str(tmp_path / "i"),  # never the checkout's own index
+        }
     )
     try:
         runner = app.test_cli_runner()
@@ -558,6 +563,7 @@ def test_migration_0007_fills_the_dates_from_the_audit_log(tmp_path):
             dates = db.session.execute(
                 db.select(Story.id, Story.revised_at, Story.retracted_at).order_by(Story.id)
             ).all()
+            db.session.remove()  # give its connection back before the pool goes (else it is left open)
             db.engine.dispose()
         assert [tuple(row) for row in dates] == [
             (
