@@ -3,6 +3,7 @@ TEST_DATABASE_URL is set, in a schema of its own that is dropped afterwards)."""
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime
 
 import pytest
@@ -22,6 +23,8 @@ from showcase.models import (
 )
 from showcase.services import accounts, snapshots
 from tests.support import Database, build_app, csrf_token, empty_database
+
+REDIS_URL = "redis://127.0.0.1:6379"
 
 
 @pytest.fixture(scope="session")
@@ -220,3 +223,17 @@ def as_role(app, people, login):
         return client
 
     return make
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """The real Redis at 127.0.0.1:6379: skipped without it, except under CI=true, where it fails."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis is needed at {REDIS_URL} under CI: {exc}")
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    return REDIS_URL

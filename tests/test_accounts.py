@@ -4,7 +4,6 @@ login limits (in memory, in a real Redis, and with Redis unreachable)."""
 from __future__ import annotations
 
 import logging
-import os
 import re
 import time
 import uuid
@@ -21,7 +20,6 @@ from showcase.services.errors import ServiceError
 from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "cau-rao-ben-binh-2027"
-REDIS_URL = "redis://127.0.0.1:6379"
 
 
 def actions() -> list[str]:
@@ -65,20 +63,6 @@ def use_limits(app):
     app.extensions["login_limits"] = saved
     for limits in made:
         limits.reset()
-
-
-@pytest.fixture
-def redis_url():
-    """The real Redis at 127.0.0.1:6379: skipped without it, except under CI=true, where it fails."""
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis is needed at {REDIS_URL} under CI: {exc}")
-        pytest.skip(f"no Redis at {REDIS_URL}")
-    return REDIS_URL
 
 
 def from_address(client, address: str):

@@ -6,7 +6,6 @@ and fingerprinted static files."""
 from __future__ import annotations
 
 import gzip
-import os
 import re
 import time
 from datetime import timedelta
@@ -25,7 +24,6 @@ from showcase.services import audit, changes, media, stories, taxonomy, transact
 from showcase.services.media import add_image
 from tests.support import IsolatedClient, image_bytes
 
-REDIS_URL = "redis://127.0.0.1:6379"
 COPIED = ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "MEDIA_ROOT", "SEARCH_INDEX_DIR", "SERVER_NAME")
 
 
@@ -45,20 +43,6 @@ def another_app(app):
     for other in made:
         with other.app_context():
             db.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def redis_url():
-    """The real Redis at 127.0.0.1:6379: skipped without it, except under CI=true, where it fails."""
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis is needed at {REDIS_URL} under CI: {exc}")
-        pytest.skip(f"no Redis at {REDIS_URL}")
-    return REDIS_URL
 
 
 def html(client, url: str) -> str:

@@ -15,7 +15,7 @@ from showcase import search as search_engine
 from showcase.extensions import db
 from showcase.models import Field, Movement, Story, StoryStatus, story_movements, utcnow
 from showcase.services import preview as preview_links
-from showcase.site import listing, memo, params, queries, register, search_view
+from showcase.site import listing, memo, paging, params, queries, register, search_view
 from showcase.site import press_room as press_room_query
 
 bp = Blueprint("site", __name__, template_folder="templates")
@@ -292,7 +292,7 @@ def search():
     pages = max(1, -(-results.total // search_view.per_page()))
     if results.total and page_number > pages:
         abort(404)
-    page_info = search_view.PageInfo(page_number, pages, results.total)
+    page_info = paging.Page([], page_number, search_view.per_page(), results.total)
     return render_template(
         "site/search.html",
         q=text,
