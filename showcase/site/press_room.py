@@ -4,13 +4,11 @@ links), the filter's choices with counts, and, for logged-in press, stories unde
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 
 from flask import abort, request
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import defer, selectinload
 
-from showcase.dates import from_local, to_local
 from showcase.extensions import db
 from showcase.models import Exemplar, Movement, Story, StoryStatus, story_movements, utcnow
 from showcase.site import memo, paging, params, queries
@@ -62,19 +60,13 @@ def read_filter() -> Filter:
     return chosen
 
 
-def _year_bounds(year: int) -> tuple[datetime, datetime]:
-    """A year in Vietnam time, as stored (naive UTC) bounds."""
-    return from_local(date(year, 1, 1)), from_local(date(year + 1, 1, 1))
-
-
 def stories(chosen: Filter) -> Select:
     """Published stories matching the filter, newest first."""
     query = queries.published_stories()
     if chosen.movement is not None:
         query = query.where(Story.movements.contains(chosen.movement))
     if chosen.year is not None:
-        start, end = _year_bounds(chosen.year)
-        query = query.where(Story.published_at >= start, Story.published_at < end)
+        query = query.where(queries.in_year(chosen.year))
     return query
 
 
@@ -103,20 +95,8 @@ def year_choices() -> list[tuple[int, int]]:
 
 
 def _year_counts() -> tuple[tuple[int, int], ...]:
-    first, last = db.session.execute(
-        select(func.min(Story.published_at), func.max(Story.published_at)).where(is_published())
-    ).one()
-    if first is None or last is None:
-        return ()
-    years = range(to_local(last).year, to_local(first).year - 1, -1)
-    columns = []
-    for year in years:
-        start, end = _year_bounds(year)
-        columns.append(
-            func.sum(case((and_(Story.published_at >= start, Story.published_at < end), 1), else_=0))
-        )
-    counts = db.session.execute(select(*columns).where(is_published())).one()
-    return tuple((year, int(n or 0)) for year, n in zip(years, counts, strict=True) if n)
+    counts = queries.year_counts(queries.published_stories())
+    return tuple(sorted(counts.items(), reverse=True))
 
 
 def embargoed() -> list[Story]:
