@@ -184,6 +184,16 @@ def test_second_import_changes_nothing(ctx, content):
     assert snapshot() == before
 
 
+def test_real_content_over_sample_data_turns_the_flag_off(ctx, content):
+    content_io.import_content(content)
+    (content / "site.yaml").write_text("sample_data: false\n", "utf-8")
+    report = content_io.import_content(content)
+    assert len(report.kinds["site"].changed) == 1
+    assert not content_io.is_sample_data()
+    row = db.session.scalars(db.select(AuditLog).order_by(AuditLog.id.desc())).first()
+    assert row.action == "edit" and row.detail["fields"] == ["value"]
+
+
 def test_import_updates_by_slug(ctx, content):
     content_io.import_content(content)
     story_id = db.session.scalar(db.select(Story.id).filter_by(slug="nguoi-giu-lua"))
