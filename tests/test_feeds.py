@@ -22,7 +22,9 @@ ATOM_NS = "{http://www.w3.org/2005/Atom}"
 
 @pytest.fixture
 def editor(ctx):
-    user = accounts.create_user("bientap@haiphong.test", "Biên tập", "editor", "mat-khau-dai-2026", "Ban TĐ-KT")
+    user = accounts.create_user(
+        "bientap@haiphong.test", "Biên tập", "editor", "mat-khau-dai-2026", "Ban TĐ-KT"
+    )
     db.session.commit()
     return user
 
@@ -78,7 +80,9 @@ def test_feeds_carry_every_field_of_a_published_story(app, client, ctx, make_sto
     assert entry.id == f"tag:{base.split('//')[1].split(':')[0]},2026:bai-viet/{story.id}"
     assert entry.guidislink is False
     assert entry.summary == "Người nông dân dồn điền đổi thửa."
-    assert "<strong>đậm</strong>" in entry.content[0].value and "<h2>Hành trình</h2>" in entry.content[0].value
+    assert (
+        "<strong>đậm</strong>" in entry.content[0].value and "<h2>Hành trình</h2>" in entry.content[0].value
+    )
     assert entry.author == "Trần Thu Hà, Báo Hải Phòng"  # dc:creator
     terms = {t.term for t in entry.tags}
     assert {"Cả nước chung sức xây dựng nông thôn mới", "Y tế", "Phường Đồ Sơn"} <= terms
@@ -113,7 +117,10 @@ def test_only_public_stories_leave_and_a_retracted_one_leaves_the_feed(client, c
     make_story(title="Bản nháp bí mật", status=StoryStatus.DRAFT, published_at=None)
     make_story(title="Bài hẹn giờ", published_at=utcnow() + timedelta(days=2))
     make_story(
-        title="Bài cấm đăng", status=StoryStatus.IN_REVIEW, published_at=None, publish_at=utcnow() + timedelta(days=1)
+        title="Bài cấm đăng",
+        status=StoryStatus.IN_REVIEW,
+        published_at=None,
+        publish_at=utcnow() + timedelta(days=1),
     )
     gone = make_story(title="Bài sẽ thu hồi")
     for url in ("/feed.xml", "/atom.xml"):

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from jinja2.runtime import Context
 from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from showcase.outreach.feeds import ATOM, RSS, SITE_NAME
 from showcase.outreach.urls import absolute

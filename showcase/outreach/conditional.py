@@ -18,7 +18,8 @@ from flask import Response, request
 
 from showcase.site import memo
 
-CACHE_CONTROL = "public, max-age=0, must-revalidate"  # keep a copy, ask every time: a retraction shows at once
+# keep a copy, but ask every time: a retraction leaves at once
+CACHE_CONTROL = "public, max-age=0, must-revalidate"
 SETTLED = 2.0  # seconds: a Last-Modified of the current second could name two different documents
 
 

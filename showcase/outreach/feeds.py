@@ -153,14 +153,10 @@ def absolute_links(html: str) -> str:
 
 
 def categories(story: Story) -> list[dict[str, str]]:
-    found = [
-        {"term": m.slug, "label": m.name, "scheme": absolute("site.movements")} for m in story.movements
-    ]
+    found = [{"term": m.slug, "label": m.name, "scheme": absolute("site.movements")} for m in story.movements]
     found.append({"term": story.field.slug, "label": story.field.name, "scheme": absolute("site.fields")})
     locality = story.locality
-    found.append(
-        {"term": locality.slug, "label": locality.full_name, "scheme": absolute("site.localities")}
-    )
+    found.append({"term": locality.slug, "label": locality.full_name, "scheme": absolute("site.localities")})
     return found
 
 

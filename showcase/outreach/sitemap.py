@@ -84,7 +84,9 @@ def _per_group(group_column, join=None) -> dict[int, datetime]:
 def exemplars() -> Iterator[Url]:
     newest = _per_group(story_exemplars.c.exemplar_id, story_exemplars)
     rows = db.session.execute(
-        select(Exemplar.id, Exemplar.slug, Exemplar.updated_at).where(has_published_story()).order_by(Exemplar.id)
+        select(Exemplar.id, Exemplar.slug, Exemplar.updated_at)
+        .where(has_published_story())
+        .order_by(Exemplar.id)
     )
     for exemplar_id, slug, updated in rows:
         yield absolute("site.exemplar", slug=slug), _changed(updated, newest.get(exemplar_id))
