@@ -94,6 +94,14 @@ def test_sitemap_lists_every_public_page_and_no_hidden_story(
     assert found[f"{base}/linh-vuc/y-te"] is not None
 
 
+def test_the_register_changes_with_its_newest_decision(app, client, ctx, make_commendation):
+    from datetime import date
+
+    make_commendation(decision_date=date(2023, 5, 19))
+    make_commendation(decision_date=date(2022, 1, 5), revoked_on=date(2024, 2, 1), revoked_decision_no="9/QĐ")
+    assert urls_of(client)[f"{app.config['SITE_URL']}/khen-thuong"] == "2024-02-01"
+
+
 def test_a_revision_moves_the_story_lastmod(app, client, ctx, make_story):
     story = make_story()
     story.revised_at = story.published_at + timedelta(days=3, hours=2)

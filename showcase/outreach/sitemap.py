@@ -15,7 +15,16 @@ from xml.etree import ElementTree as ET
 from sqlalchemy import func, select
 
 from showcase.extensions import db
-from showcase.models import Exemplar, Field, Locality, Movement, Story, story_exemplars, story_movements
+from showcase.models import (
+    Commendation,
+    Exemplar,
+    Field,
+    Locality,
+    Movement,
+    Story,
+    story_exemplars,
+    story_movements,
+)
 from showcase.outreach.feeds import aware
 from showcase.outreach.urls import absolute
 from showcase.site import memo
@@ -48,6 +57,14 @@ def last_story_change() -> datetime | None:
     return _changed(_newest(Story.published_at), _newest(Story.revised_at))
 
 
+def last_register_change() -> date | None:
+    """The newest decision in the commendation register: an award's or a revocation's."""
+    awarded = db.session.scalar(select(func.max(Commendation.decision_date)))
+    revoked = db.session.scalar(select(func.max(Commendation.revoked_on)))
+    present = [d for d in (awarded, revoked) if d is not None]
+    return max(present) if present else None
+
+
 @source
 def fixed_pages() -> Iterator[Url]:
     """The home page and the lists: they change when a story comes or changes."""
@@ -55,7 +72,7 @@ def fixed_pages() -> Iterator[Url]:
     for endpoint in ("site.home", "site.stories", "site.exemplars", "site.movements", "site.fields"):
         yield absolute(endpoint), newest
     yield absolute("site.localities"), newest
-    yield absolute("site.commendations"), None
+    yield absolute("site.commendations"), last_register_change()
     yield absolute("site.press_room"), newest
 
 
