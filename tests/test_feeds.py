@@ -10,13 +10,12 @@ import pytest
 from lxml import etree
 
 from showcase.extensions import db
-from showcase.models import Exemplar, ExemplarKind, Locality, LocalityKind, StoryStatus, utcnow
+from showcase.models import ExemplarKind, Locality, LocalityKind, StoryStatus, utcnow
 from showcase.services import accounts, stories, workflow
 from showcase.services.media import add_image
 from tests.support import image_bytes
 
 DATA = Path(__file__).parent / "data"
-SITE = "http://localhost"  # the test app's SITE_URL default is http://127.0.0.1:5000
 ATOM_NS = "{http://www.w3.org/2005/Atom}"
 
 
@@ -171,13 +170,16 @@ def test_last_modified_answers_if_modified_since(client, ctx, make_story, monkey
 
     make_story()
     clock = {"now": 1_800_000_000.0}
-    monkeypatch.setattr(conditional.time, "time", lambda: clock["now"])
+    monkeypatch.setattr(conditional, "now", lambda: clock["now"])
     client.get("/feed.xml")
     clock["now"] += 10  # settled: the copy's second is over
     response = client.get("/feed.xml")
     last_modified = response.headers["Last-Modified"]
+    assert last_modified == "Fri, 15 Jan 2027 08:00:00 GMT"  # when this copy was made
     again = client.get("/feed.xml", headers={"If-Modified-Since": last_modified})
     assert again.status_code == 304
+    clock["now"] -= 9  # within the second it was made: no Last-Modified (it could name two copies)
+    assert "Last-Modified" not in client.get("/atom.xml").headers
 
 
 def test_section_feeds_hold_only_their_section(app, client, ctx, make_story, make_world, make_exemplar):
@@ -281,5 +283,4 @@ def test_feed_links_and_images_in_a_body_are_absolute(app, client, ctx, make_sto
 def test_an_exemplar_kind_does_not_change_its_feed(client, ctx, make_story, make_exemplar):
     group = make_exemplar(name="Tổ dân phố số 3", kind=ExemplarKind.COLLECTIVE)
     make_story(title="Bài về tập thể", exemplars=[group])
-    assert isinstance(group, Exemplar)
     assert titles(parse(client, f"/dien-hinh/{group.slug}/feed.xml")[1]) == ["Bài về tập thể"]

@@ -23,6 +23,11 @@ CACHE_CONTROL = "public, max-age=0, must-revalidate"
 SETTLED = 2.0  # seconds: a Last-Modified of the current second could name two different documents
 
 
+def now() -> float:
+    """The time, in epoch seconds (one place, so a test can move it)."""
+    return time.time()
+
+
 def etag_of(body: bytes) -> str:
     return hashlib.blake2b(body, digest_size=12).hexdigest()
 
@@ -33,12 +38,12 @@ def respond(key: Hashable, build: Callable[[], bytes], mimetype: str) -> Respons
 
     def validators() -> tuple[str, float]:
         made["body"] = build()
-        return etag_of(made["body"]), time.time()
+        return etag_of(made["body"]), now()
 
     etag, rendered = memo.remember(("outreach", key), validators)
     response = Response(mimetype=mimetype)
     response.set_etag(etag, weak=True)  # weak: a compressed copy keeps it
-    if time.time() - rendered >= SETTLED:
+    if now() - rendered >= SETTLED:
         response.last_modified = datetime.fromtimestamp(int(rendered), UTC)
     response.headers["Cache-Control"] = CACHE_CONTROL
     response.make_conditional(request)
