@@ -84,6 +84,15 @@ def world(make_story, make_commendation, make_world):
         "site.search": "/tim-kiem",
         "site.search_suggestions": "/tim-kiem/goi-y",
         "site.preview": "/xem-truoc/khong-hop-le",
+        # feeds and search engines (showcase/outreach)
+        "outreach.site_feed": "/feed.xml",
+        "outreach.site_atom": "/atom.xml",
+        "outreach.section_feed": "/phong-trao/nong-thon-moi/feed.xml",
+        "outreach.section_atom": f"/dien-hinh/{story.exemplars[0].slug}/atom.xml",
+        "outreach.sitemap_index": "/sitemap.xml",
+        "outreach.sitemap_part": "/sitemap-1.xml",
+        "outreach.robots": "/robots.txt",
+        "outreach.manifest": "/site.webmanifest",
     }
 
 
