@@ -84,6 +84,8 @@ def world(make_story, make_commendation, make_world):
         "site.search": "/tim-kiem",
         "site.search_suggestions": "/tim-kiem/goi-y",
         "site.preview": "/xem-truoc/khong-hop-le",
+        "health.healthz": "/healthz",
+        "health.readyz": "/readyz",
     }
 
 
