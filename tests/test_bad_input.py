@@ -93,6 +93,8 @@ def world(make_story, make_commendation, make_world):
         "outreach.sitemap_part": "/sitemap-1.xml",
         "outreach.robots": "/robots.txt",
         "outreach.manifest": "/site.webmanifest",
+        "health.healthz": "/healthz",
+        "health.readyz": "/readyz",
     }
 
 

@@ -1,0 +1,116 @@
+"""The production shape: gunicorn with gunicorn.conf.py, as `make run` starts it, on a real port."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from showcase import config
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str, **headers: str) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """gunicorn (2 workers, gunicorn.conf.py) over a new SQLite database made by `flask db upgrade`."""
+    home = tmp_path_factory.mktemp("served")
+    port = free_port()
+    env = os.environ | {
+        "DATABASE_URL": f"sqlite:///{home / 'site.sqlite3'}",
+        "MEDIA_ROOT": str(home / "media"),
+        "SEARCH_INDEX_DIR": str(home / "index"),
+        "SECRET_KEY": "served-test",
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+        "FLASK_APP": "showcase",
+    }
+    env.pop("REDIS_URL", None)
+    subprocess.run(
+        [BIN / "flask", "db", "upgrade"], env=env, cwd=config.PROJECT_ROOT, check=True, capture_output=True
+    )
+    log = (home / "gunicorn.log").open("w+")
+    process = subprocess.Popen(
+        [BIN / "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
+        env=env,
+        cwd=config.PROJECT_ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if fetch(base + "/healthz")[0] == 200:
+                break
+        except OSError:
+            pass
+        assert process.poll() is None, (home / "gunicorn.log").read_text()
+        assert time.monotonic() < deadline, "gunicorn did not answer in 60 s"
+        time.sleep(0.2)
+    yield base, home / "gunicorn.log"
+    process.terminate()
+    process.wait(timeout=30)
+    log.close()
+
+
+def test_gunicorn_serves_the_site_with_its_workers(served):
+    base, log = served
+    status, _headers, body = fetch(base + "/")
+    assert status == 200 and "Gương sáng Hải Phòng" in body.decode()
+    status, _headers, body = fetch(base + "/readyz")
+    assert status == 200, body
+    assert json.loads(body)["status"] == "ok"
+    text = log.read_text()
+    assert text.count("Booting worker") == 2  # WEB_CONCURRENCY
+
+
+def test_each_request_is_a_json_line_with_the_id_the_proxy_gave(served):
+    base, log = served
+    status, headers, _body = fetch(base + "/bai-viet", **{"X-Request-ID": "proxy-id-0001"})
+    assert status == 200 and headers["X-Request-ID"] == "proxy-id-0001"
+    deadline = time.monotonic() + 10
+    while True:
+        lines = [json.loads(x) for x in log.read_text().splitlines() if x.startswith("{")]
+        mine = [x for x in lines if x.get("request_id") == "proxy-id-0001"]
+        if mine or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert len(mine) == 1
+    assert mine[0]["route"] == "/bai-viet" and mine[0]["status"] == 200 and mine[0]["user_id"] is None
+
+
+def test_a_bad_setting_stops_with_one_line():
+    # (gunicorn reads WEB_CONCURRENCY itself, before this file: a bad one is its own error)
+    result = subprocess.run(
+        [BIN / "gunicorn", "-c", "gunicorn.conf.py", "--check-config"],
+        env=os.environ | {"WORKER_TIMEOUT": "nhiều"},
+        cwd=config.PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "WORKER_TIMEOUT phải là số nguyên" in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
