@@ -4,76 +4,20 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
 from showcase import config
-
-BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fetch(url: str, **headers: str) -> tuple[int, dict, bytes]:
-    request = urllib.request.Request(url, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+from tests.servers import BIN, fetch, gunicorn
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """gunicorn (2 workers, gunicorn.conf.py) over a new SQLite database made by `flask db upgrade`."""
-    home = tmp_path_factory.mktemp("served")
-    port = free_port()
-    env = os.environ | {
-        "DATABASE_URL": f"sqlite:///{home / 'site.sqlite3'}",
-        "MEDIA_ROOT": str(home / "media"),
-        "SEARCH_INDEX_DIR": str(home / "index"),
-        "SECRET_KEY": "served-test",
-        "SITE_URL": f"http://127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
-        "FLASK_APP": "showcase",
-    }
-    env.pop("REDIS_URL", None)
-    subprocess.run(
-        [BIN / "flask", "db", "upgrade"], env=env, cwd=config.PROJECT_ROOT, check=True, capture_output=True
-    )
-    log = (home / "gunicorn.log").open("w+")
-    process = subprocess.Popen(
-        [BIN / "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
-        env=env,
-        cwd=config.PROJECT_ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if fetch(base + "/healthz")[0] == 200:
-                break
-        except OSError:
-            pass
-        assert process.poll() is None, (home / "gunicorn.log").read_text()
-        assert time.monotonic() < deadline, "gunicorn did not answer in 60 s"
-        time.sleep(0.2)
-    yield base, home / "gunicorn.log"
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
+    with gunicorn(tmp_path_factory.mktemp("served")) as app:
+        yield app.base, app.log
 
 
 def test_gunicorn_serves_the_site_with_its_workers(served):
