@@ -57,7 +57,8 @@ def render(values: dict[str, str]) -> str:
 def main(argv: list[str]) -> int:
     if not argv or "=" in argv[0]:
         names = ", ".join(f"{k}={v or '…'}" for k, v in defaults().items())
-        print(f"Cách dùng: python deploy/render_nginx.py TỆP_RA [TÊN=giá_trị …]; mặc định: {names}", file=sys.stderr)
+        usage = "Cách dùng: python deploy/render_nginx.py TỆP_RA [TÊN=giá_trị …]"
+        print(f"{usage}; mặc định: {names}", file=sys.stderr)
         return 2
     values = defaults()
     for item in argv[1:]:
