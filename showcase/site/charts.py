@@ -82,7 +82,9 @@ def bars(chart: Chart) -> Drawing:
             drawn.append(Bar(y, round(width, 2), format_number(value), index + 1))
             y += BAR + BAR_GAP
         y += ROW_GAP - BAR_GAP
-        parts = ", ".join(f"{name} {format_number(v)}" for name, v in zip(chart.series, row.values, strict=True))
+        parts = ", ".join(
+            f"{name} {format_number(v)}" for name, v in zip(chart.series, row.values, strict=True)
+        )
         said.append(f"{row.label}: {parts}")
     return Drawing(y, tuple(labels), bars=tuple(drawn), description="; ".join(said))
 
@@ -111,7 +113,9 @@ def shares(chart: Chart) -> Drawing:
             labels.append(Text(y - 4, line))
         y += 6
     description = f"Tổng {format_number(total)}. " + "; ".join(said)
-    return Drawing(y, tuple(labels), segments=tuple(segments), swatches=tuple(swatches), description=description)
+    return Drawing(
+        y, tuple(labels), segments=tuple(segments), swatches=tuple(swatches), description=description
+    )
 
 
 def draw(chart: Chart) -> Drawing:

@@ -19,7 +19,7 @@ import csv
 import io
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -156,7 +156,11 @@ def public_exemplar_ids(year: int | None) -> Select:
 
 def _commendations(year: int | None, revoked: bool = False) -> Select:
     """Commendations in the register (of this year), in force or revoked."""
-    state = Commendation.revoked_decision_no.is_not(None) if revoked else Commendation.revoked_decision_no.is_(None)
+    state = (
+        Commendation.revoked_decision_no.is_not(None)
+        if revoked
+        else Commendation.revoked_decision_no.is_(None)
+    )
     return select(Commendation).where(state, _decided_in(year))
 
 
@@ -169,7 +173,11 @@ def _current_units() -> dict[int, Locality]:
     current: dict[int, Locality] = {}
     for unit_id, unit in units.items():
         seen = {unit_id}
-        while unit.replaced_by_id is not None and unit.replaced_by_id in units and unit.replaced_by_id not in seen:
+        while (
+            unit.replaced_by_id is not None
+            and unit.replaced_by_id in units
+            and unit.replaced_by_id not in seen
+        ):
             seen.add(unit.replaced_by_id)
             unit = units[unit.replaced_by_id]
         current[unit_id] = unit
@@ -220,7 +228,9 @@ def compute(year: int | None) -> Statistics:
         exemplars=session.scalar(select(func.count()).select_from(exemplars.subquery())) or 0,
         stories=session.scalar(select(func.count()).select_from(stories.subquery())) or 0,
         commendations=session.scalar(select(func.count()).select_from(in_force)) or 0,
-        revoked=session.scalar(select(func.count()).select_from(_commendations(year, revoked=True).subquery()))
+        revoked=session.scalar(
+            select(func.count()).select_from(_commendations(year, revoked=True).subquery())
+        )
         or 0,
     )
     # (exemplar, story) pairs among the public ones counted: an exemplar's movements and fields
@@ -259,17 +269,20 @@ def compute(year: int | None) -> Statistics:
     return Statistics(year, summary, tuple(charts))
 
 
-def _by_movement(stories: Select, pairs: Any, commendations: list[Any]) -> Chart:
+def _by_movement(stories: Select, pairs: Any, commendations: Sequence[Any]) -> Chart:
     session = db.session
-    movements = session.execute(select(Movement.id, Movement.name).order_by(Movement.start_year.desc(), Movement.name))
+    movements = session.execute(
+        select(Movement.id, Movement.name).order_by(Movement.start_year.desc(), Movement.name)
+    )
     labels = dict(movements.all()) | {None: NO_MOVEMENT}
     column = story_movements.c.movement_id
     story_counts = _counter(
-        session.execute(select(column, func.count()).where(story_movements.c.story_id.in_(stories)).group_by(column))
+        session.execute(
+            select(column, func.count()).where(story_movements.c.story_id.in_(stories)).group_by(column)
+        )
     )
-    unfiled = select(func.count()).select_from(Story).where(
-        Story.id.in_(stories), ~Story.id.in_(select(story_movements.c.story_id))
-    )
+    filed = select(story_movements.c.story_id)
+    unfiled = select(func.count()).select_from(Story).where(Story.id.in_(stories), ~Story.id.in_(filed))
     story_counts[None] = session.scalar(unfiled) or 0
     exemplar_counts = _counter(
         session.execute(
@@ -278,11 +291,18 @@ def _by_movement(stories: Select, pairs: Any, commendations: list[Any]) -> Chart
             .group_by(column)
         )
     )
+    exemplar_counts[None] = (
+        session.scalar(
+            select(func.count(func.distinct(pairs.c.exemplar_id))).where(~pairs.c.story_id.in_(filed))
+        )
+        or 0
+    )
     commendation_counts = Counter(r.movement_id for r in commendations)
     return Chart(
         "phong-trao",
         "Theo phong trào thi đua",
-        "Một bài viết, một điển hình có thể thuộc nhiều phong trào; khen thưởng theo phong trào ghi trong quyết định.",
+        "Một bài viết, một điển hình có thể thuộc nhiều phong trào; "
+        "khen thưởng theo phong trào ghi trong quyết định.",
         (EXEMPLARS, STORIES, COMMENDATIONS),
         _grid(labels, labels, exemplar_counts, story_counts, commendation_counts),
     )
@@ -293,7 +313,9 @@ def _by_field(stories: Select, pairs: Any) -> Chart:
     fields = sorted(session.execute(select(Field.id, Field.name)).all(), key=lambda f: sort_key(f.name))
     labels = {f.id: f.name for f in fields}
     story_counts = _counter(
-        session.execute(select(Story.field_id, func.count()).where(Story.id.in_(stories)).group_by(Story.field_id))
+        session.execute(
+            select(Story.field_id, func.count()).where(Story.id.in_(stories)).group_by(Story.field_id)
+        )
     )
     exemplar_counts = _counter(
         session.execute(
@@ -312,7 +334,7 @@ def _by_field(stories: Select, pairs: Any) -> Chart:
     )
 
 
-def _by_locality(stories: Select, exemplars: Select, commendations: list[Any]) -> Chart:
+def _by_locality(stories: Select, exemplars: Select, commendations: Sequence[Any]) -> Chart:
     session = db.session
     current = _current_units()
 
@@ -326,17 +348,22 @@ def _by_locality(stories: Select, exemplars: Select, commendations: list[Any]) -
     )
     exemplar_counts = folded(
         session.execute(
-            select(Exemplar.locality_id, func.count()).where(Exemplar.id.in_(exemplars)).group_by(Exemplar.locality_id)
+            select(Exemplar.locality_id, func.count())
+            .where(Exemplar.id.in_(exemplars))
+            .group_by(Exemplar.locality_id)
         )
     )
     commendation_counts = folded(Counter(r.locality_id for r in commendations).items())
-    units = sorted({u.id: u for u in current.values()}.values(), key=lambda u: (sort_key(u.name), u.kind.label, u.id))
+    units = sorted(
+        {u.id: u for u in current.values()}.values(), key=lambda u: (sort_key(u.name), u.kind.label, u.id)
+    )
     labels = {u.id: u.full_name for u in units}
     return Chart(
         "dia-phuong",
         "Theo địa phương",
-        "Theo đơn vị hành chính hiện nay: số liệu của đơn vị cũ đã sáp nhập được tính vào đơn vị thay thế nó. "
-        "Điển hình và khen thưởng theo địa phương của điển hình, bài viết theo địa phương của bài.",
+        "Theo đơn vị hành chính hiện nay: số liệu của đơn vị cũ đã sáp nhập "
+        "được tính vào đơn vị thay thế nó. Điển hình và khen thưởng theo địa phương "
+        "của điển hình, bài viết theo địa phương của bài.",
         (EXEMPLARS, STORIES, COMMENDATIONS),
         _grid(labels, labels, exemplar_counts, story_counts, commendation_counts),
     )
@@ -365,26 +392,31 @@ def _by_year() -> Chart:
         if y is not None
     )
     commendation_counts = Counter(
-        d.year for d in session.scalars(select(Commendation.decision_date).where(Commendation.revoked_decision_no.is_(None)))
+        d.year
+        for d in session.scalars(
+            select(Commendation.decision_date).where(Commendation.revoked_decision_no.is_(None))
+        )
     )
     years = sorted({*story_counts, *exemplar_counts, *commendation_counts})
     return Chart(
         "nam",
         "Theo năm",
-        "Mọi năm, không phụ thuộc năm đang chọn: bài viết theo năm đăng, điển hình theo năm có bài viết về mình "
-        "(mỗi năm tính một lần), khen thưởng theo năm ra quyết định.",
+        "Mọi năm, không phụ thuộc năm đang chọn: bài viết theo năm đăng, "
+        "điển hình theo năm có bài viết về mình (mỗi năm tính một lần), khen thưởng theo năm ra quyết định.",
         (EXEMPLARS, STORIES, COMMENDATIONS),
         _grid(years, {y: str(y) for y in years}, exemplar_counts, story_counts, commendation_counts),
         year_independent=True,
     )
 
 
-def _by_kind(stories: Select, kinds: dict[int, ExemplarKind], commendations: list[Any]) -> Chart:
+def _by_kind(stories: Select, kinds: dict[int, ExemplarKind], commendations: Sequence[Any]) -> Chart:
     session = db.session
     exemplar_counts = Counter(kinds.values())
     about: dict[int, set[ExemplarKind]] = defaultdict(set)
     for story_id, exemplar_id in session.execute(
-        select(story_exemplars.c.story_id, story_exemplars.c.exemplar_id).where(story_exemplars.c.story_id.in_(stories))
+        select(story_exemplars.c.story_id, story_exemplars.c.exemplar_id).where(
+            story_exemplars.c.story_id.in_(stories)
+        )
     ):
         if exemplar_id in kinds:
             about[story_id].add(kinds[exemplar_id])
@@ -400,7 +432,7 @@ def _by_kind(stories: Select, kinds: dict[int, ExemplarKind], commendations: lis
     )
 
 
-def _by_form(commendations: list[Any]) -> Chart:
+def _by_form(commendations: Sequence[Any]) -> Chart:
     counted = Counter(r.form for r in commendations)
     forms = sorted(counted, key=lambda f: (-counted[f], sort_key(f)))
     return Chart(
@@ -412,7 +444,7 @@ def _by_form(commendations: list[Any]) -> Chart:
     )
 
 
-def _by_level(commendations: list[Any]) -> Chart:
+def _by_level(commendations: Sequence[Any]) -> Chart:
     counted = Counter(r.level for r in commendations)
     return Chart(
         "cap",
@@ -423,7 +455,7 @@ def _by_level(commendations: list[Any]) -> Chart:
     )
 
 
-def _balance(commendations: list[Any]) -> list[Chart]:
+def _balance(commendations: Sequence[Any]) -> list[Chart]:
     individual = [r for r in commendations if r.kind == ExemplarKind.INDIVIDUAL]
     collective = [r for r in commendations if r.kind == ExemplarKind.COLLECTIVE]
     local = sum(1 for r in commendations if r.level == CommendationLevel.LOCAL)
@@ -483,7 +515,9 @@ def statistics(year: int | None) -> Statistics:
 
 def _years() -> tuple[int, ...]:
     year = local_year(Story.published_at)
-    found = {int(y) for y in db.session.scalars(select(year).where(is_published()).distinct()) if y is not None}
+    found = {
+        int(y) for y in db.session.scalars(select(year).where(is_published()).distinct()) if y is not None
+    }
     found |= {d.year for d in db.session.scalars(select(Commendation.decision_date).distinct())}
     return tuple(sorted(found, reverse=True))
 
