@@ -167,7 +167,7 @@ def record(make_world, make_exemplar, make_story, make_commendation):
     poverty = Movement(slug="vi-nguoi-ngheo", name="Vì người nghèo", launched_by="MTTQ", start_year=2000)
     db.session.add_all([commune, district, village, economy, poverty])
     db.session.commit()
-    health, rural = world["field"], world["movement"]
+    rural = world["movement"]
 
     an = make_exemplar(
         name="Nguyễn Thị An",
