@@ -76,6 +76,8 @@ def world(make_story, make_commendation, make_world):
         "site.exemplar": f"/dien-hinh/{story.exemplars[0].slug}",
         "site.commendations": "/khen-thuong",
         "site.commendations_csv": "/khen-thuong.csv",
+        "site.statistics": "/thong-ke",
+        "site.statistics_csv": "/thong-ke/cap.csv",
         "site.fields": "/linh-vuc",
         "site.field": "/linh-vuc/y-te",
         "site.media": "/media/ab/" + "0" * 64 + ".jpg",
@@ -158,7 +160,7 @@ def test_page_numbers_name_real_pages(client, world):
 
 
 @pytest.mark.parametrize("value", [HUGE, "-2023", "²⁰²³", "２０２３", "20230", "1899", "abc", "9" * 5000])
-@pytest.mark.parametrize("url", ["/khen-thuong", "/khen-thuong.csv"])
+@pytest.mark.parametrize("url", ["/khen-thuong", "/khen-thuong.csv", "/thong-ke", "/thong-ke/cap.csv"])
 def test_odd_years_in_the_register_are_400(client, world, url, value):
     response = client.get(url, query_string={"nam": value})
     assert response.status_code == 400, (url, value, response.status_code)
