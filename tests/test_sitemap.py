@@ -72,6 +72,7 @@ def test_sitemap_lists_every_public_page_and_no_hidden_story(
         "/dia-phuong",
         "/khen-thuong",
         "/bao-chi",
+        "/thong-ke",
     ):
         assert f"{base}{path}" in found, path
     for path in (
@@ -100,6 +101,7 @@ def test_the_register_changes_with_its_newest_decision(app, client, ctx, make_co
     make_commendation(decision_date=date(2023, 5, 19))
     make_commendation(decision_date=date(2022, 1, 5), revoked_on=date(2024, 2, 1), revoked_decision_no="9/QĐ")
     assert urls_of(client)[f"{app.config['SITE_URL']}/khen-thuong"] == "2024-02-01"
+    assert urls_of(client)[f"{app.config['SITE_URL']}/thong-ke"].startswith("2024-02-01")  # it counts them
 
 
 def test_a_revision_moves_the_story_lastmod(app, client, ctx, make_story):

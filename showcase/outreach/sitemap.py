@@ -74,6 +74,9 @@ def fixed_pages() -> Iterator[Url]:
     yield absolute("site.localities"), newest
     yield absolute("site.commendations"), last_register_change()
     yield absolute("site.press_room"), newest
+    register = last_register_change()
+    counted = datetime.combine(register, datetime.min.time()) if register else None
+    yield absolute("site.statistics"), _changed(newest, counted)  # counts stories and commendations
 
 
 @source
