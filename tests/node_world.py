@@ -29,11 +29,13 @@ def main() -> None:
         city = Locality(slug="hai-phong", name="Hải Phòng", kind=LocalityKind.CITY)
         ward = Locality(slug="phuong-do-son", name="Đồ Sơn", kind=LocalityKind.WARD, parent=city)
         field = Field(slug="y-te", name="Y tế", description="Khám chữa bệnh")
-        movement = Movement(slug="nong-thon-moi", name="Nông thôn mới", launched_by="Thủ tướng", start_year=2011)
+        movement = Movement(
+            slug="nong-thon-moi", name="Nông thôn mới", launched_by="Thủ tướng Chính phủ", start_year=2011
+        )
         exemplar = Exemplar(slug="bac-si-lan-toa")
         snapshots.apply(
             exemplar,
-            {"name": "Bác sĩ Lan Tỏa", "kind": ExemplarKind.INDIVIDUAL, "locality": ward, "bio_md": "Bác sĩ."},
+            {"name": "Bác sĩ Lan Tỏa", "kind": ExemplarKind.INDIVIDUAL, "locality": ward, "bio_md": "Bác sĩ"},
         )
         story = Story(slug="nguoi-thay-thuoc-lang-bien")
         snapshots.apply(
