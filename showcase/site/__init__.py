@@ -7,7 +7,7 @@ from flask import Flask
 from showcase import content_io
 from showcase.dates import format_date, format_datetime, iso_date
 from showcase.extensions import db
-from showcase.site import memo
+from showcase.site import memo, page_meta
 from showcase.site.views import bp
 
 
@@ -26,6 +26,8 @@ def init_site(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(iso_date, "isodate")
+    app.add_template_global(page_meta.head, "page_head")  # layout.html: OG tags, JSON-LD
+    app.add_template_global(page_meta, "page_meta")  # a page's `seo` (page_meta.for_story…)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
