@@ -7,7 +7,7 @@ from flask import Flask
 from showcase import content_io
 from showcase.dates import format_date, format_datetime, iso_date
 from showcase.extensions import db
-from showcase.site import memo, page_meta
+from showcase.site import embed, memo, page_meta, sharing  # embed adds its route to `bp`
 from showcase.site.views import bp
 
 
@@ -28,6 +28,8 @@ def init_site(app: Flask) -> None:
     app.add_template_filter(iso_date, "isodate")
     app.add_template_global(page_meta.head, "page_head")  # layout.html: OG tags, JSON-LD
     app.add_template_global(page_meta, "page_meta")  # a page's `seo` (page_meta.for_story…)
+    app.add_template_global(sharing.share_links_for, "share_links")  # Facebook, Zalo, copy link
+    app.add_template_global(embed.embed_code, "embed_code")  # the widget's <iframe>, in the press room
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -124,3 +124,8 @@ def share_links(url: str) -> ShareLinks:
         zalo=f"{ZALO_SHARER}?{urlencode({'url': url})}",
     )
 
+
+
+def share_links_for(path: str) -> ShareLinks:
+    """The share links of a page on this site, by its path."""
+    return share_links(absolute(path))
