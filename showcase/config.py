@@ -62,7 +62,9 @@ AGENCY_SETTINGS = {
 }
 
 
-ORIGIN = re.compile(r"^https?://(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$")
+ORIGIN = re.compile(
+    r"^https?://(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$"
+)
 
 
 def embed_origins(raw: str) -> list[str]:

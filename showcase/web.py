@@ -140,7 +140,8 @@ def security_headers(response: Response) -> Response:
     policies = dict(VIEW_MAY_SET)
     if admin:
         policies["Content-Security-Policy"] = ADMIN_CSP.format(nonce=csp_nonce())
-    elif request.endpoint in FRAMEABLE:  # the widget: CSP frame-ancestors says who, no X-Frame-Options
+    elif request.endpoint in FRAMEABLE and current_app.config["EMBED_ORIGINS"]:
+        # the widget, for the partners' origins: CSP frame-ancestors names them (X-Frame-Options can't)
         policies["Content-Security-Policy"] = embed.csp(CSP, current_app.config["EMBED_ORIGINS"])
         del policies["X-Frame-Options"]
     for name, value in policies.items():

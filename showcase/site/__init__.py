@@ -27,7 +27,7 @@ def init_site(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(iso_date, "isodate")
     app.add_template_global(page_meta.head, "page_head")  # layout.html: OG tags, JSON-LD
-    app.add_template_global(page_meta, "page_meta")  # a page's `seo` (page_meta.for_story…)
+    app.jinja_env.globals["page_meta"] = page_meta  # a page's `seo` (page_meta.for_story…)
     app.add_template_global(sharing.share_links_for, "share_links")  # Facebook, Zalo, copy link
     app.add_template_global(embed.embed_code, "embed_code")  # the widget's <iframe>, in the press room
     app.jinja_env.trim_blocks = True

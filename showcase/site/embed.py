@@ -10,6 +10,8 @@ and `X-Frame-Options: DENY`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
@@ -48,7 +50,7 @@ def csp(base: str, origins: list[str]) -> str:
     return "; ".join([*kept, frame_ancestors(origins)])
 
 
-def embed_code(args: dict[str, str] | None = None, height: int = FRAME_HEIGHT) -> str:
+def embed_code(args: dict[str, Any] | None = None, height: int = FRAME_HEIGHT) -> str:
     """The <iframe> a partner pastes into its page (shown in the press room)."""
     src = sharing.absolute(url_for(ENDPOINT, **(args or {})))
     return (
@@ -69,9 +71,11 @@ def embed_latest():
         return render_template("site/embed_error.html", message=str(exc)), 400
     stmt = filters.narrow(queries.published_stories()).options(*queries.CARD_OPTIONS).limit(count)
     stories = db.session.scalars(stmt).unique().all()
-    more = sharing.absolute(url_for("site.stories", **filters.as_args()))  # the same list on our site
-    narrowed = [filters.movement and filters.movement.name, filters.field and filters.field.name]
-    narrowed.append(filters.locality and filters.locality.full_name)
-    return render_template(
-        "site/embed.html", stories=stories, narrowed=[n for n in narrowed if n], more_url=more
-    )
+    args: dict[str, Any] = dict(filters.as_args())
+    more = sharing.absolute(url_for("site.stories", **args))  # the same list on our site
+    narrowed = [
+        *([filters.movement.name] if filters.movement else []),
+        *([filters.field.name] if filters.field else []),
+        *([filters.locality.full_name] if filters.locality else []),
+    ]
+    return render_template("site/embed.html", stories=stories, narrowed=narrowed, more_url=more)

@@ -78,11 +78,15 @@ def about_movement(movement: Movement) -> dict[str, Any]:
 
 
 def about_field(item: Field) -> dict[str, Any]:
-    return structured.thing("Thing", item.name, structured.page_url("site.field", slug=item.slug), item.description)
+    return structured.thing(
+        "Thing", item.name, structured.page_url("site.field", slug=item.slug), item.description
+    )
 
 
 def about_locality(locality: Locality) -> dict[str, Any]:
-    return structured.thing("AdministrativeArea", locality.full_name, structured.page_url("site.locality", slug=locality.slug))
+    return structured.thing(
+        "AdministrativeArea", locality.full_name, structured.page_url("site.locality", slug=locality.slug)
+    )
 
 
 @dataclass

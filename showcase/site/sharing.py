@@ -125,7 +125,6 @@ def share_links(url: str) -> ShareLinks:
     )
 
 
-
 def share_links_for(path: str) -> ShareLinks:
     """The share links of a page on this site, by its path."""
     return share_links(absolute(path))
