@@ -234,9 +234,10 @@ def awards(commendations: Iterable[Commendation]) -> list[str]:
 
 
 def exemplar_entity(
-    exemplar: Exemplar, commendations: Iterable[Commendation] | None, public: bool = True
+    exemplar: Exemplar, commendations: Iterable[Commendation] | None, public: bool = True, place: bool = True
 ) -> dict[str, Any]:
-    """A Person (individual) or an Organization (collective), with its awards in force."""
+    """A Person (individual) or an Organization (collective), with its awards in force; `place`
+    adds where it is (its page has the locality loaded; a story's list of exemplars does not)."""
     person = exemplar.kind == ExemplarKind.INDIVIDUAL
     url = page_url("site.exemplar", slug=exemplar.slug) if public else None
     node: dict[str, Any] = {
@@ -247,19 +248,21 @@ def exemplar_entity(
         "description": ", ".join(p for p in (exemplar.role, exemplar.organisation) if p),
         "award": awards(commendations or []),
     }
-    place = {
-        "@type": "PostalAddress",
-        "addressLocality": exemplar.locality.full_name,
-        "addressRegion": "Hải Phòng",
-        "addressCountry": "VN",
-    }
     if person:
         node["jobTitle"] = exemplar.role
         if exemplar.organisation:
             node["worksFor"] = {"@type": "Organization", "name": exemplar.organisation}
-        node["homeLocation"] = {"@type": "Place", "address": place}
-    else:
-        node["address"] = place
+    if place:
+        address = {
+            "@type": "PostalAddress",
+            "addressLocality": exemplar.locality.full_name,
+            "addressRegion": "Hải Phòng",
+            "addressCountry": "VN",
+        }
+        if person:
+            node["homeLocation"] = {"@type": "Place", "address": address}
+        else:
+            node["address"] = address
     return _clean(node)
 
 
@@ -316,7 +319,7 @@ def news_article(
         "keywords": [m.name for m in story.movements],
         "contentLocation": {"@type": "Place", "name": story.locality.full_name},
         "about": [
-            exemplar_entity(e, commendations.get(e.id, []), public=e.id in public_exemplars)
+            exemplar_entity(e, commendations.get(e.id, []), public=e.id in public_exemplars, place=False)
             for e in story.exemplars
         ],
         "inLanguage": LANGUAGE,
