@@ -25,7 +25,7 @@ ENDPOINT = "site.embed_latest"
 DEFAULT_COUNT = 5
 MAX_COUNT = 20
 FILTERS = ("phong-trao", "linh-vuc", "dia-phuong")  # the story lists' own filter names
-FRAME_HEIGHT = 420  # the embed code's iframe height in pixels (five stories without scrolling)
+FRAME_HEIGHT = 560  # the embed code's iframe height in pixels: five stories without scrolling in a 320-px column
 
 
 def read_count() -> int:
