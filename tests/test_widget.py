@@ -182,3 +182,11 @@ def test_the_press_room_gives_the_embed_code(client, make_story, app):
     assert '<label for="embed-code">' in html and "Sao chép mã nhúng" in html
     src = re.search(r'src="([^"]+)"', snippet).group(1)
     assert client.get(src.removeprefix(site)).status_code == 200
+
+
+def test_the_press_room_filtered_by_a_movement_gives_its_embed_code(client, make_story, app):
+    make_story()
+    html = client.get("/bao-chi?phong-trao=nong-thon-moi").get_data(as_text=True)
+    snippet = unescape(re.search(r'<textarea id="embed-code"[^>]*>([^<]+)</textarea>', html).group(1))
+    assert f'src="{app.config["SITE_URL"]}{WIDGET}?so=5&amp;phong-trao=nong-thon-moi"' in snippet
+    assert "của phong trào “Cả nước chung sức xây dựng nông thôn mới”" in html

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import render_template, request, url_for
+from markupsafe import escape
 from werkzeug.datastructures import MultiDict
 
 from showcase.extensions import db
@@ -25,7 +26,9 @@ ENDPOINT = "site.embed_latest"
 DEFAULT_COUNT = 5
 MAX_COUNT = 20
 FILTERS = ("phong-trao", "linh-vuc", "dia-phuong")  # the story lists' own filter names
-FRAME_HEIGHT = 560  # the embed code's iframe height in pixels: five stories without scrolling in a 320-px column
+FRAME_HEIGHT = (
+    560  # the embed code's iframe height in pixels: five stories without scrolling in a 320-px column
+)
 
 
 def read_count() -> int:
@@ -52,7 +55,7 @@ def csp(base: str, origins: list[str]) -> str:
 
 def embed_code(args: dict[str, Any] | None = None, height: int = FRAME_HEIGHT) -> str:
     """The <iframe> a partner pastes into its page (shown in the press room)."""
-    src = sharing.absolute(url_for(ENDPOINT, **(args or {})))
+    src = escape(sharing.absolute(url_for(ENDPOINT, **(args or {}))))  # `&` between arguments: `&amp;`
     return (
         f'<iframe src="{src}" title="Bài mới từ Gương sáng Hải Phòng" width="100%" height="{height}" '
         'style="border:0;max-width:100%" loading="lazy" referrerpolicy="strict-origin-when-cross-origin">'

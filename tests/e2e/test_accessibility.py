@@ -24,6 +24,8 @@ PAGES = [
     "/bai-viet?nam=2024",  # filters chosen
     "/khen-thuong?nam=2022",  # a revoked commendation
     "/dien-hinh/hoang-thi-nguyet",  # an exemplar with a revoked commendation
+    "/nhung/moi-nhat?so=8",  # the widget partners frame
+    "/nhung/moi-nhat?so=99",  # its error page
 ]
 
 
