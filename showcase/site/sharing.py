@@ -21,7 +21,6 @@ DEFAULT_IMAGE = "img/share-default.png"  # made by scripts/make_share_images.py
 DEFAULT_IMAGE_SIZE = (1200, 630)
 DEFAULT_IMAGE_ALT = "Gương sáng Hải Phòng: điển hình tiên tiến, người tốt, việc tốt của thành phố Hải Phòng"
 SITE_NAME = "Gương sáng Hải Phòng"
-LOCALE = "vi_VN"
 FACEBOOK_SHARER = "https://www.facebook.com/sharer/sharer.php"
 ZALO_SHARER = "https://sp.zalo.me/share_to_zalo"
 
