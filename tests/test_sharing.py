@@ -381,3 +381,15 @@ def test_unpublished_stories_give_nothing_away(client, site_url, make_story):
     assert client.get("/bai-viet/cam-dang").status_code == 404
     html = get(client, "/bai-viet")
     assert "nhap" not in html and "cam-dang" not in html
+
+
+def test_an_image_exactly_1200_px_wide_is_shared_as_stored(client, site_url, make_story, ctx):
+    asset = add_image(image_bytes(1200, 630), "the.jpg")
+    db.session.commit()
+    assert [r["width"] for r in asset.renditions] == [320, 640, 1024]  # no rendition as wide as it
+    story = make_story(cover=asset)
+    html = get(client, f"/bai-viet/{story.slug}")
+    assert meta(html, "og:image") == [f"{SITE}/media/{asset.file}"]
+    assert meta(html, "og:image:width") == ["1200"] and meta(html, "og:image:height") == ["630"]
+    with client.get(f"/media/{asset.file}") as response:
+        assert Image.open(io.BytesIO(response.data)).size == (1200, 630)

@@ -9,7 +9,6 @@ happened to carry.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote, urlencode
 
 from flask import current_app, request, url_for
@@ -68,34 +67,28 @@ class Image:
     type: str = "image/jpeg"
 
 
-def rendition_for_sharing(asset: MediaAsset) -> dict[str, Any] | None:
-    """The 1200-px rendition; for an image stored before it existed (or narrower than 1200 px),
-    the rendition nearest to it, the wider one on a tie."""
-    renditions = asset.renditions or []
-    if not renditions:
-        return None
-    return min(renditions, key=lambda r: (abs(int(r["width"]) - OG_WIDTH), -int(r["width"])))
+# the stored file itself may stand in for a rendition when it is no wider than the largest one
+# (an image exactly 1200 px wide gets renditions 320 to 1024 only: its own file is the 1200-px one)
+MASTER_TYPES = ("image/jpeg", "image/png")
+MASTER_MAX_WIDTH = 1600
+
+
+def candidates(asset: MediaAsset) -> list[tuple[str, int, int, str]]:
+    """Every stored size of an image a link preview may show: (key, width, height, type)."""
+    found = [(r["jpeg"], int(r["width"]), int(r["height"]), "image/jpeg") for r in asset.renditions or []]
+    if (asset.content_type in MASTER_TYPES and asset.width <= MASTER_MAX_WIDTH) or not found:
+        found.append((asset.file, asset.width, asset.height, asset.content_type))
+    return found
 
 
 def image_of(asset: MediaAsset | None) -> Image | None:
-    """How a shared link shows this image (absolute URL of its 1200-px JPEG rendition)."""
+    """How a shared link shows this image: its 1200-px version (absolute URL), else the size
+    nearest to 1200 px (an image stored before that rendition existed, or a narrower one), the
+    wider on a tie."""
     if asset is None:
         return None
-    chosen = rendition_for_sharing(asset)
-    if chosen is None:
-        return Image(
-            absolute(url_for("site.media", key=asset.file)),
-            asset.width,
-            asset.height,
-            asset.alt_text,
-            asset.content_type,
-        )
-    return Image(
-        absolute(url_for("site.media", key=chosen["jpeg"])),
-        int(chosen["width"]),
-        int(chosen["height"]),
-        asset.alt_text,
-    )
+    key, width, height, content_type = min(candidates(asset), key=lambda c: (abs(c[1] - OG_WIDTH), -c[1]))
+    return Image(absolute(url_for("site.media", key=key)), width, height, asset.alt_text, content_type)
 
 
 def default_image() -> Image:
