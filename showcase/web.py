@@ -10,7 +10,7 @@ import secrets
 import time
 from collections.abc import Iterator
 
-from flask import Flask, abort, g, render_template, request
+from flask import Flask, abort, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 from showcase import pagecache, requestlog
 from showcase.extensions import db
 from showcase.services import transaction, workflow
+from showcase.site import embed
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -43,6 +44,9 @@ VIEW_MAY_SET = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "X-Frame-Options": "DENY",
 }
+
+# pages partner sites may frame: only the origins in EMBED_ORIGINS (site/embed.py), nobody else
+FRAMEABLE = frozenset({"site.embed_latest"})
 
 BAD_REQUEST_MESSAGE = "Yêu cầu không hợp lệ."
 TOO_MANY_MESSAGE = "Bạn đã thử quá nhiều lần; hãy đợi một lúc rồi thử lại."
@@ -151,6 +155,10 @@ def security_headers(response: Response) -> Response:
     policies = dict(VIEW_MAY_SET)
     if admin:
         policies["Content-Security-Policy"] = ADMIN_CSP.format(nonce=csp_nonce())
+    elif request.endpoint in FRAMEABLE and current_app.config["EMBED_ORIGINS"]:
+        # the widget, for the partners' origins: CSP frame-ancestors names them (X-Frame-Options can't)
+        policies["Content-Security-Policy"] = embed.csp(CSP, current_app.config["EMBED_ORIGINS"])
+        del policies["X-Frame-Options"]
     for name, value in policies.items():
         if name not in response.headers:
             response.headers[name] = value

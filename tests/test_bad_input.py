@@ -66,6 +66,7 @@ def world(make_story, make_commendation, make_world):
         "site.story": f"/bai-viet/{story.slug}",
         "site.press_pack": f"/bai-viet/{story.slug}/bao-chi.zip",
         "site.press_room": "/bao-chi",
+        "site.embed_latest": "/nhung/moi-nhat",
         "site.embargoed_pack": f"/bao-chi/cam-dang/{embargoed.id}.zip",
         "auth.login": "/dang-nhap",
         "auth.change_password": "/tai-khoan/doi-mat-khau",
