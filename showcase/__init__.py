@@ -29,6 +29,7 @@ def create_app(settings: dict | None = None) -> Flask:
     init_static(app)
     init_pagecache(app)
     init_site(app)
+    init_api(app)
     init_admin(app)
     init_cli(app)
     if app.config.get("PROXY_FIX"):
@@ -99,6 +100,12 @@ def init_pagecache(app: Flask) -> None:
 
 def init_site(app: Flask) -> None:
     from showcase.site import init_site as register
+
+    register(app)
+
+
+def init_api(app: Flask) -> None:
+    from showcase.api import init_api as register
 
     register(app)
 

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from showcase import pagecache
+from showcase.api import errors as api_errors
 from showcase.extensions import db
 from showcase.services import transaction, workflow
 
@@ -152,8 +153,10 @@ def security_headers(response: Response) -> Response:
 # --- error pages -------------------------------------------------------------------------
 
 
-def error_page(code: int, message: str | None = None) -> tuple[str, int]:
-    """The Vietnamese error page (the public layout) with this status."""
+def error_page(code: int, message: str | None = None) -> tuple[str | Response, int]:
+    """The Vietnamese error page (the public layout) with this status; JSON under /api/."""
+    if api_errors.is_api_request():
+        return api_errors.json_error(code, message)
     return render_template("site/error.html", code=code, message=message), code
 
 
