@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
 
 from showcase.api import spec
 from showcase.api.http import OPERATIONS
@@ -138,7 +137,9 @@ def _example(schema: dict, components: dict, base: str, depth: int = 0) -> Any:
         if depth > 3:
             return {}
         if isinstance(schema.get("additionalProperties"), dict):
-            return {"movement": [_example(schema["additionalProperties"].get("items", {}), components, base, 9)]}
+            return {
+                "movement": [_example(schema["additionalProperties"].get("items", {}), components, base, 9)]
+            }
         props = schema.get("properties", {})
         return {name: _example(sub, components, base, depth + 1) for name, sub in props.items()}
     if main == "array":
@@ -178,7 +179,7 @@ UNITS = {"second": "giây", "minute": "phút", "hour": "giờ", "day": "ngày"}
 
 
 def readable_limits(raw: str) -> str:
-    """"60 per minute; 1000 per hour" as "60 yêu cầu mỗi phút, 1000 yêu cầu mỗi giờ"."""
+    """ "60 per minute; 1000 per hour" as "60 yêu cầu mỗi phút, 1000 yêu cầu mỗi giờ"."""
     parts = []
     for part in raw.replace(",", ";").split(";"):
         words = part.split()

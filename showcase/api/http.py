@@ -93,15 +93,18 @@ def operation(
         endpoint = view.__name__
 
         @wraps(view)
-        def answer(**values: Any) -> Any:
+        def view_answer(**values: Any) -> Any:
             if query is not None:
                 values["params"] = load_query(query)
             result = view(**values)
             if isinstance(result, Response | tuple) or response is None:
                 return result
-            return api_errors.json_response(response().dump(result))
+            answer = api_errors.json_response(response().dump(result))
+            if isinstance(result.get("links"), dict):
+                answer.headers["Link"] = link_header(result["links"])
+            return answer
 
-        bp.add_url_rule(rule, endpoint=endpoint, view_func=answer, methods=["GET"])
+        bp.add_url_rule(rule, endpoint=endpoint, view_func=view_answer, methods=["GET"])
         OPERATIONS.append(
             Operation(
                 endpoint,
@@ -117,7 +120,7 @@ def operation(
                 media_type,
             )
         )
-        return answer
+        return view_answer
 
     return decorate
 

@@ -9,6 +9,7 @@ the app's settings on each request (`API_RATE_LIMITS`), so a test can lower it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -34,7 +35,9 @@ def parse(raw: str) -> tuple[RateLimitItem, ...]:
     except ValueError:
         items = ()
     if not items:
-        raise SystemExit(f"Lỗi: API_RATE_LIMITS phải có dạng «60 per minute; 1000 per hour» (đang là «{raw}»).")
+        raise SystemExit(
+            f"Lỗi: API_RATE_LIMITS phải có dạng «60 per minute; 1000 per hour» (đang là «{raw}»)."
+        )
     return items
 
 
@@ -115,15 +118,14 @@ class ApiLimits:
     def reset(self) -> None:
         """Forget every count (tests)."""
         self.memory.reset()
-        try:
+        with contextlib.suppress(StorageError):
             self.primary.reset()
-        except StorageError:
-            pass
 
 
 def init_limits(app: Flask) -> ApiLimits:
     parse(app.config["API_RATE_LIMITS"])  # a bad setting stops start-up, not the first request
     limits = app.extensions[EXTENSION] = ApiLimits(
-        app.config.get("RATELIMIT_STORAGE_URI", "memory://"), app.config.get("RATELIMIT_KEY_PREFIX", "showcase")
+        app.config.get("RATELIMIT_STORAGE_URI", "memory://"),
+        app.config.get("RATELIMIT_KEY_PREFIX", "showcase"),
     )
     return limits

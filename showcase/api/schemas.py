@@ -318,9 +318,15 @@ class Number(fields.Integer):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
         raw = str(value).strip()
         digits = len(str(self.high))
-        if not raw.isascii() or not raw.isdigit() or len(raw) > digits or not self.low <= int(raw) <= self.high:
+        if (
+            not raw.isascii()
+            or not raw.isdigit()
+            or len(raw) > digits
+            or not self.low <= int(raw) <= self.high
+        ):
             raise ValidationError(
-                f"{self.what} “{raw[:20]}” không hợp lệ: hãy dùng một số nguyên từ {self.low} đến {self.high}."
+                f"{self.what} “{raw[:20]}” không hợp lệ: "
+                f"hãy dùng một số nguyên từ {self.low} đến {self.high}."
             )
         return int(raw)
 
@@ -335,7 +341,9 @@ class Choice(fields.String):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         raw = str(value).strip()
         if raw not in self.values:
-            raise ValidationError(f"{self.what} “{raw[:40]}” không có: chọn một trong {', '.join(self.values)}.")
+            raise ValidationError(
+                f"{self.what} “{raw[:40]}” không có: chọn một trong {', '.join(self.values)}."
+            )
         return raw
 
 
@@ -375,7 +383,8 @@ class StoryQuery(PageQuery):
     movement = query_text("Slug phong trào thi đua (xem /api/v1/movements)")
     field = query_text("Slug lĩnh vực (xem /api/v1/fields)")
     locality = query_text(
-        "Slug địa phương: gồm cả các đơn vị bên trong và các đơn vị cũ mà nó đã thay thế (xem /api/v1/localities)"
+        "Slug địa phương: gồm cả các đơn vị bên trong và các đơn vị cũ mà nó đã thay thế "
+        "(xem /api/v1/localities)"
     )
     year = Number(1900, 2100, "Năm", metadata={"description": "Năm đăng (giờ Việt Nam)"})
     kind = Choice(
@@ -406,10 +415,14 @@ class SearchQuery(Query):
     field = query_text("Slug lĩnh vực")
     locality = query_text("Slug địa phương")
     year = Number(1900, 2100, "Năm", metadata={"description": "Năm đăng"})
-    kind = Choice([k.value for k in ExemplarKind], "Loại điển hình", metadata={"description": "Cá nhân / tập thể"})
+    kind = Choice(
+        [k.value for k in ExemplarKind], "Loại điển hình", metadata={"description": "Cá nhân / tập thể"}
+    )
     form = query_text("Hình thức khen thưởng (giá trị trong facets.form)", 300)
     sort = Choice(
-        ["relevance", "date"], "Cách sắp xếp", metadata={"description": "relevance (mặc định) hoặc date (mới nhất)"}
+        ["relevance", "date"],
+        "Cách sắp xếp",
+        metadata={"description": "relevance (mặc định) hoặc date (mới nhất)"},
     )
     page = Number(1, MAX_SEARCH_PAGE, "Số trang", metadata={"description": f"Trang (1–{MAX_SEARCH_PAGE})"})
     per_page = Number(

@@ -38,17 +38,29 @@ def openapi_path(rule: str) -> str:
 
 def _headers() -> dict:
     return {
-        "ETag": {"description": "Mã phiên bản của câu trả lời (gửi lại trong If-None-Match)", "schema": {"type": "string"}},
+        "ETag": {
+            "description": "Mã phiên bản của câu trả lời (gửi lại trong If-None-Match)",
+            "schema": {"type": "string"},
+        },
         "Cache-Control": {"description": "public, max-age=0, must-revalidate", "schema": {"type": "string"}},
         "Access-Control-Allow-Origin": {"description": "CORS: mọi nguồn", "schema": {"type": "string"}},
-        "X-RateLimit-Limit": {"description": "Số yêu cầu được phép trong cửa sổ chặt nhất", "schema": {"type": "string"}},
+        "X-RateLimit-Limit": {
+            "description": "Số yêu cầu được phép trong cửa sổ chặt nhất",
+            "schema": {"type": "string"},
+        },
         "X-RateLimit-Remaining": {"description": "Số yêu cầu còn lại", "schema": {"type": "string"}},
     }
 
 
 def _operation(op: Operation) -> dict[str, Any]:
     parameters: list[dict[str, Any]] = [
-        {"in": "path", "name": name, "required": True, "description": text, "schema": {"type": "string", "minLength": 1}}
+        {
+            "in": "path",
+            "name": name,
+            "required": True,
+            "description": text,
+            "schema": {"type": "string", "minLength": 1},
+        }
         for name, text in op.path_params.items()
     ]
     if op.query is not None:
@@ -84,7 +96,10 @@ def build() -> APISpec:
         plugins=[MarshmallowPlugin()],
         info={
             "description": DESCRIPTION,
-            "license": {"name": "Nội dung: theo giấy phép ghi ở từng ảnh và bài viết", "identifier": "CC-BY-4.0"},
+            "license": {
+                "name": "Nội dung: theo giấy phép ghi ở từng ảnh và bài viết",
+                "identifier": "CC-BY-4.0",
+            },
         },
         servers=[{"url": current_app.config["SITE_URL"], "description": "Website"}],
     )

@@ -173,7 +173,9 @@ class ExemplarQuery(schemas.PageQuery):
     kind = schemas.Choice(
         ["individual", "collective"], "Loại điển hình", metadata={"description": "Cá nhân hay tập thể"}
     )
-    locality = schemas.query_text("Slug địa phương (gồm các đơn vị bên trong và các đơn vị cũ đã được thay thế)")
+    locality = schemas.query_text(
+        "Slug địa phương (gồm các đơn vị bên trong và các đơn vị cũ đã được thay thế)"
+    )
 
 
 def _exemplar_rows(ids: Sequence[int]) -> list[Exemplar]:
@@ -210,7 +212,9 @@ def exemplars(params: dict) -> dict:
 @operation(
     "/exemplars/<slug>",
     summary="Một điển hình",
-    description="Một cá nhân hoặc tập thể: tiểu sử, địa phương, ảnh chân dung và mọi khen thưởng (kể cả đã thu hồi).",
+    description=(
+        "Một cá nhân hoặc tập thể: tiểu sử, địa phương, ảnh chân dung và mọi khen thưởng (kể cả đã thu hồi)."
+    ),
     tag="Điển hình",
     response=schemas.ExemplarOne,
     path_params={"slug": "Mã định danh của điển hình"},
