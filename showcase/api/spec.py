@@ -65,6 +65,7 @@ def _operation(op: Operation) -> dict[str, Any]:
     ]
     if op.query is not None:
         parameters.append({"in": "query", "schema": op.query})
+    content: dict[str, Any]
     if op.response is not None:
         content = {op.media_type: {"schema": op.response}}
     elif op.media_type == "text/html":

@@ -381,13 +381,13 @@ def search(params: dict) -> dict:
             }
         )
     labels = search_view.facet_labels()
-    facets = {
+    facets: dict[str, list[dict[str, Any]]] = {
         name: sorted(
             (
                 {"value": value, "label": labels.get(index, {}).get(value, value), "count": count}
                 for value, count in results.facets.get(index, {}).items()
             ),
-            key=lambda f: (-f["count"], f["label"]),
+            key=lambda f: (-int(f["count"]), str(f["label"])),
         )
         for name, index in _SEARCH_FACETS
     }
