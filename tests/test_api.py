@@ -600,3 +600,37 @@ def test_docs_page_is_readable_vietnamese_without_outside_scripts(client, world,
     external = re.findall(r'(?:src|href)="(https?://[^"]+)"', html)
     assert all(url.startswith(app.config["SITE_URL"]) for url in external), external
     assert "<script>" not in html and "style=" not in html
+
+
+# --- cost --------------------------------------------------------------------------------------
+
+
+def test_each_answer_costs_the_same_statements_with_5_and_50_items(app, client, monkeypatch):
+    from showcase import web
+    from tests.support import empty_database
+    from tests.test_query_cost import populate, statement_counts
+
+    monkeypatch.setattr(web, "PUBLISH_DUE_EVERY", float("inf"))
+    by_size = {}
+    for n in (5, 50):
+        with app.app_context():
+            empty_database()
+            populate(n)
+        urls = {
+            "stories": "/api/v1/stories",
+            "stories, filtered": "/api/v1/stories?locality=hai-phong&kind=individual"
+            "&form=B%E1%BA%B1ng+khen+1",
+            "story": f"/api/v1/stories/bai-viet-{n - 1}",
+            "exemplars": "/api/v1/exemplars",
+            "exemplar": "/api/v1/exemplars/dien-hinh-0",
+            "commendations": "/api/v1/commendations?revoked=false",
+            "commendation by number": "/api/v1/commendations?decision_no=1001/qd-ubnd",
+            "movements": "/api/v1/movements",
+            "fields": "/api/v1/fields",
+            "localities": "/api/v1/localities",
+            "search": "/api/v1/search?q=bai+viet",
+        }
+        by_size[n] = statement_counts(app, client, urls)
+        assert len(client.get("/api/v1/localities").get_json()["data"]) == n + 2
+    assert by_size[5] == by_size[50]
+    assert all(warm <= 12 for _cold, warm in by_size[50].values()), by_size[50]

@@ -225,6 +225,10 @@ def exemplar(slug: str) -> dict:
     item = queries.exemplar_by_slug(slug)
     if item is None:
         abort(404)
+    # the commendations' movements in one query (then found in the session, not one by one)
+    movement_ids = {c.movement_id for c in item.commendations if c.movement_id is not None}
+    if movement_ids:
+        db.session.scalars(select(Movement).where(Movement.id.in_(movement_ids))).all()
     return {"data": serialize.exemplar_detail(item)}
 
 
