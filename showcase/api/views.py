@@ -445,7 +445,8 @@ def openapi() -> Any:
 def docs() -> Any:
     from showcase.api import docs as docs_page
 
-    return render_template("api/docs.html", doc=docs_page.build())
+    key = ("api-docs", current_app.config["SITE_URL"], current_app.config["API_RATE_LIMITS"])
+    return render_template("api/docs.html", doc=memo.remember(key, docs_page.build))
 
 
 @operation(

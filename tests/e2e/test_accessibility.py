@@ -24,6 +24,7 @@ PAGES = [
     "/bai-viet?nam=2024",  # filters chosen
     "/khen-thuong?nam=2022",  # a revoked commendation
     "/dien-hinh/hoang-thi-nguyet",  # an exemplar with a revoked commendation
+    "/api/v1/docs",
 ]
 
 

@@ -32,6 +32,7 @@ PAGES = {
     "search": "/tim-kiem?q=nong+thon+moi",
     "search-nothing": "/tim-kiem?q=khongcogica",
     "not-found": "/khong-co-trang-nay",
+    "api-docs": "/api/v1/docs",
 }
 # one page of each detail type, found by the first link of that shape on its list
 DETAILS = {
