@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 
 from showcase import pagecache
 from showcase.api import errors as api_errors
+from showcase.api import http as api_http
 from showcase.extensions import db
 from showcase.services import transaction, workflow
 
@@ -59,6 +60,7 @@ def init_web(app: Flask) -> None:
     app.before_request(cached_page)  # after publishing what is due: that moves the generation on
     app.after_request(page_caching)  # runs before compression (init_compress came first)
     app.after_request(security_headers)
+    app.after_request(api_headers)
     init_error_pages(app)
 
 
@@ -148,6 +150,11 @@ def security_headers(response: Response) -> Response:
     elif admin:  # the panel's pages show drafts and private contacts: never cached
         response.headers["Cache-Control"] = ADMIN_CACHE
     return response
+
+
+def api_headers(response: Response) -> Response:
+    """The JSON API's answers, its errors included: CORS, rate-limit headers, ETag, Cache-Control."""
+    return api_http.finish(response)
 
 
 # --- error pages -------------------------------------------------------------------------

@@ -7,10 +7,9 @@ from flask import Flask
 
 
 def init_api(app: Flask) -> None:
-    """Register the API blueprint, its per-address limits and its response headers."""
+    """Register the API blueprint and its per-address limits (web.py adds its response headers)."""
     from showcase.api import http, views  # noqa: F401  (views registers the routes on http.bp)
     from showcase.api.ratelimit import init_limits
 
     init_limits(app)
     app.register_blueprint(http.bp)
-    app.after_request(http.finish)
