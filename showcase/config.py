@@ -168,6 +168,8 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
             "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
             "RATELIMIT_SWALLOW_ERRORS": True,
             "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "showcase"),
+            # requests to the JSON API from one address (showcase/api/ratelimit.py)
+            "API_RATE_LIMITS": env.get("API_RATE_LIMITS", "60 per minute; 1000 per hour"),
             # failed logins for one account from one address
             "LOGIN_LIMITS": env.get("LOGIN_LIMITS", "10 per minute; 50 per hour"),
             # failed logins from one address, whatever the account (guessing across accounts)

@@ -16,6 +16,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from showcase import pagecache, requestlog
+from showcase.api import errors as api_errors
+from showcase.api import http as api_http
 from showcase.extensions import db
 from showcase.services import transaction, workflow
 from showcase.site import embed
@@ -62,6 +64,7 @@ def init_web(app: Flask) -> None:
     app.before_request(cached_page)  # after publishing what is due: that moves the generation on
     app.after_request(page_caching)  # runs before compression (init_compress came first)
     app.after_request(security_headers)
+    app.after_request(api_headers)
     init_error_pages(app)
 
 
@@ -172,11 +175,18 @@ def security_headers(response: Response) -> Response:
     return response
 
 
+def api_headers(response: Response) -> Response:
+    """The JSON API's answers, its errors included: CORS, rate-limit headers, ETag, Cache-Control."""
+    return api_http.finish(response)
+
+
 # --- error pages -------------------------------------------------------------------------
 
 
-def error_page(code: int, message: str | None = None) -> tuple[str, int]:
-    """The Vietnamese error page (the public layout) with this status."""
+def error_page(code: int, message: str | None = None) -> tuple[str | Response, int]:
+    """The Vietnamese error page (the public layout) with this status; JSON under /api/."""
+    if api_errors.is_api_request():
+        return api_errors.json_error(code, message)
     return render_template("site/error.html", code=code, message=message), code
 
 

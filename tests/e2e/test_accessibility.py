@@ -28,6 +28,7 @@ PAGES = [
     "/dien-hinh/hoang-thi-nguyet",  # an exemplar with a revoked commendation
     "/nhung/moi-nhat?so=8",  # the widget partners frame
     "/nhung/moi-nhat?so=99",  # its error page
+    "/api/v1/docs",
 ]
 
 

@@ -35,6 +35,7 @@ PAGES = {
     "not-found": "/khong-co-trang-nay",
     "widget": "/nhung/moi-nhat?so=8",
     "widget-error": "/nhung/moi-nhat?so=99",
+    "api-docs": "/api/v1/docs",
 }
 # one page of each detail type, found by the first link of that shape on its list
 DETAILS = {
