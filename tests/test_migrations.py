@@ -12,13 +12,12 @@ from showcase import create_app
 from showcase.extensions import db
 from tests.support import Database
 
-
 CAST = re.compile(r"::[a-z ]+(\[\])?$")
 TRUTH = {"true": "1", "false": "0"}
 
 
 def plain_default(text: str | None) -> str | None:
-    """A server default as both databases and SQLAlchemy write it: `'[]'::json`, `'[]'`, `('0')` → `[]`, `0`."""
+    """A server default however it is spelled: `'[]'::json`, `'[]'`, `('0')` → `[]`, `0`."""
     if text is None:
         return None
     text = text.strip()
