@@ -22,39 +22,44 @@ EDITOR = "bien-tap@haiphong.test"
 PASSWORD = "mat-khau-kiem-thu-dai-du-2026"
 
 
+def make_world() -> Story:
+    """An editor, a small taxonomy, an exemplar and a story about them waiting for review."""
+    accounts.create_user(EDITOR, "Biên tập viên", "editor", PASSWORD, "Ban TĐ-KT")
+    city = Locality(slug="hai-phong", name="Hải Phòng", kind=LocalityKind.CITY)
+    ward = Locality(slug="phuong-do-son", name="Đồ Sơn", kind=LocalityKind.WARD, parent=city)
+    field = Field(slug="y-te", name="Y tế", description="Khám chữa bệnh")
+    movement = Movement(
+        slug="nong-thon-moi", name="Nông thôn mới", launched_by="Thủ tướng Chính phủ", start_year=2011
+    )
+    exemplar = Exemplar(slug="bac-si-lan-toa")
+    snapshots.apply(
+        exemplar,
+        {"name": "Bác sĩ Lan Tỏa", "kind": ExemplarKind.INDIVIDUAL, "locality": ward, "bio_md": "Bác sĩ"},
+    )
+    story = Story(slug="nguoi-thay-thuoc-lang-bien")
+    snapshots.apply(
+        story,
+        {
+            "title": "Người thầy thuốc làng biển",
+            "summary": "Ba mươi năm khám bệnh miễn phí cho ngư dân.",
+            "body_md": "Mỗi sáng, bác sĩ Lan Tỏa mở cửa trạm xá từ năm giờ.",
+            "status": StoryStatus.IN_REVIEW,
+            "byline": "Báo Hải Phòng",
+            "broadcast_summary": "Bác sĩ làng biển.",
+            "field": field,
+            "locality": ward,
+            "movements": [movement],
+            "exemplars": [exemplar],
+        },
+    )
+    db.session.add_all([city, ward, field, movement, exemplar, story])
+    db.session.commit()
+    return story
+
+
 def main() -> None:
-    app = create_app()
-    with app.app_context():
-        accounts.create_user(EDITOR, "Biên tập viên", "editor", PASSWORD, "Ban TĐ-KT")
-        city = Locality(slug="hai-phong", name="Hải Phòng", kind=LocalityKind.CITY)
-        ward = Locality(slug="phuong-do-son", name="Đồ Sơn", kind=LocalityKind.WARD, parent=city)
-        field = Field(slug="y-te", name="Y tế", description="Khám chữa bệnh")
-        movement = Movement(
-            slug="nong-thon-moi", name="Nông thôn mới", launched_by="Thủ tướng Chính phủ", start_year=2011
-        )
-        exemplar = Exemplar(slug="bac-si-lan-toa")
-        snapshots.apply(
-            exemplar,
-            {"name": "Bác sĩ Lan Tỏa", "kind": ExemplarKind.INDIVIDUAL, "locality": ward, "bio_md": "Bác sĩ"},
-        )
-        story = Story(slug="nguoi-thay-thuoc-lang-bien")
-        snapshots.apply(
-            story,
-            {
-                "title": "Người thầy thuốc làng biển",
-                "summary": "Ba mươi năm khám bệnh miễn phí cho ngư dân.",
-                "body_md": "Mỗi sáng, bác sĩ Lan Tỏa mở cửa trạm xá từ năm giờ.",
-                "status": StoryStatus.IN_REVIEW,
-                "byline": "Báo Hải Phòng",
-                "broadcast_summary": "Bác sĩ làng biển.",
-                "field": field,
-                "locality": ward,
-                "movements": [movement],
-                "exemplars": [exemplar],
-            },
-        )
-        db.session.add_all([city, ward, field, movement, exemplar, story])
-        db.session.commit()
+    with create_app().app_context():
+        story = make_world()
         print(story.id, story.slug)
 
 

@@ -6,10 +6,11 @@ import re
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from showcase import create_app
 from showcase.extensions import db
+from tests.node_world import make_world
 from tests.support import Database
 
 CAST = re.compile(r"::[a-z ]+(\[\])?$")
@@ -61,5 +62,71 @@ def test_upgrade_matches_models(tmp_path):
                 )
                 assert compare_metadata(context, db.metadata) == []
             db.engine.dispose()
+    finally:
+        database.drop()
+
+
+def constraint_names(conn) -> dict[tuple[str, str, tuple[str, ...]], str | None]:
+    """(table, kind, columns) → name of every primary key, foreign key and unique constraint."""
+    inspector = inspect(conn)
+    names: dict[tuple[str, str, tuple[str, ...]], str | None] = {}
+    for table in inspector.get_table_names():
+        if table == "alembic_version":
+            continue
+        pk = inspector.get_pk_constraint(table)
+        names[(table, "pk", tuple(pk["constrained_columns"]))] = pk.get("name")
+        for fk in inspector.get_foreign_keys(table):
+            names[(table, "fk", tuple(fk["constrained_columns"]))] = fk.get("name")
+        for unique in inspector.get_unique_constraints(table):
+            names[(table, "uq", tuple(unique["column_names"]))] = unique.get("name")
+    return names
+
+
+def test_existing_constraints_are_renamed_and_no_row_is_lost(tmp_path, monkeypatch):
+    """A database made before the naming convention: 0012 names its constraints, keeps its rows."""
+    database = Database(tmp_path)
+    try:
+        app = create_app(
+            {"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database.url, "MEDIA_ROOT": str(tmp_path / "m")}
+        )
+        runner = app.test_cli_runner()
+        before_convention = {"ix": "ix_%(column_0_label)s"}  # SQLAlchemy's default, as it was
+        with monkeypatch.context() as patch:
+            patch.setattr(db.metadata, "naming_convention", before_convention)
+            result = runner.invoke(args=["db", "upgrade", "0009"])
+            assert result.exit_code == 0, result.output
+        with app.app_context():
+            with db.engine.connect() as conn:
+                old = constraint_names(conn)
+            assert old[("story", "pk", ("id",))] != "pk_story"  # the database's own name, or none
+            make_world()
+            db.session.remove()
+            with db.engine.connect() as conn:
+                links = conn.execute(text("SELECT story_id, exemplar_id FROM story_exemplar")).all()
+                stories = conn.execute(text("SELECT id, slug, title FROM story")).all()
+        assert len(links) == 1
+        result = runner.invoke(args=["db", "upgrade"])
+        assert result.exit_code == 0, result.output
+        with app.app_context():
+            with db.engine.connect() as conn:
+                names = constraint_names(conn)
+                assert conn.execute(text("SELECT story_id, exemplar_id FROM story_exemplar")).all() == links
+                assert conn.execute(text("SELECT id, slug, title FROM story")).all() == stories
+                context = MigrationContext.configure(
+                    conn, opts={"compare_type": True, "compare_server_default": defaults_differ}
+                )
+                assert compare_metadata(context, db.metadata) == []
+            db.engine.dispose()
+        assert set(names) == set(old)
+        assert names[("story", "pk", ("id",))] == "pk_story"
+        assert names[("story_exemplar", "fk", ("story_id",))] == "fk_story_exemplar_story_id_story"
+        assert names[("story", "uq", ("slug",))] == "uq_story_slug"
+        for (table, kind, columns), name in names.items():
+            expected = {
+                "pk": f"pk_{table}",
+                "fk": f"fk_{table}_{'_'.join(columns)}_",
+                "uq": f"uq_{table}_{'_'.join(columns)}",
+            }[kind]
+            assert name and name.startswith(expected), (table, kind, columns, name)
     finally:
         database.drop()
