@@ -6,19 +6,25 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := showcase
 
-.PHONY: run dev test lint format bench images db clean
+.PHONY: run dev test lock lint format bench images db clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(VENV)/.installed: requirements.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements.txt
+# the lock files pin every package, transitive ones included (`make lock` writes them)
+$(VENV)/.installed: requirements.lock | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.lock
 	touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements-dev.txt
+$(VENV)/.installed-dev: requirements.lock requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.lock
 	touch $@ $(VENV)/.installed
+
+# after changing requirements.txt or requirements-dev.txt: resolve every version again
+lock: $(VENV)/.installed-dev
+	$(BIN)/uv pip compile --quiet --python-version 3.11 requirements.txt -o requirements.lock
+	$(BIN)/uv pip compile --quiet --python-version 3.11 requirements-dev.txt -o requirements-dev.lock
 
 db: $(VENV)/.installed
 	$(BIN)/flask db upgrade
