@@ -63,7 +63,7 @@ AGENCY_SETTINGS = {
     "responsible": ("AGENCY_RESPONSIBLE", "Nguyễn Văn Mẫu, Trưởng ban", True),
     "licence": (
         "AGENCY_LICENCE",
-        "Giấy phép số 00/GP-TTĐT do Sở Văn hóa, Thể thao và Du lịch thành phố Hải Phòng cấp ngày 01/01/2026",
+        "Số 00/GP-TTĐT do Sở Văn hóa, Thể thao và Du lịch thành phố Hải Phòng cấp ngày 01/01/2026",
         True,
     ),
     "address": ("AGENCY_ADDRESS", "Số 1 đường Mẫu, phường Hồng Bàng, thành phố Hải Phòng", True),
@@ -127,7 +127,7 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "PER_PAGE": 12,
         "REGISTER_PER_PAGE": 25,
         # the press office shown in the press room and in every press pack
-        "PRESS_EMAIL": env.get("PRESS_EMAIL", "bao-chi@thiduakhenthuong.haiphong.gov.vn"),
+        "PRESS_EMAIL": env.get("PRESS_EMAIL", "bao-chi@thiduakhenthuong.example"),
         "PRESS_PHONE": env.get("PRESS_PHONE", "0225 3 000 000"),
         "PRESS_CONTACT_SAMPLE": not (env.get("PRESS_EMAIL") or env.get("PRESS_PHONE")),
         # partner sites that may frame the widget /nhung/moi-nhat (none: nobody may)

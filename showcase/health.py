@@ -54,9 +54,10 @@ def check_search_index() -> dict[str, Any]:
     if newest is None:
         return {"ok": True, "lag_seconds": 0, "indexed_up_to": indexed}
     behind = indexed is None or indexed < newest.isoformat()
-    lag = round((utcnow() - newest).total_seconds(), 1) if behind else 0
+    lag = round((utcnow() - newest).total_seconds(), 3) if behind else 0
     limit = current_app.config["READY_INDEX_LAG"]
-    return {"ok": lag <= limit, "lag_seconds": lag, "limit_seconds": limit, "indexed_up_to": indexed}
+    ok = not behind or lag < limit  # READY_INDEX_LAG=0: any change not yet in the index fails
+    return {"ok": ok, "lag_seconds": lag, "limit_seconds": limit, "indexed_up_to": indexed}
 
 
 def check_media() -> dict[str, Any]:

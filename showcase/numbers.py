@@ -1,12 +1,9 @@
 """Numbers the Vietnamese way: a dot between thousands, a comma before decimals (1.234,5), and
-a percent sign after a no-break space (12,5 %)."""
+the percent sign right after the number (12,5%), as Vietnamese newspapers write it."""
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-
-NBSP = "\u00a0"  # keeps "12,5" and "%" on one line
-
 
 def format_number(value: int | float | Decimal | None, decimals: int = 0) -> str:
     """Format as 1.234.567 or, with decimals, 1.234,5 (halves rounded away from zero)."""
@@ -27,7 +24,7 @@ def share(part: int, whole: int) -> Decimal:
 
 
 def format_percent(value: int | float | Decimal | None, decimals: int = 1) -> str:
-    """Format a percentage as 12,5 % (a no-break space before the sign)."""
+    """Format a percentage as 12,5%."""
     if value is None:
         return ""
-    return f"{format_number(value, decimals)}{NBSP}%"
+    return f"{format_number(value, decimals)}%"

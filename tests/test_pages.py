@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from showcase import content_io, web
+from showcase import config, content_io, web
 from showcase.extensions import db
 from showcase.models import CommendationLevel, ExemplarKind, StoryStatus, utcnow
 from showcase.services.media import add_image
@@ -388,3 +388,16 @@ def test_server_error_is_friendly_page(tmp_path):
     assert "Đã có lỗi ở phía chúng tôi" in html and "Traceback" not in html and "hỏng" not in html
     with app.app_context():
         db.engine.dispose()
+
+
+def test_every_stylesheet_closes_what_it_opens():
+    """An unclosed block is no CSS error: the rest of the file silently moves inside it (a merge
+    once put a phone's share, print and API styles inside a desktop-only @media block)."""
+    for path in sorted((config.PROJECT_ROOT / "static").rglob("*.css")):
+        text = re.sub(r"/\*.*?\*/", "", path.read_text("utf-8"), flags=re.S)
+        text = re.sub(r"\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'", '""', text)
+        depth = 0
+        for number, line in enumerate(text.splitlines(), 1):
+            depth += line.count("{") - line.count("}")
+            assert depth >= 0, f"{path.name}:{number}: a }} closes nothing"
+        assert depth == 0, f"{path.name}: {depth} block(s) left open at the end"

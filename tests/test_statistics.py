@@ -392,10 +392,10 @@ SHARES = {"cap-co-so", "tap-the-nho", "truc-tiep-lao-dong", "khu-vuc", "gioi-tin
 
 
 def percent_text(part: int, whole: int) -> str:
-    """12,5 % computed here, not by the site's helper."""
+    """12,5% computed here, not by the site's helper."""
     value = (Decimal(part) * 100 / whole) if whole else Decimal(0)
     rounded = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{rounded}".replace(".", ",") + "\u00a0%"
+    return f"{rounded}".replace(".", ",") + "%"
 
 
 def check_everything(client, year: int | None) -> None:
@@ -429,7 +429,7 @@ def check_everything(client, year: int | None) -> None:
         body = {line[0].removeprefix("'"): line[1:] for line in lines[1:] if line[0] != "Tổng"}
         if slug in SHARES:
             whole = sum(v[0] for v in rows.values())
-            assert body == {k: [str(v[0]), percent_text(v[0], whole)[:-2]] for k, v in rows.items()}, slug
+            assert body == {k: [str(v[0]), percent_text(v[0], whole).removesuffix("%")] for k, v in rows.items()}, slug
             assert lines[-1][:2] == ["Tổng", str(whole)]
         else:
             assert body == {k: [str(n) for n in v] for k, v in rows.items()}, slug
@@ -480,12 +480,19 @@ def test_an_unknown_chart_is_a_404(record, client):
 def test_csv_headers_bom_and_formula_escaping(record, client):
     lines = read_csv(client, "phong-trao")
     assert lines[0] == ["Nhóm", "Điển hình", "Bài viết", "Khen thưởng còn hiệu lực"]
-    assert read_csv(client, "gioi-tinh")[0] == ["Nhóm", "Số khen thưởng", "Tỉ lệ (%)"]
+    assert read_csv(client, "gioi-tinh")[0] == ["Nhóm", "Số khen thưởng", "Tỷ lệ (%)"]
     assert read_csv(client, "nam")[0][0] == "Năm"
     forms = [line[0] for line in read_csv(client, "hinh-thuc")[1:]]
     assert "'-Cờ thi đua" in forms  # a cell starting with - is not a formula
     response = client.get("/thong-ke/hinh-thuc.csv")
-    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.headers["Content-Disposition"] == "attachment; filename=thong-ke-hinh-thuc.csv"
+    response = client.get("/thong-ke/hinh-thuc.csv?nam=2024")  # each year downloads as its own file
+    assert response.headers["Content-Disposition"] == "attachment; filename=thong-ke-hinh-thuc-2024.csv"
+
+
+def test_a_year_without_figures_is_not_indexed(record, client):
+    assert 'name="robots" content="noindex"' in client.get("/thong-ke?nam=1950").get_data(as_text=True)
+    assert 'content="noindex"' not in client.get("/thong-ke?nam=2024").get_data(as_text=True)
 
 
 def test_the_page_is_linked_and_accessible_markup(record, client):
@@ -529,11 +536,11 @@ def test_format_number(value, decimals, text):
 
 
 def test_format_percent_and_share():
-    assert format_percent(Decimal("12.5")) == "12,5\u00a0%"
-    assert format_percent(share(1, 3)) == "33,3\u00a0%"
-    assert format_percent(share(2, 3)) == "66,7\u00a0%"
-    assert format_percent(share(3, 0)) == "0,0\u00a0%"
-    assert format_percent(share(1234, 1000), 0) == "123\u00a0%"
+    assert format_percent(Decimal("12.5")) == "12,5%"
+    assert format_percent(share(1, 3)) == "33,3%"
+    assert format_percent(share(2, 3)) == "66,7%"
+    assert format_percent(share(3, 0)) == "0,0%"
+    assert format_percent(share(1234, 1000), 0) == "123%"
 
 
 # --- the attributes belong to the right kind of exemplar -----------------------------------------

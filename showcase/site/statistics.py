@@ -543,7 +543,7 @@ def to_csv(chart: Chart) -> str:
     writer = csv.writer(out)
     first = "Năm" if chart.slug == "nam" else "Nhóm"
     if chart.shares:
-        writer.writerow([first, chart.series[0], "Tỉ lệ (%)"])
+        writer.writerow([first, chart.series[0], "Tỷ lệ (%)"])
         for row in chart.rows:
             writer.writerow([_cell(row.label), row.values[0], format_number(chart.percent(row), 1)])
         writer.writerow(["Tổng", chart.total, format_number(100 if chart.total else 0, 1)])

@@ -272,11 +272,13 @@ def statistics_page():
 
 @bp.get("/thong-ke/<chart>.csv")
 def statistics_csv(chart: str):
-    found = statistics.statistics(statistics_year()).chart(chart) or abort(404)
+    year = statistics_year()
+    found = statistics.statistics(year).chart(chart) or abort(404)
+    name = f"thong-ke-{found.slug}" + (f"-{year}" if year else "")  # each year's file keeps its own name
     return Response(
         statistics.to_csv(found),
         mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename=thong-ke-{found.slug}.csv"},
+        headers={"Content-Disposition": f"attachment; filename={name}.csv"},
     )
 
 
