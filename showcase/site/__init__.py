@@ -7,7 +7,7 @@ from flask import Flask
 from showcase import content_io
 from showcase.dates import format_date, format_datetime, iso_date
 from showcase.extensions import db
-from showcase.site import memo
+from showcase.site import memo, open_data, verify  # noqa: F401  (their routes join the public blueprint)
 from showcase.site.views import bp
 
 
