@@ -16,6 +16,7 @@ import zxingcpp
 from flask_migrate import stamp
 from PIL import Image
 from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
 
 from showcase import codes, content_io, create_app
 from showcase.extensions import db
@@ -169,7 +170,8 @@ def test_migration_fills_codes_for_existing_rows(tmp_path):
             with db.engine.begin() as conn:
                 conn.execute(
                     text(
-                        "INSERT INTO locality (id, slug, name, kind, version) VALUES (1, 'hp', 'Hải Phòng', 'city', 1)"
+                        "INSERT INTO locality (id, slug, name, kind, version)"
+                        " VALUES (1, 'hp', 'Hải Phòng', 'city', 1)"
                     )
                 )
                 conn.execute(
@@ -195,9 +197,9 @@ def test_migration_fills_codes_for_existing_rows(tmp_path):
                 found = [row[0] for row in conn.execute(text("SELECT code FROM commendation ORDER BY id"))]
             assert len(found) == 5 and len(set(found)) == 5
             assert all(codes.PATTERN.match(code) for code in found)
-            with pytest.raises(Exception), db.engine.begin() as conn:  # unique and not null from now on
+            with pytest.raises(IntegrityError), db.engine.begin() as conn:  # unique and not null from now on
                 conn.execute(text(f"UPDATE commendation SET code = '{found[0]}' WHERE id = 2"))
-            with pytest.raises(Exception), db.engine.begin() as conn:
+            with pytest.raises(IntegrityError), db.engine.begin() as conn:
                 conn.execute(text("UPDATE commendation SET code = NULL WHERE id = 3"))
             db.engine.dispose()
     finally:
