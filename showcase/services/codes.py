@@ -17,7 +17,8 @@ def unused_code() -> str:
     with db.session.no_autoflush:  # a half-built record (no exemplar yet) must not be flushed by the check
         for _ in range(TRIES):
             code = codes.generate()
-            if code not in pending and db.session.scalar(select(Commendation.id).filter_by(code=code)) is None:
+            taken = db.session.scalar(select(Commendation.id).filter_by(code=code)) is not None
+            if code not in pending and not taken:
                 return code
     raise RuntimeError("no unused commendation code found")
 

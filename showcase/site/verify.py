@@ -12,11 +12,13 @@ import hashlib
 import io
 import re
 import unicodedata
+from typing import Any
 
 import segno
-from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response
 
 from showcase import codes
 from showcase.extensions import db
@@ -118,7 +120,7 @@ def _file_response(body: bytes, mimetype: str, max_age: int) -> Response:
 # --- pages ----------------------------------------------------------------------------------
 
 
-def _found_or_canonical(raw: str, endpoint: str, **extra: str) -> Commendation | Response:
+def _found_or_canonical(raw: str, endpoint: str, **extra: Any) -> Commendation | Response:
     code = codes.normalise(raw)
     if code is None:
         abort(404)
