@@ -354,7 +354,7 @@ def test_a_decision_for_several_people_lists_them(client, awarded, make_exemplar
     )
     response = client.get("/khen-thuong/tra-cuu", query_string={"so": "1245/qd-ubnd"})
     html = page_text(response)
-    assert "2 khen thưởng theo quyết định" in html
+    assert "2 khen thưởng theo Quyết định số 1245/QĐ-UBND</h2>" in html
     assert f"/khen-thuong/{awarded['public'].code}" in html and f"/khen-thuong/{second.code}" in html
     assert "Hợp tác xã Thủy sản Cát Hải" in html and awarded["public"].exemplar.name in html
 

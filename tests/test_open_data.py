@@ -231,7 +231,8 @@ def test_the_page_explains_every_field_licence_and_update_time(app, client, data
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     for column in (*COMMENDATION_COLUMNS, *STORY_COLUMNS):
-        assert f'<th scope="row">{column.vi}</th><td><code>{column.key}</code></td>' in html
+        cells = f'<strong>{column.vi}</strong></td><td data-label="English"><code>{column.key}</code></td>'
+        assert cells in html
         assert str(escape(column.about)) in html and str(escape(column.about_en)) in html
     assert 'rel="license">CC BY 4.0</a>' in html
     updated = re.search(r"<time>(\d\d/\d\d/\d{4} \d\d:\d\d)</time> \(giờ Việt Nam\)", html)

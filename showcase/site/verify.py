@@ -151,8 +151,12 @@ def decision_lookup():
     found = find_decision(number)
     if len(found) == 1:
         return redirect(url_for("site.commendation", code=found[0].code))
-    public = queries.public_exemplar_ids(c.exemplar_id for c in found)
-    html = render_template("site/decision_lookup.html", number=number, results=found, public_exemplars=public)
+    typed = fold_number(number)
+    # the decision as the register writes it (the awarding or the revoking one the person typed)
+    named = dict.fromkeys(
+        c.decision_no if fold_number(c.decision_no) == typed else c.revoked_decision_no for c in found
+    )
+    html = render_template("site/decision_lookup.html", number=number, results=found, named=list(named))
     return (html, 200) if found else (html, 404)
 
 
