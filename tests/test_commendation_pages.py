@@ -108,6 +108,20 @@ def test_codes_survive_export_and_import(ctx, people, make_commendation, tmp_pat
     assert all(codes.PATTERN.match(code) for code in again.values()) and len(set(again.values())) == 2
 
 
+def test_import_never_changes_the_code_of_an_existing_commendation(ctx, make_commendation, tmp_path):
+    record = make_commendation()
+    out = tmp_path / "xuat"
+    content_io.export_content(out)
+    entries = yaml.safe_load((out / "commendations.yaml").read_text(encoding="utf-8"))
+    entries[0]["code"] = "WXYZ2345" if record.code != "WXYZ2345" else "WXYZ2346"
+    (out / "commendations.yaml").write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
+    report = content_io.import_content(out)
+    db.session.expire_all()
+    assert db.session.get(Commendation, record.id).code == record.code
+    note = [line for line in report.lines() if "mã công khai" in line]
+    assert note and record.code in note[0] and entries[0]["code"] in note[0]
+
+
 def test_import_refuses_bad_and_taken_codes(ctx, make_commendation, tmp_path):
     one, two = make_commendation(), make_commendation()
     out = tmp_path / "xuat"
