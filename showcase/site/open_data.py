@@ -315,6 +315,7 @@ def open_data():
         "site/open_data.html",
         datasets=DATASETS.values(),
         updated=format_datetime(updated()),
+        updated_iso=_iso_time(updated()),
         licence=current_app.config["OPEN_DATA_LICENCE"],
         licence_url=current_app.config["OPEN_DATA_LICENCE_URL"],
     )
