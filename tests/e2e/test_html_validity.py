@@ -43,7 +43,10 @@ DETAILS = {
     "field": ("/linh-vuc", r'href="(/linh-vuc/[a-z0-9-]+)"'),
     "locality": ("/dia-phuong", r'href="(/dia-phuong/[a-z0-9-]+)"'),
     "commendation": ("/khen-thuong", r'href="(/khen-thuong/[A-Z2-9]{8})"'),
-    "revoked-commendation": ("/khen-thuong?nam=2022", r'(?s)class="revoked".*?href="(/khen-thuong/[A-Z2-9]{8})"'),
+    "revoked-commendation": (
+        "/khen-thuong?nam=2022",
+        r'(?s)class="revoked".*?href="(/khen-thuong/[A-Z2-9]{8})"',
+    ),
 }
 
 
