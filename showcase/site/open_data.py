@@ -303,10 +303,11 @@ def to_json(dataset: Dataset, rows: list[dict[str, str]], filters: dict[str, str
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def _file(dataset: Dataset, kind: str, english: bool, args: dict[str, str]) -> bytes:
-    filters = dataset.parse(request.args)
+def _file(dataset: Dataset, filters: Any, kind: str, english: bool) -> bytes:
     rows = dataset.rows(filters)
-    return to_csv(dataset.columns, rows, english) if kind == "csv" else to_json(dataset, rows, args)
+    if kind == "csv":
+        return to_csv(dataset.columns, rows, english)
+    return to_json(dataset, rows, filters.as_args())
 
 
 @bp.get("/du-lieu-mo")
@@ -333,8 +334,12 @@ def open_data_file(dataset: str, kind: str):
     except register.BadFilter as exc:
         abort(400, description=str(exc))
     args = filters.as_args()
-    key = ("open-data", dataset, kind, english, tuple(sorted(args.items())))
-    body = memo.remember(key, lambda: _file(chosen, kind, english, args))
+    if args:  # filtered files are made on demand: any number of filter values must not fill the memo
+        body = _file(chosen, filters, kind, english)
+    else:  # the whole file, the usual download, once per change of the data
+        body = memo.remember(
+            ("open-data", dataset, kind, english), lambda: _file(chosen, filters, kind, english)
+        )
     suffix = "-en" if english and kind == "csv" else ""
     if kind == "csv":
         response = Response(body, mimetype="text/csv")
