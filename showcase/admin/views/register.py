@@ -90,8 +90,9 @@ def code_field() -> StringField:
     return StringField(
         "Mã công khai",
         render_kw={"readonly": True, "class": "text-monospace"},
+        # Flask-Admin prints the description as HTML: plain words only, no angle brackets
         description="Tạo tự động khi lưu lần đầu và không bao giờ đổi: mã QR in trên giấy khen dẫn tới "
-        "trang /khen-thuong/<mã>.",
+        "trang xác minh công khai của khen thưởng này.",
     )
 
 
