@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -21,15 +22,25 @@ def database_url(raw: str | None, instance_path: Path) -> str:
 
 
 def secret_key(instance_path: Path) -> str:
-    """Read the secret key kept in instance/, creating it (mode 0600) on first run."""
+    """Read the secret key kept in instance/, creating it (mode 0600) on first run.
+
+    Several workers may start at once on a new machine: the key is written to a file of this
+    process's own, then linked into place, so every process reads the one key that won and
+    never a half-written file."""
     path = instance_path / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    draft = instance_path / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as f:
-        f.write(key)
-    return key
+        f.write(secrets.token_hex(32))
+    try:
+        os.link(draft, path)  # fails if another process got there first: theirs is the key
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+    return path.read_text().strip()
 
 
 def _number(raw: str, name: str, high: float, unit: str) -> float:
@@ -59,6 +70,28 @@ AGENCY_SETTINGS = {
     "phone": ("AGENCY_PHONE", "0225 3 000 000", True),
     "email": ("AGENCY_EMAIL", "lien-he@thiduakhenthuong.example", True),
 }
+
+
+ORIGIN = re.compile(
+    r"^https?://(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$"
+)
+
+
+def embed_origins(raw: str) -> list[str]:
+    """The partner sites allowed to frame the widget (EMBED_ORIGINS): origins such as
+    `https://baohaiphong.vn` or `https://*.haiphong.gov.vn`, separated by spaces or commas.
+    Anything else (a path, a bare `*`, a CSP keyword) stops start-up with one Vietnamese line."""
+    origins: list[str] = []
+    for item in raw.replace(",", " ").split():
+        origin = item.strip().rstrip("/").lower()
+        if not ORIGIN.match(origin):
+            raise SystemExit(
+                f"Lỗi: EMBED_ORIGINS chỉ gồm các nguồn dạng https://ten-mien.vn, cách nhau bởi dấu cách "
+                f"hoặc dấu phẩy (đang có «{item}»)."
+            )
+        if origin not in origins:
+            origins.append(origin)
+    return origins
 
 
 def agency(env: Any) -> dict[str, Any]:
@@ -102,7 +135,27 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "OPEN_DATA_LICENCE_URL": env.get(
             "OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/deed.vi"
         ),
+        # partner sites that may frame the widget /nhung/moi-nhat (none: nobody may)
+        "EMBED_ORIGINS": embed_origins(env.get("EMBED_ORIGINS", "")),
     }
+    log_format = env.get("LOG_FORMAT", "json")
+    if log_format not in ("json", "text"):
+        raise SystemExit(f"Lỗi: LOG_FORMAT phải là json hoặc text (đang là «{log_format}»).")
+    settings.update(
+        {
+            # one JSON line per request (showcase/requestlog.py); "text" keeps Flask's plain lines
+            "LOG_FORMAT": log_format,
+            "LOG_REQUESTS": env.get("LOG_REQUESTS", "1") != "0",
+            # /readyz: how long a published change may wait for the search index, and the room
+            # the media disk must keep (showcase/health.py)
+            "READY_INDEX_LAG": _number(
+                env.get("READY_INDEX_LAG", "300"), "READY_INDEX_LAG", 86400, "số giây"
+            ),
+            "READY_MIN_FREE_MB": _number(
+                env.get("READY_MIN_FREE_MB", "100"), "READY_MIN_FREE_MB", 10**7, "số MB"
+            ),
+        }
+    )
     redis_url = env.get("REDIS_URL", "")
     page_cache = env.get("PAGE_CACHE", "redis" if redis_url else "memory")
     if page_cache not in ("memory", "redis", "off") or (page_cache == "redis" and not redis_url):
@@ -120,6 +173,8 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
             "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
             "RATELIMIT_SWALLOW_ERRORS": True,
             "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "showcase"),
+            # requests to the JSON API from one address (showcase/api/ratelimit.py)
+            "API_RATE_LIMITS": env.get("API_RATE_LIMITS", "60 per minute; 1000 per hour"),
             # failed logins for one account from one address
             "LOGIN_LIMITS": env.get("LOGIN_LIMITS", "10 per minute; 50 per hour"),
             # failed logins from one address, whatever the account (guessing across accounts)
@@ -165,6 +220,8 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         }
     )
     settings.update(overrides)
+    if isinstance(settings["EMBED_ORIGINS"], str):  # an override may be written as in the environment
+        settings["EMBED_ORIGINS"] = embed_origins(settings["EMBED_ORIGINS"])
     settings.setdefault("MAX_CONTENT_LENGTH", settings["MAX_UPLOAD_BYTES"] + 1024 * 1024)  # 413 beyond it
     if not settings.get("SECRET_KEY"):
         settings["SECRET_KEY"] = env.get("SECRET_KEY") or secret_key(instance_path)

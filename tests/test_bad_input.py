@@ -50,6 +50,18 @@ PARAMS = [
     "loai",
     "linh-vuc",
     "so",
+    # the API's (English) names
+    "page",
+    "per_page",
+    "year",
+    "movement",
+    "locality",
+    "kind",
+    "decision_no",
+    "revoked",
+    "level",
+    "sort",
+    "exemplar",
 ]
 
 
@@ -66,6 +78,7 @@ def world(make_story, make_commendation, make_world):
         "site.story": f"/bai-viet/{story.slug}",
         "site.press_pack": f"/bai-viet/{story.slug}/bao-chi.zip",
         "site.press_room": "/bao-chi",
+        "site.embed_latest": "/nhung/moi-nhat",
         "site.embargoed_pack": f"/bao-chi/cam-dang/{embargoed.id}.zip",
         "auth.login": "/dang-nhap",
         "auth.change_password": "/tai-khoan/doi-mat-khau",
@@ -76,6 +89,8 @@ def world(make_story, make_commendation, make_world):
         "site.exemplar": f"/dien-hinh/{story.exemplars[0].slug}",
         "site.commendations": "/khen-thuong",
         "site.commendations_csv": "/khen-thuong.csv",
+        "site.statistics": "/thong-ke",
+        "site.statistics_csv": "/thong-ke/cap.csv",
         "site.fields": "/linh-vuc",
         "site.field": "/linh-vuc/y-te",
         "site.media": "/media/ab/" + "0" * 64 + ".jpg",
@@ -89,6 +104,29 @@ def world(make_story, make_commendation, make_world):
         "site.decision_lookup": "/khen-thuong/tra-cuu",
         "site.open_data": "/du-lieu-mo",
         "site.open_data_file": "/du-lieu-mo/khen-thuong.csv",
+        # feeds and search engines (showcase/outreach)
+        "outreach.site_feed": "/feed.xml",
+        "outreach.site_atom": "/atom.xml",
+        "outreach.section_feed": "/phong-trao/nong-thon-moi/feed.xml",
+        "outreach.section_atom": f"/dien-hinh/{story.exemplars[0].slug}/atom.xml",
+        "outreach.sitemap_index": "/sitemap.xml",
+        "outreach.sitemap_part": "/sitemap-1.xml",
+        "outreach.robots": "/robots.txt",
+        "outreach.manifest": "/site.webmanifest",
+        "health.healthz": "/healthz",
+        "health.readyz": "/readyz",
+        "api.index": "/api/v1/",
+        "api.stories": "/api/v1/stories",
+        "api.story": f"/api/v1/stories/{story.slug}",
+        "api.exemplars": "/api/v1/exemplars",
+        "api.exemplar": f"/api/v1/exemplars/{story.exemplars[0].slug}",
+        "api.commendations": "/api/v1/commendations",
+        "api.movements": "/api/v1/movements",
+        "api.fields": "/api/v1/fields",
+        "api.localities": "/api/v1/localities",
+        "api.search": "/api/v1/search",
+        "api.openapi": "/api/v1/openapi.json",
+        "api.docs": "/api/v1/docs",
     }
 
 
@@ -152,7 +190,7 @@ def test_page_numbers_name_real_pages(client, world):
 
 
 @pytest.mark.parametrize("value", [HUGE, "-2023", "²⁰²³", "２０２３", "20230", "1899", "abc", "9" * 5000])
-@pytest.mark.parametrize("url", ["/khen-thuong", "/khen-thuong.csv"])
+@pytest.mark.parametrize("url", ["/khen-thuong", "/khen-thuong.csv", "/thong-ke", "/thong-ke/cap.csv"])
 def test_odd_years_in_the_register_are_400(client, world, url, value):
     response = client.get(url, query_string={"nam": value})
     assert response.status_code == 400, (url, value, response.status_code)

@@ -7,7 +7,8 @@ from flask import Flask
 from showcase import content_io
 from showcase.dates import format_date, format_datetime, iso_date
 from showcase.extensions import db
-from showcase.site import memo, open_data, verify  # noqa: F401  (their routes join the public blueprint)
+from showcase.numbers import format_number, format_percent
+from showcase.site import embed, memo, open_data, page_meta, sharing, verify  # noqa: F401  (routes on bp)
 from showcase.site.views import bp
 
 
@@ -26,6 +27,12 @@ def init_site(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(iso_date, "isodate")
+    app.add_template_filter(format_number, "number")
+    app.add_template_filter(format_percent, "percent")
+    app.add_template_global(page_meta.head, "page_head")  # layout.html: OG tags, JSON-LD
+    app.jinja_env.globals["page_meta"] = page_meta  # a page's `seo` (page_meta.for_story…)
+    app.add_template_global(sharing.share_links_for, "share_links")  # Facebook, Zalo, copy link
+    app.add_template_global(embed.embed_code, "embed_code")  # the widget's <iframe>, in the press room
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -23,10 +23,15 @@ PAGES = [
     "/tim-kiem?q=khongcogica",
     "/bai-viet?nam=2024",  # filters chosen
     "/khen-thuong?nam=2022",  # a revoked commendation
+    "/thong-ke",  # server-drawn charts
+    "/thong-ke?nam=2024",
     "/dien-hinh/hoang-thi-nguyet",  # an exemplar with a revoked commendation
     "/du-lieu-mo",
     "/khen-thuong/tra-cuu",
     "/khen-thuong/tra-cuu?so=9999%2Fqd-ubnd",  # nothing found
+    "/nhung/moi-nhat?so=8",  # the widget partners frame
+    "/nhung/moi-nhat?so=99",  # its error page
+    "/api/v1/docs",
 ]
 
 
