@@ -439,3 +439,21 @@ def test_refused_code_change_never_reaches_the_page(ctx, people, awarded):
         )
     db.session.rollback()
     assert db.session.get(Commendation, c.id).code == c.code
+
+
+def test_the_sitemap_lists_every_commendation_page_and_the_open_data(app, client, ctx, people, awarded):
+    c = awarded["private"]  # its exemplar has no public page: its commendation is public record all the same
+    exemplars.save_commendation(
+        c,
+        {"revoked_decision_no": "5/QĐ-UBND", "revoked_on": date(2025, 3, 4), "revoked_reason": "Sai sót."},
+        by=people["editor"],
+        created=False,
+    )
+    db.session.commit()
+    document = ET.fromstring(client.get("/sitemap.xml").data)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    found = {u.findtext("s:loc", namespaces=ns): u.findtext("s:lastmod", namespaces=ns) for u in document}
+    base = app.config["SITE_URL"]
+    assert found[f"{base}/khen-thuong/{awarded['public'].code}"] == "2024-04-02"
+    assert found[f"{base}/khen-thuong/{c.code}"] == "2025-03-04"  # its revocation
+    assert f"{base}/du-lieu-mo" in found
