@@ -130,6 +130,11 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "PRESS_EMAIL": env.get("PRESS_EMAIL", "bao-chi@thiduakhenthuong.example"),
         "PRESS_PHONE": env.get("PRESS_PHONE", "0225 3 000 000"),
         "PRESS_CONTACT_SAMPLE": not (env.get("PRESS_EMAIL") or env.get("PRESS_PHONE")),
+        # the licence of the open-data files (/du-lieu-mo): the register and the story index
+        "OPEN_DATA_LICENCE": env.get("OPEN_DATA_LICENCE", "CC BY 4.0"),
+        "OPEN_DATA_LICENCE_URL": env.get(
+            "OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/deed.vi"
+        ),
         # partner sites that may frame the widget /nhung/moi-nhat (none: nobody may)
         "EMBED_ORIGINS": embed_origins(env.get("EMBED_ORIGINS", "")),
     }

@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
+from showcase import codes
 from showcase.extensions import Base, db
 
 if TYPE_CHECKING:  # db.Model is made at run time from Base; a type checker needs a class name
@@ -385,6 +386,10 @@ class Commendation(Versioned, Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # the permanent public code (/khen-thuong/<code>, the QR on the certificate): made once, when
+    # the record is created (services.codes picks an unused one; the default covers any other
+    # door), never changed by an edit
+    code: Mapped[str] = mapped_column(String(16), unique=True, default=codes.generate)
     exemplar_id: Mapped[int] = mapped_column(ForeignKey("exemplar.id", ondelete="CASCADE"))
     form: Mapped[str] = mapped_column(String(300))
     level: Mapped[CommendationLevel] = mapped_column(enum_column(CommendationLevel))

@@ -45,6 +45,7 @@ NOT_STORED = frozenset({"site.search"})
 # views that decide their own caching (files, previews, JSON): left alone
 OWN_CACHING = frozenset(
     {"site.media", "site.press_pack", "site.embargoed_pack", "site.preview", "site.search_suggestions"}
+    | {"site.commendation_qr", "site.open_data_file"}  # QR codes and open-data files: ETag of their own
 )
 MAX_URL = 500  # longer query strings are rendered, not stored (no cache filled with junk URLs)
 KEPT_HEADERS = ("Content-Type", "X-Robots-Tag", "Content-Language", "Link")

@@ -69,7 +69,7 @@ PARAMS = [
 def world(make_story, make_commendation, make_world):
     """One published story, exemplar and commendation; returns the URL of every public GET route."""
     story = make_story(title="Người tốt việc tốt ở Đồ Sơn")
-    make_commendation(exemplar=story.exemplars[0], decision_date=date(2023, 5, 19))
+    commendation = make_commendation(exemplar=story.exemplars[0], decision_date=date(2023, 5, 19))
     embargoed = make_story(status=StoryStatus.IN_REVIEW, publish_at=utcnow() + timedelta(days=2))
     return {
         "site.home": "/",
@@ -99,6 +99,11 @@ def world(make_story, make_commendation, make_world):
         "site.search": "/tim-kiem",
         "site.search_suggestions": "/tim-kiem/goi-y",
         "site.preview": "/xem-truoc/khong-hop-le",
+        "site.commendation": f"/khen-thuong/{commendation.code}",
+        "site.commendation_qr": f"/khen-thuong/{commendation.code}/qr.svg",
+        "site.decision_lookup": "/khen-thuong/tra-cuu",
+        "site.open_data": "/du-lieu-mo",
+        "site.open_data_file": "/du-lieu-mo/khen-thuong.csv",
         # feeds and search engines (showcase/outreach)
         "outreach.site_feed": "/feed.xml",
         "outreach.site_atom": "/atom.xml",

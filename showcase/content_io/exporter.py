@@ -119,6 +119,7 @@ def export_content(root: Path) -> int:
     query = select(Commendation).join(Exemplar).order_by(Exemplar.slug, Commendation.decision_no)
     for c in db.session.scalars(query):
         item = {
+            "code": c.code,
             "exemplar": c.exemplar.slug,
             "form": c.form,
             "level": c.level.value,

@@ -43,9 +43,11 @@ KINDS = {
     "commendations": "Khen thưởng",
     "stories": "Bài viết",
 }
-WHY_LEFT_ALONE = (
-    "bài đã có, việc nhập không đổi trạng thái quy trình; hãy dùng các nút quy trình trong trang quản trị"
-)
+WHY_LEFT_ALONE = {
+    "stories": "bài đã có, việc nhập không đổi trạng thái quy trình; "
+    "hãy dùng các nút quy trình trong trang quản trị",
+    "commendations": "mã công khai của một khen thưởng đã có không bao giờ đổi (mã QR đã in vẫn dẫn đúng)",
+}
 
 
 @dataclass
@@ -90,12 +92,12 @@ class Report:
     def lines(self) -> list[str]:
         """The report in Vietnamese, one line per kind, then one per story left alone."""
         out = []
-        for outcome in self.kinds.values():
+        for kind, outcome in self.kinds.items():
             if not len(outcome):
                 continue
             out.append(outcome.summary())
             for key, notes in outcome.left_alone.items():
-                out.append(f"  {key}: giữ nguyên {'; '.join(notes)} — {WHY_LEFT_ALONE}.")
+                out.append(f"  {key}: giữ nguyên {'; '.join(notes)} — {WHY_LEFT_ALONE.get(kind, '')}.")
         return out
 
 
@@ -278,7 +280,13 @@ class Importer:
                 "revoked_reason": revoked.get("reason"),
             }
             key = f"{exemplar.slug} {decision_no}"
-            self.save("commendations", key, record or Commendation(), values, created=record is None)
+            code = d.get("code")  # normalised by the reader; absent: the service makes one
+            if record is None:
+                self.save("commendations", key, Commendation(code=code), values, created=True)
+                continue
+            if code and code != record.code:
+                self.report.kinds["commendations"].left_alone[key] = [f"mã {record.code} (tệp ghi {code})"]
+            self.save("commendations", key, record, values, created=False)
 
     def stories(self) -> None:
         fields, localities = _by_slug(Field), _by_slug(Locality)

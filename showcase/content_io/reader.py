@@ -14,6 +14,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from showcase import codes
 from showcase.content_io.spec import (
     COMMENDATION_KEYS,
     EXEMPLAR_KEYS,
@@ -33,6 +34,7 @@ from showcase.extensions import db
 from showcase.media.images import ImageRejected, inspect
 from showcase.models import (
     CollectiveSize,
+    Commendation,
     CommendationLevel,
     Exemplar,
     ExemplarKind,
@@ -234,6 +236,38 @@ def _check_no_loop(entries: list[Entry]) -> None:
         visit(e.data["slug"], [], e)
 
 
+def _check_codes(entries: list[Entry]) -> None:
+    """Normalise each commendation's public code; refuse a malformed one, one used twice in the
+    files, and one the database already gives to another commendation (codes never move)."""
+    stored = {
+        code: (slug, decision_no)
+        for code, slug, decision_no in db.session.execute(
+            select(Commendation.code, Exemplar.slug, Commendation.decision_no).join(Commendation.exemplar)
+        )
+    }
+    seen: dict[str, Entry] = {}
+    for e in entries:
+        raw = e.data.get("code")
+        if raw is None or raw == "":
+            e.data.pop("code", None)
+            continue
+        code = codes.normalise(raw)
+        if code is None:
+            raise ContentError(
+                e.path,
+                f"'code' không hợp lệ '{raw}' (8 ký tự trong {codes.ALPHABET}, không có 0, O, 1, I, L)",
+            )
+        if code in seen:
+            raise ContentError(e.path, f"mã '{code}' trùng với {seen[code].path}")
+        seen[code] = e
+        owner = stored.get(code)
+        if owner is not None and owner != (e.data["exemplar"], str(e.data["decision_no"])):
+            raise ContentError(
+                e.path, f"mã '{code}' đã là mã của khen thưởng '{owner[1]}' của '{owner[0]}' (cơ sở dữ liệu)"
+            )
+        e.data["code"] = code
+
+
 def read_bundle(root: Path) -> Bundle:
     """Read and check a content directory without changing anything."""
     if not root.is_dir():
@@ -310,6 +344,7 @@ def read_bundle(root: Path) -> Bundle:
         if pair in seen:
             raise ContentError(e.path, f"khen thưởng '{pair[1]}' của '{pair[0]}' bị trùng")
         seen.add(pair)
+    _check_codes(bundle.commendations)
     for e in bundle.stories.values():
         d = e.data
         for key in ("exemplars", "movements"):

@@ -25,6 +25,7 @@ MOVEMENT_KEYS = {
 }
 LOCALITY_KEYS = {"slug": True, "name": True, "kind": True, "parent": False, "replaced_by": False}
 COMMENDATION_KEYS = {
+    "code": False,  # the permanent public code (/khen-thuong/<code>); made on import when absent
     "exemplar": True,
     "form": True,
     "level": True,
@@ -83,6 +84,7 @@ MAX_LENGTH = {
     "cover_credit": 300,
     "cover_licence": 300,
     "decision_no": 100,
+    "code": 32,  # as typed ("k7qx-m3p9"); stored normalised, 8 characters
     "parent": 120,
     "replaced_by": 120,
     "exemplar": 120,
@@ -93,6 +95,7 @@ MAX_LENGTH = {
     "portrait": 200,
 }
 TEXT_KEYS = {
+    "code",
     "slug",
     "name",
     "title",

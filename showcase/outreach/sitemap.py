@@ -77,6 +77,20 @@ def fixed_pages() -> Iterator[Url]:
     register = last_register_change()
     counted = datetime.combine(register, datetime.min.time()) if register else None
     yield absolute("site.statistics"), _changed(newest, counted)  # counts stories and commendations
+    yield absolute("site.open_data"), _changed(newest, counted)  # the register and the story index
+
+
+@source
+def commendations() -> Iterator[Url]:
+    """Every commendation's verification page (the register is public record, revoked ones too),
+    changed by its decision or its revocation."""
+    rows = db.session.execute(
+        select(Commendation.code, Commendation.decision_date, Commendation.revoked_on).order_by(
+            Commendation.id
+        )
+    )
+    for code, decided, revoked in rows:
+        yield absolute("site.commendation", code=code), max(d for d in (decided, revoked) if d is not None)
 
 
 @source

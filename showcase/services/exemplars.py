@@ -47,9 +47,12 @@ def check_attributes(exemplar: Exemplar, values: dict[str, Any]) -> None:
 def save_commendation(
     commendation: Commendation, values: dict[str, Any], by: User, created: bool, seen: int | None = None
 ) -> bool:
-    """Create or edit a commendation; a revocation needs its decision, date and reason together."""
+    """Create or edit a commendation; a revocation needs its decision, date and reason together.
+
+    The public code is the service's to give (on creation) and nobody's to change: a `code` among
+    the values is ignored."""
     _editors_only(by)
-    values = {k: (None if k in REVOCATION and not v else v) for k, v in values.items()}
+    values = {k: (None if k in REVOCATION and not v else v) for k, v in values.items() if k != "code"}
     decided = values.get("decision_date", commendation.decision_date)
     checks.check_date(decided, "Ngày quyết định")
     checks.check_date(values.get("revoked_on", commendation.revoked_on), "Ngày thu hồi", earliest=decided)

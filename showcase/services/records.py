@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from showcase.extensions import db
 from showcase.models import AuditLog, Commendation, User, utcnow
-from showcase.services import audit, revisions, snapshots
+from showcase.services import audit, codes, revisions, snapshots
 from showcase.services.errors import StaleError
 
 
@@ -57,6 +57,8 @@ def save(
     before = (
         snapshots.snapshot(record) if tracked and not created and not revisions.has_history(record) else None
     )
+    if created and isinstance(record, Commendation):
+        codes.assign(record)  # a public code from birth, never changed (see save_commendation)
     changed = snapshots.apply_changes(record, values)
     if changed and before is not None:
         revisions.store(record, None, data=before)

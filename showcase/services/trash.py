@@ -28,7 +28,7 @@ EXTRA: dict[type, list[str]] = {
         "created_at",
     ],
     Exemplar: ["created_at"],
-    Commendation: [],
+    Commendation: ["code"],  # a restored commendation keeps its public code (printed QR codes)
 }
 MODELS = {model.__name__: model for model in EXTRA}
 
@@ -76,6 +76,8 @@ def _build(model: type, object_id: int | None, data: dict[str, Any]) -> Any:
             value = datetime.fromisoformat(value)
         elif name == "status" and value:
             value = StoryStatus(value)
+        elif name == "code" and not value:  # trashed before codes existed: it gets a new one
+            continue
         values[name] = value
     record = model(id=None if object_id is None or db.session.get(model, object_id) else object_id)
     snapshots.apply(record, values)

@@ -26,6 +26,9 @@ PAGES = [
     "/thong-ke",  # server-drawn charts
     "/thong-ke?nam=2024",
     "/dien-hinh/hoang-thi-nguyet",  # an exemplar with a revoked commendation
+    "/du-lieu-mo",
+    "/khen-thuong/tra-cuu",
+    "/khen-thuong/tra-cuu?so=9999%2Fqd-ubnd",  # nothing found
     "/nhung/moi-nhat?so=8",  # the widget partners frame
     "/nhung/moi-nhat?so=99",  # its error page
     "/api/v1/docs",
@@ -43,6 +46,8 @@ def detail_pages(live_server, browser):
         ("/phong-trao", ".entries h2 a"),
         ("/linh-vuc", ".entries h2 a"),
         ("/dia-phuong", ".tree a"),
+        ("/khen-thuong", ".verify-link"),  # a commendation's page
+        ("/khen-thuong?nam=2022", "tr.revoked .verify-link"),  # a revoked one's
     ]:
         page.goto(live_server + listing)
         found.append(page.locator(selector).first.get_attribute("href"))

@@ -33,6 +33,8 @@ PAGES = {
     "search": "/tim-kiem?q=nong+thon+moi",
     "search-nothing": "/tim-kiem?q=khongcogica",
     "not-found": "/khong-co-trang-nay",
+    "open-data": "/du-lieu-mo",
+    "decision-lookup": "/khen-thuong/tra-cuu",
     "widget": "/nhung/moi-nhat?so=8",
     "widget-error": "/nhung/moi-nhat?so=99",
     "api-docs": "/api/v1/docs",
@@ -44,6 +46,11 @@ DETAILS = {
     "movement": ("/phong-trao", r'href="(/phong-trao/[a-z0-9-]+)"'),
     "field": ("/linh-vuc", r'href="(/linh-vuc/[a-z0-9-]+)"'),
     "locality": ("/dia-phuong", r'href="(/dia-phuong/[a-z0-9-]+)"'),
+    "commendation": ("/khen-thuong", r'href="(/khen-thuong/[A-Z2-9]{8})"'),
+    "revoked-commendation": (
+        "/khen-thuong?nam=2022",
+        r'(?s)class="revoked".*?href="(/khen-thuong/[A-Z2-9]{8})"',
+    ),
 }
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import url_for
 from flask_admin.contrib.sqla.filters import BooleanEqualFilter, FilterEqual
+from markupsafe import Markup
+from wtforms import StringField
 
 from showcase.admin.views.base import EnumEqual, HistoryMixin, SecureModelView, optional_slug
 from showcase.models import (
@@ -118,9 +121,45 @@ class ExemplarView(HistoryMixin, SecureModelView):
     remover = staticmethod(exemplars.delete)
 
 
+def public_code(view, context, model: Commendation, name: str) -> Markup:
+    """The public code, linking to the page its QR code leads to."""
+    if not model.code:
+        return Markup("")
+    url = url_for("site.commendation", code=model.code)
+    return Markup('<a href="{}" class="text-monospace">{}</a>').format(url, model.code)
+
+
+def code_field() -> StringField:
+    """The public code, shown and never edited (the service gives it at creation and ignores it after)."""
+    return StringField(
+        "Mã công khai",
+        render_kw={"readonly": True, "class": "text-monospace"},
+        # Flask-Admin prints the description as HTML: plain words only, no angle brackets
+        description="Tạo tự động khi lưu lần đầu và không bao giờ đổi: mã QR in trên giấy khen dẫn tới "
+        "trang xác minh công khai của khen thưởng này.",
+    )
+
+
 class CommendationView(HistoryMixin, SecureModelView):
-    column_list = ("decision_no", "decision_date", "form", "level", "exemplar", "revoked_decision_no")
-    column_searchable_list = ("decision_no", "form", "issuer", "exemplar.name")
+    column_list = ("code", "decision_no", "decision_date", "form", "level", "exemplar", "revoked_decision_no")
+    column_searchable_list = ("code", "decision_no", "form", "issuer", "exemplar.name")
+    column_formatters = {"code": public_code}
+    column_formatters_detail = {"code": public_code}
+    form_columns = (
+        "code",
+        "exemplar",
+        "form",
+        "level",
+        "issuer",
+        "decision_no",
+        "decision_date",
+        "reason",
+        "movement",
+        "revoked_decision_no",
+        "revoked_on",
+        "revoked_reason",
+    )
+    form_extra_fields = {"code": code_field()}
     column_default_sort = [("decision_date", True), ("id", True)]
     column_filters = (
         EnumEqual(Commendation.level, "Cấp", CommendationLevel),
@@ -128,6 +167,7 @@ class CommendationView(HistoryMixin, SecureModelView):
         IsRevoked(Commendation.revoked_decision_no, "Đã thu hồi"),
     )
     column_labels = {
+        "code": "Mã công khai",
         "decision_no": "Số quyết định",
         "decision_date": "Ngày quyết định",
         "form": "Hình thức",
