@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+
 def format_number(value: int | float | Decimal | None, decimals: int = 0) -> str:
     """Format as 1.234.567 or, with decimals, 1.234,5 (halves rounded away from zero)."""
     if value is None:

@@ -429,7 +429,8 @@ def check_everything(client, year: int | None) -> None:
         body = {line[0].removeprefix("'"): line[1:] for line in lines[1:] if line[0] != "Tổng"}
         if slug in SHARES:
             whole = sum(v[0] for v in rows.values())
-            assert body == {k: [str(v[0]), percent_text(v[0], whole).removesuffix("%")] for k, v in rows.items()}, slug
+            shares = {k: [str(v[0]), percent_text(v[0], whole).removesuffix("%")] for k, v in rows.items()}
+            assert body == shares, slug
             assert lines[-1][:2] == ["Tổng", str(whole)]
         else:
             assert body == {k: [str(n) for n in v] for k, v in rows.items()}, slug
