@@ -69,4 +69,4 @@ class ViewFile(structfile.BufferFile):
 
 def install() -> None:
     """Make Whoosh's compound segments hand out ViewFiles (idempotent)."""
-    compound.BufferFile = ViewFile  # type: ignore[misc]  # the name compound.open_file looks up
+    compound.BufferFile = ViewFile  # the name CompoundStorage.open_file looks up
