@@ -423,7 +423,10 @@ class EarlyHits:
         url = self.url(environ)
         if len(url) > MAX_URL:
             return None
-        token = generation.read(app_engine(app))
+        try:
+            token = generation.read(app_engine(app))
+        except Exception:  # the database is unreachable: the app answers (its error page, logged)
+            return None
         era = None if token is None else cache.known_era(token)
         if era is None:  # a new generation (or none yet): the app looks it up and learns it
             return None
