@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := showcase
 
-.PHONY: run test lint format bench images db clean
+.PHONY: run dev test lint format bench images db clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,10 +25,20 @@ db: $(VENV)/.installed
 	$(BIN)/flask content import content --if-empty
 	$(BIN)/flask search catch-up
 
-run: db
+define FIRST_ADMIN
 	@echo "Trang quản trị: http://$(HOST):$(PORT)/admin — không có tài khoản mặc định. Tạo tài khoản đầu tiên:"
 	@echo "  $(BIN)/flask --app showcase users create you@example.vn --role admin --name 'Tên của bạn'"
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+endef
+
+# the site as it runs in production: gunicorn (gunicorn.conf.py), workers from WEB_CONCURRENCY
+run: db
+	$(FIRST_ADMIN)
+	$(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT)
+
+# Flask's development server: reloads on every change, shows tracebacks in the browser
+dev: db
+	$(FIRST_ADMIN)
+	$(BIN)/flask run --debug --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -60,9 +60,11 @@ def raster(pixels: int) -> Image.Image:
 def main() -> None:
     (STATIC / "favicon.svg").write_text(svg(), encoding="utf-8")
     raster(180).save(STATIC / "apple-touch-icon.png", optimize=True)
+    for pixels in (192, 512):  # the web manifest's icons (showcase/outreach/views.py)
+        raster(pixels).save(STATIC / f"icon-{pixels}.png", optimize=True)
     raster(32).save(STATIC / "favicon-32.png", optimize=True)
     raster(48).save(STATIC / "favicon.ico", sizes=[(16, 16), (32, 32), (48, 48)])
-    print("static/favicon.svg, favicon-32.png, apple-touch-icon.png, favicon.ico")
+    print("static/favicon.svg, favicon-32.png, apple-touch-icon.png, icon-192.png, icon-512.png, favicon.ico")
 
 
 if __name__ == "__main__":

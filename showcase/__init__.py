@@ -21,6 +21,7 @@ def create_app(settings: dict | None = None) -> Flask:
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(config.load(Path(app.instance_path), settings))
+    init_requestlog(app)  # first: its id is there for every hook, its line written after all of them
     init_db(app)
     init_media(app)
     init_search(app)
@@ -29,6 +30,8 @@ def create_app(settings: dict | None = None) -> Flask:
     init_static(app)
     init_pagecache(app)
     init_site(app)
+    init_outreach(app)
+    init_health(app)
     init_admin(app)
     init_cli(app)
     if app.config.get("PROXY_FIX"):
@@ -44,6 +47,19 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+def init_requestlog(app: Flask) -> None:
+    from showcase import requestlog, web
+
+    requestlog.init_logging(app)
+    web.init_request_log(app)
+
+
+def init_health(app: Flask) -> None:
+    from showcase import health
+
+    health.init_health(app)
 
 
 def init_db(app: Flask) -> None:
@@ -100,6 +116,12 @@ def init_pagecache(app: Flask) -> None:
 
 def init_site(app: Flask) -> None:
     from showcase.site import init_site as register
+
+    register(app)
+
+
+def init_outreach(app: Flask) -> None:
+    from showcase.outreach import init_outreach as register
 
     register(app)
 

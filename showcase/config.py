@@ -21,15 +21,25 @@ def database_url(raw: str | None, instance_path: Path) -> str:
 
 
 def secret_key(instance_path: Path) -> str:
-    """Read the secret key kept in instance/, creating it (mode 0600) on first run."""
+    """Read the secret key kept in instance/, creating it (mode 0600) on first run.
+
+    Several workers may start at once on a new machine: the key is written to a file of this
+    process's own, then linked into place, so every process reads the one key that won and
+    never a half-written file."""
     path = instance_path / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    draft = instance_path / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as f:
-        f.write(key)
-    return key
+        f.write(secrets.token_hex(32))
+    try:
+        os.link(draft, path)  # fails if another process got there first: theirs is the key
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+    return path.read_text().strip()
 
 
 def _number(raw: str, name: str, high: float, unit: str) -> float:
@@ -98,6 +108,24 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "PRESS_PHONE": env.get("PRESS_PHONE", "0225 3 000 000"),
         "PRESS_CONTACT_SAMPLE": not (env.get("PRESS_EMAIL") or env.get("PRESS_PHONE")),
     }
+    log_format = env.get("LOG_FORMAT", "json")
+    if log_format not in ("json", "text"):
+        raise SystemExit(f"Lỗi: LOG_FORMAT phải là json hoặc text (đang là «{log_format}»).")
+    settings.update(
+        {
+            # one JSON line per request (showcase/requestlog.py); "text" keeps Flask's plain lines
+            "LOG_FORMAT": log_format,
+            "LOG_REQUESTS": env.get("LOG_REQUESTS", "1") != "0",
+            # /readyz: how long a published change may wait for the search index, and the room
+            # the media disk must keep (showcase/health.py)
+            "READY_INDEX_LAG": _number(
+                env.get("READY_INDEX_LAG", "300"), "READY_INDEX_LAG", 86400, "số giây"
+            ),
+            "READY_MIN_FREE_MB": _number(
+                env.get("READY_MIN_FREE_MB", "100"), "READY_MIN_FREE_MB", 10**7, "số MB"
+            ),
+        }
+    )
     redis_url = env.get("REDIS_URL", "")
     page_cache = env.get("PAGE_CACHE", "redis" if redis_url else "memory")
     if page_cache not in ("memory", "redis", "off") or (page_cache == "redis" and not redis_url):

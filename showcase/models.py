@@ -84,6 +84,31 @@ class CommendationLevel(LabelledEnum):
     LOCAL = "local", "Cơ sở"
 
 
+# What the directive's balance counts (Decree 98/2023: commend the grassroots, small collectives,
+# people who work directly, the non-state sector; report by gender). An exemplar's attributes,
+# as it is now: NULL is "not recorded yet" (rows from before these existed) and is counted as
+# "Chưa rõ". The grassroots level is the commendation's own: CommendationLevel.LOCAL.
+class Gender(LabelledEnum):
+    MALE = "male", "Nam"
+    FEMALE = "female", "Nữ"
+    UNSTATED = "unstated", "Không nêu"
+
+
+class WorkRole(LabelledEnum):
+    DIRECT = "direct", "Trực tiếp lao động, sản xuất, công tác"
+    MANAGEMENT = "management", "Lãnh đạo, quản lý"
+
+
+class Sector(LabelledEnum):
+    STATE = "state", "Khu vực nhà nước"
+    NON_STATE = "non_state", "Khu vực ngoài nhà nước"
+
+
+class CollectiveSize(LabelledEnum):
+    SMALL = "small", "Tập thể nhỏ (tổ, đội, thôn, khu dân cư…)"
+    OTHER = "other", "Cơ quan, đơn vị, doanh nghiệp"
+
+
 class UserRole(LabelledEnum):
     ADMIN = "admin", "Quản trị"
     EDITOR = "editor", "Biên tập viên"
@@ -266,6 +291,12 @@ class Exemplar(Versioned, Model):
     portrait_id: Mapped[int | None] = mapped_column(ForeignKey("media_asset.id"))
     bio_md: Mapped[str] = mapped_column(Text, default="")
     bio_html: Mapped[str] = mapped_column(Text, default="")
+    # the balance's attributes (NULL: not recorded yet); gender and work role are an individual's,
+    # collective size a collective's, the sector either's (services/exemplars.py keeps this)
+    gender: Mapped[Gender | None] = mapped_column(enum_column(Gender))
+    work_role: Mapped[WorkRole | None] = mapped_column(enum_column(WorkRole))
+    sector: Mapped[Sector | None] = mapped_column(enum_column(Sector))
+    collective_size: Mapped[CollectiveSize | None] = mapped_column(enum_column(CollectiveSize))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

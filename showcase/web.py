@@ -15,7 +15,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from showcase import pagecache
+from showcase import pagecache, requestlog
 from showcase.extensions import db
 from showcase.services import transaction, workflow
 
@@ -61,7 +61,22 @@ def init_web(app: Flask) -> None:
     init_error_pages(app)
 
 
+def init_request_log(app: Flask) -> None:
+    """Give every request its id and its log line (registered first: the line comes last)."""
+    app.before_request(start_request_log)
+    app.after_request(finish_request_log)
+
+
 # --- requests ----------------------------------------------------------------------------
+
+
+def start_request_log() -> None:
+    requestlog.start()
+
+
+def finish_request_log(response: Response) -> Response:
+    """Return the request id and write the request's one log line."""
+    return requestlog.finish(response)
 
 
 def make_csp_nonce() -> None:

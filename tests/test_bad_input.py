@@ -76,6 +76,8 @@ def world(make_story, make_commendation, make_world):
         "site.exemplar": f"/dien-hinh/{story.exemplars[0].slug}",
         "site.commendations": "/khen-thuong",
         "site.commendations_csv": "/khen-thuong.csv",
+        "site.statistics": "/thong-ke",
+        "site.statistics_csv": "/thong-ke/cap.csv",
         "site.fields": "/linh-vuc",
         "site.field": "/linh-vuc/y-te",
         "site.media": "/media/ab/" + "0" * 64 + ".jpg",
@@ -84,6 +86,17 @@ def world(make_story, make_commendation, make_world):
         "site.search": "/tim-kiem",
         "site.search_suggestions": "/tim-kiem/goi-y",
         "site.preview": "/xem-truoc/khong-hop-le",
+        # feeds and search engines (showcase/outreach)
+        "outreach.site_feed": "/feed.xml",
+        "outreach.site_atom": "/atom.xml",
+        "outreach.section_feed": "/phong-trao/nong-thon-moi/feed.xml",
+        "outreach.section_atom": f"/dien-hinh/{story.exemplars[0].slug}/atom.xml",
+        "outreach.sitemap_index": "/sitemap.xml",
+        "outreach.sitemap_part": "/sitemap-1.xml",
+        "outreach.robots": "/robots.txt",
+        "outreach.manifest": "/site.webmanifest",
+        "health.healthz": "/healthz",
+        "health.readyz": "/readyz",
     }
 
 
@@ -147,7 +160,7 @@ def test_page_numbers_name_real_pages(client, world):
 
 
 @pytest.mark.parametrize("value", [HUGE, "-2023", "²⁰²³", "２０２３", "20230", "1899", "abc", "9" * 5000])
-@pytest.mark.parametrize("url", ["/khen-thuong", "/khen-thuong.csv"])
+@pytest.mark.parametrize("url", ["/khen-thuong", "/khen-thuong.csv", "/thong-ke", "/thong-ke/cap.csv"])
 def test_odd_years_in_the_register_are_400(client, world, url, value):
     response = client.get(url, query_string={"nam": value})
     assert response.status_code == 400, (url, value, response.status_code)

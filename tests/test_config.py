@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+
 from showcase import config, create_app
 from showcase.extensions import db
 
@@ -18,6 +20,29 @@ def test_secret_key_differs_per_instance(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     assert config.secret_key(tmp_path / "a") != config.secret_key(tmp_path / "b")
+
+
+def _key_after(barrier, instance, keys) -> None:
+    barrier.wait()
+    keys.put(config.secret_key(instance))
+
+
+def test_workers_starting_together_share_one_key(tmp_path):
+    # gunicorn's workers start at once on a new machine: each must read the same key, whole
+    fork = multiprocessing.get_context("fork")  # the function needs nothing imported anew
+    for attempt in range(15):  # the race is narrow: try it a few times
+        instance = tmp_path / str(attempt)
+        instance.mkdir()
+        barrier, keys = fork.Barrier(6), fork.Queue()
+        workers = [fork.Process(target=_key_after, args=(barrier, instance, keys)) for _ in range(6)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=60)
+            assert worker.exitcode == 0
+        seen = {keys.get(timeout=5) for _ in workers}
+        assert len(seen) == 1 and len(seen.pop()) == 64
+        assert [p.name for p in instance.iterdir()] == ["secret_key"]  # no drafts left behind
 
 
 def test_database_url_defaults_and_postgres_driver(tmp_path):

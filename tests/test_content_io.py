@@ -14,7 +14,18 @@ import pytest
 from showcase import content_io
 from showcase.extensions import db
 from showcase.media import images
-from showcase.models import AuditLog, Commendation, Exemplar, Locality, Revision, Story, StoryStatus
+from showcase.models import (
+    AuditLog,
+    Commendation,
+    Exemplar,
+    Gender,
+    Locality,
+    Revision,
+    Sector,
+    Story,
+    StoryStatus,
+    WorkRole,
+)
 from showcase.services import records, revisions, workflow
 from tests.support import empty_database, image_bytes, snapshot
 
@@ -79,6 +90,9 @@ FILES = {
         locality: phuong-do-son
         role: Tổ trưởng tổ dân phố
         portrait: hoa.jpg
+        gender: female
+        work_role: direct
+        sector: non_state
         ---
         Bà Hoa **sinh năm 1960**.
         """,
@@ -172,6 +186,8 @@ def test_import_creates_everything(ctx, content, app):
     assert [c.decision_no for c in hoa.commendations] == ["1234/QĐ-UBND", "77/QĐ-UBND"]
     assert hoa.commendations[1].is_revoked and hoa.commendations[1].revoked_decision_no == "99/QĐ-UBND"
     assert hoa.bio_html == "<p>Bà Hoa <strong>sinh năm 1960</strong>.</p>\n"
+    assert (hoa.gender, hoa.work_role, hoa.sector) == (Gender.FEMALE, WorkRole.DIRECT, Sector.NON_STATE)
+    assert hoa.collective_size is None  # left out: not recorded
     assert content_io.is_sample_data()
 
 
@@ -182,6 +198,16 @@ def test_second_import_changes_nothing(ctx, content):
     assert (report.created, report.updated) == (0, 0)
     assert report.unchanged > 0
     assert snapshot() == before
+
+
+def test_real_content_over_sample_data_turns_the_flag_off(ctx, content):
+    content_io.import_content(content)
+    (content / "site.yaml").write_text("sample_data: false\n", "utf-8")
+    report = content_io.import_content(content)
+    assert len(report.kinds["site"].changed) == 1
+    assert not content_io.is_sample_data()
+    row = db.session.scalars(db.select(AuditLog).order_by(AuditLog.id.desc())).first()
+    assert row.action == "edit" and row.detail["fields"] == ["value"]
 
 
 def test_import_updates_by_slug(ctx, content):
@@ -218,6 +244,16 @@ BROKEN = {
         "exemplars/nguyen-thi-hoa.md",
         "---\nname: Hoa\nkind: robot\nlocality: phuong-do-son\n---\nx\n",
         "'kind' phải là một trong",
+    ),
+    "bad balance value": (
+        "exemplars/nguyen-thi-hoa.md",
+        "---\nname: Hoa\nkind: individual\nlocality: phuong-do-son\ngender: nu\n---\nx\n",
+        "'gender' phải là một trong: male, female, unstated",
+    ),
+    "an individual's attribute on a collective": (
+        "exemplars/nguyen-thi-hoa.md",
+        "---\nname: Hoa\nkind: collective\nlocality: phuong-do-son\nwork_role: direct\n---\nx\n",
+        "'work_role' chỉ dùng cho kind: individual",
     ),
     "missing image": (
         "exemplars/nguyen-thi-hoa.md",
@@ -334,6 +370,10 @@ def test_export_then_import_reproduces_database(ctx, content, runner, tmp_path):
                     c.revoked_reason,
                 )
                 for c in db.session.scalars(db.select(Commendation).order_by(Commendation.decision_no))
+            ]
+            + [
+                (e.slug, e.kind, e.gender, e.work_role, e.sector, e.collective_size)
+                for e in db.session.scalars(db.select(Exemplar).order_by(Exemplar.slug))
             ]
             + [
                 (

@@ -9,6 +9,7 @@ import pytest
 
 from showcase.extensions import db
 from showcase.models import (
+    CollectiveSize,
     Commendation,
     CommendationLevel,
     CoverageItem,
@@ -16,12 +17,15 @@ from showcase.models import (
     Exemplar,
     ExemplarKind,
     Field,
+    Gender,
     Locality,
     MediaAsset,
     Movement,
+    Sector,
     Story,
     StoryStatus,
     User,
+    WorkRole,
 )
 from showcase.services.media import add_image
 from tests.forms import as_post_data, form_fields
@@ -32,7 +36,13 @@ from tests.support import image_bytes, snapshot
 def site(people, make_story, make_exemplar, make_commendation, make_world):
     """One record of every kind, with enum values that are not the first of their select."""
     world = make_world()
-    collective = make_exemplar(name="Hợp tác xã Thủy sản", kind=ExemplarKind.COLLECTIVE)
+    collective = make_exemplar(
+        name="Hợp tác xã Thủy sản",
+        kind=ExemplarKind.COLLECTIVE,
+        sector=Sector.NON_STATE,
+        collective_size=CollectiveSize.OTHER,
+    )
+    make_exemplar(name="Trần Thị Thử", gender=Gender.UNSTATED, work_role=WorkRole.MANAGEMENT)
     make_commendation(exemplar=collective, level=CommendationLevel.LOCAL, decision_no="77/QĐ-UBND")
     make_commendation(
         exemplar=collective,
@@ -126,6 +136,9 @@ def test_enum_selects_show_labels_and_the_stored_value(site, as_role):
     html = client.get(f"/admin/exemplars/edit/?id={collective.id}").get_data(as_text=True)
     assert dict(form_fields(html))["kind"] == "collective"
     assert ">Tập thể</option>" in html and ">collective<" not in html
+    chosen = dict(form_fields(html))
+    assert chosen["sector"] == "non_state" and chosen["collective_size"] == "other"
+    assert chosen["gender"] == "" and "— chưa rõ —" in html  # not recorded: the empty choice
     partner = db.session.scalar(db.select(User).filter_by(email="a@haiphong.test"))
     html = client.get(f"/admin/users/edit/?id={partner.id}").get_data(as_text=True)
     assert dict(form_fields(html))["role"] == "partner" and "Đối tác báo chí" in html

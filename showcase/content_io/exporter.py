@@ -147,6 +147,10 @@ def export_content(root: Path) -> int:
             "organisation": e.organisation,
             "portrait": image_name(e.portrait),
             "portrait_alt": e.portrait.alt_text if e.portrait else None,
+            "gender": e.gender.value if e.gender else None,
+            "work_role": e.work_role.value if e.work_role else None,
+            "sector": e.sector.value if e.sector else None,
+            "collective_size": e.collective_size.value if e.collective_size else None,
         }
         folder.write(f"exemplars/{e.slug}.md", _front_matter(data, e.bio_md))
     stories = list(db.session.scalars(select(Story).order_by(Story.slug)))

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from showcase.content_io.reader import Bundle, Entry, read_bundle
+from showcase.content_io.reader import BALANCE_KEYS, Bundle, Entry, read_bundle
 from showcase.dates import format_date, format_datetime, from_local
 from showcase.extensions import db
 from showcase.models import (
@@ -250,6 +250,8 @@ class Importer:
                 "portrait": self.assets.get(d.get("portrait") or ""),
                 "bio_md": e.body,
             }
+            for key, (enum_cls, _owner) in BALANCE_KEYS.items():
+                values[key] = enum_cls(d[key]) if d.get(key) is not None else None
             self.upsert("exemplars", Exemplar, slug, values)
 
     def commendations(self) -> None:

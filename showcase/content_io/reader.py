@@ -32,16 +32,28 @@ from showcase.content_io.spec import (
 from showcase.extensions import db
 from showcase.media.images import ImageRejected, inspect
 from showcase.models import (
+    CollectiveSize,
     CommendationLevel,
     Exemplar,
     ExemplarKind,
     Field,
+    Gender,
     Locality,
     LocalityKind,
     Movement,
+    Sector,
     Story,
     StoryStatus,
+    WorkRole,
 )
+
+# the balance's attributes: their values, and the kind of exemplar each belongs to (None: both)
+BALANCE_KEYS: dict[str, tuple[type[enum.Enum], ExemplarKind | None]] = {
+    "gender": (Gender, ExemplarKind.INDIVIDUAL),
+    "work_role": (WorkRole, ExemplarKind.INDIVIDUAL),
+    "sector": (Sector, None),
+    "collective_size": (CollectiveSize, ExemplarKind.COLLECTIVE),
+}
 
 
 @dataclass
@@ -274,6 +286,12 @@ def read_bundle(root: Path) -> Bundle:
     for e in bundle.exemplars.values():
         _check_enum(e.data["kind"], ExemplarKind, "kind", e.path)
         ref(e.data["locality"], localities, "địa phương", e.path)
+        for key, (enum_cls, owner) in BALANCE_KEYS.items():
+            if e.data.get(key) is None:
+                continue
+            _check_enum(e.data[key], enum_cls, key, e.path)
+            if owner is not None and e.data["kind"] != owner.value:
+                raise ContentError(e.path, f"'{key}' chỉ dùng cho kind: {owner.value}")
         if e.data.get("portrait"):
             image(e.data["portrait"], e.path)
     for e in bundle.commendations:

@@ -44,6 +44,11 @@ EXEMPLAR_KEYS = {
     "organisation": False,
     "portrait": False,
     "portrait_alt": False,
+    # the directive's balance (/thong-ke); left out: not recorded yet
+    "gender": False,  # individuals: male, female, unstated
+    "work_role": False,  # individuals: direct, management
+    "sector": False,  # state, non_state
+    "collective_size": False,  # collectives: small, other
 }
 STORY_KEYS = {
     "title": True,
@@ -117,6 +122,10 @@ TEXT_KEYS = {
     "cover_licence",
     "portrait",
     "portrait_alt",
+    "gender",
+    "work_role",
+    "sector",
+    "collective_size",
 }
 
 

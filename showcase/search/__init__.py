@@ -121,6 +121,15 @@ def suggest(text: str) -> list[dict]:
         return []
 
 
+def watermark() -> str | None:
+    """The version of the newest story the index holds; None when it holds none or cannot be read."""
+    backend: WhooshBackend = current_app.extensions["search"]
+    try:
+        return backend.watermark()
+    except IndexUnavailable:
+        return None
+
+
 def is_rebuilding() -> bool:
     return indexing.is_rebuilding()
 

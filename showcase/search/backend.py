@@ -234,6 +234,20 @@ class WhooshBackend:
         with self.reading() as searcher:
             return {fields["id"]: fields.get("updated", "") for fields in searcher.all_stored_fields()}
 
+    def watermark(self) -> str | None:
+        """The newest story version in the index (read once per index generation)."""
+        with self.reading() as searcher:
+            if "watermark" not in self.cache:
+                self.cache["watermark"] = max(
+                    (
+                        f.get("updated", "")
+                        for f in searcher.all_stored_fields()
+                        if f["id"].startswith("story:")
+                    ),
+                    default=None,
+                )
+            return self.cache["watermark"]
+
     def count(self, doc_type: str | None = None) -> int:
         with self.reading() as searcher:
             if doc_type is None:

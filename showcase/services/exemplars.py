@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from showcase.models import Commendation, Exemplar, User
+from showcase.models import Commendation, Exemplar, ExemplarKind, User
 from showcase.services import checks, records, trash
 from showcase.services.errors import ServiceError
 from showcase.services.stories import make_slug
 
 REVOCATION = ("revoked_decision_no", "revoked_on", "revoked_reason")
+# the balance's attributes that belong to one kind of exemplar only
+INDIVIDUAL_ONLY = {"gender": "Giới tính", "work_role": "Vị trí công tác"}
+COLLECTIVE_ONLY = {"collective_size": "Quy mô tập thể"}
 
 
 def _editors_only(by: User) -> None:
@@ -22,10 +25,23 @@ def save_exemplar(
 ) -> bool:
     """Create or edit an exemplar; an empty slug is made from the name."""
     _editors_only(by)
+    check_attributes(exemplar, values)
     values = dict(
         values, slug=make_slug(values.get("slug", ""), values.get("name", ""), Exemplar, exemplar.id)
     )
     return bool(records.save(exemplar, values, by=by, created=created, seen=seen))
+
+
+def check_attributes(exemplar: Exemplar, values: dict[str, Any]) -> None:
+    """Refuse an individual's attribute on a collective and the other way round."""
+    kind = values.get("kind", exemplar.kind)
+    wrong = COLLECTIVE_ONLY if kind == ExemplarKind.INDIVIDUAL else INDIVIDUAL_ONLY
+    if kind is None:
+        return
+    for name, label in wrong.items():
+        if values.get(name, getattr(exemplar, name)) is not None:
+            owner = "tập thể" if kind == ExemplarKind.INDIVIDUAL else "cá nhân"
+            raise ServiceError(f"“{label}” chỉ ghi cho {owner}; với {kind.label.lower()} hãy để trống.")
 
 
 def save_commendation(

@@ -64,7 +64,10 @@ def save(
         db.session.add(record)
         audit.record("create", record, by=by, **detail)
     elif changed:
-        audit.record("edit", record, by=by, fields=changed, version=record.version, **detail)
+        # settings have no version column: their audit row names the fields only
+        if hasattr(type(record), "version"):
+            detail["version"] = record.version
+        audit.record("edit", record, by=by, fields=changed, **detail)
     if (created or changed) and tracked:
         revisions.store(record, by)
     return list(values) if created else changed

@@ -7,6 +7,7 @@ from flask import Flask
 from showcase import content_io
 from showcase.dates import format_date, format_datetime, iso_date
 from showcase.extensions import db
+from showcase.numbers import format_number, format_percent
 from showcase.site import memo
 from showcase.site.views import bp
 
@@ -26,6 +27,8 @@ def init_site(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(iso_date, "isodate")
+    app.add_template_filter(format_number, "number")
+    app.add_template_filter(format_percent, "percent")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -15,7 +15,7 @@ from showcase import search as search_engine
 from showcase.extensions import db
 from showcase.models import Field, Movement, Story, StoryStatus, story_movements, utcnow
 from showcase.services import preview as preview_links
-from showcase.site import listing, memo, paging, params, queries, register, search_view
+from showcase.site import charts, listing, memo, paging, params, queries, register, search_view, statistics
 from showcase.site import press_room as press_room_query
 
 bp = Blueprint("site", __name__, template_folder="templates")
@@ -253,6 +253,30 @@ def commendations_csv():
         register.to_csv(rows),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=khen-thuong.csv"},
+    )
+
+
+def statistics_year() -> int | None:
+    try:
+        return statistics.parse_year(request.args.get("nam"))
+    except statistics.BadYear as exc:
+        abort(400, description=str(exc))
+
+
+@bp.get("/thong-ke", endpoint="statistics")
+def statistics_page():
+    stats = statistics.statistics(statistics_year())
+    drawings = {c.slug: charts.draw(c) for c in stats.charts}
+    return render_template("site/statistics.html", stats=stats, drawings=drawings, years=statistics.years())
+
+
+@bp.get("/thong-ke/<chart>.csv")
+def statistics_csv(chart: str):
+    found = statistics.statistics(statistics_year()).chart(chart) or abort(404)
+    return Response(
+        statistics.to_csv(found),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=thong-ke-{found.slug}.csv"},
     )
 
 

@@ -23,6 +23,8 @@ PAGES = [
     "/tim-kiem?q=khongcogica",
     "/bai-viet?nam=2024",  # filters chosen
     "/khen-thuong?nam=2022",  # a revoked commendation
+    "/thong-ke",  # server-drawn charts
+    "/thong-ke?nam=2024",
     "/dien-hinh/hoang-thi-nguyet",  # an exemplar with a revoked commendation
 ]
 

@@ -27,6 +27,7 @@ PAGES = {
     "field-list": "/linh-vuc",
     "locality-list": "/dia-phuong",
     "register": "/khen-thuong",
+    "statistics": "/thong-ke",
     "press-room": "/bao-chi",
     "search-empty": "/tim-kiem",
     "search": "/tim-kiem?q=nong+thon+moi",

@@ -49,6 +49,7 @@ COMMON_LABELS = {
     "retraction_reason": "Lý do thu hồi",
 }
 CHOOSE = "— chọn —"
+UNKNOWN = "— chưa rõ —"  # the empty choice of an optional enum (counted as "Chưa rõ")
 NONE = "— không có —"
 STALE = StaleError(None)  # the message when the database refuses a save made from an old version
 LARGEST_ID = 2**31 - 1  # beyond an INTEGER column: no such row
@@ -147,7 +148,8 @@ class EnumSelectField(SelectField):
 
     def __init__(self, label: str, enum_cls: type[enum.Enum], required: bool = True, **kwargs: Any) -> None:
         self.enum_cls = enum_cls
-        choices = [("", CHOOSE)] + [(m.value, getattr(m, "label", m.value)) for m in enum_cls]
+        blank = CHOOSE if required else UNKNOWN
+        choices = [("", blank)] + [(m.value, getattr(m, "label", m.value)) for m in enum_cls]
         validators = [InputRequired(f"Hãy chọn {label.lower()}.")] if required else [Optional()]
         super().__init__(label, choices=choices, validators=validators, coerce=self._coerce, **kwargs)
 
@@ -332,7 +334,8 @@ class SecureModelView(Guarded, ModelView):
             enum_cls = getattr(column.type, "enum_class", None)
             if enum_cls is not None and hasattr(form_class, column.name):
                 label = (self.column_labels or {}).get(column.name, column.name)
-                field = EnumSelectField(label, enum_cls, required=not column.nullable)
+                described = (self.form_args or {}).get(column.name, {}).get("description", "")
+                field = EnumSelectField(label, enum_cls, required=not column.nullable, description=described)
                 _replace(form_class, column.name, field)
         for name, query in self.required_choices.items():
             label = (self.column_labels or {}).get(name, name)

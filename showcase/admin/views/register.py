@@ -7,7 +7,17 @@ from datetime import date
 from flask_admin.contrib.sqla.filters import BooleanEqualFilter, FilterEqual
 
 from showcase.admin.views.base import EnumEqual, HistoryMixin, SecureModelView, optional_slug
-from showcase.models import Commendation, CommendationLevel, Exemplar, ExemplarKind, MediaAsset
+from showcase.models import (
+    CollectiveSize,
+    Commendation,
+    CommendationLevel,
+    Exemplar,
+    ExemplarKind,
+    Gender,
+    MediaAsset,
+    Sector,
+    WorkRole,
+)
 from showcase.services import exemplars
 
 
@@ -48,10 +58,16 @@ def photo_label(asset: MediaAsset) -> str:
 
 
 class ExemplarView(HistoryMixin, SecureModelView):
-    column_list = ("name", "kind", "locality", "role", "updated_at")
+    column_list = ("name", "kind", "locality", "role", "sector", "updated_at")
     column_searchable_list = ("name", "organisation", "role")
     column_default_sort = [("name", False), ("id", False)]
-    column_filters = (EnumEqual(Exemplar.kind, "Loại", ExemplarKind),)
+    column_filters = (
+        EnumEqual(Exemplar.kind, "Loại", ExemplarKind),
+        EnumEqual(Exemplar.gender, "Giới tính", Gender),
+        EnumEqual(Exemplar.work_role, "Vị trí công tác", WorkRole),
+        EnumEqual(Exemplar.sector, "Khu vực", Sector),
+        EnumEqual(Exemplar.collective_size, "Quy mô tập thể", CollectiveSize),
+    )
     column_labels = {
         "name": "Tên",
         "kind": "Loại",
@@ -64,11 +80,39 @@ class ExemplarView(HistoryMixin, SecureModelView):
         "slug": "Đường dẫn (slug)",
         "commendations": "Khen thưởng",
         "stories": "Bài viết",
+        "gender": "Giới tính",
+        "work_role": "Vị trí công tác",
+        "sector": "Khu vực",
+        "collective_size": "Quy mô tập thể",
     }
-    form_columns = ("name", "slug", "kind", "locality", "role", "organisation", "portrait", "bio_md")
+    form_columns = (
+        "name",
+        "slug",
+        "kind",
+        "locality",
+        "role",
+        "organisation",
+        "gender",
+        "work_role",
+        "sector",
+        "collective_size",
+        "portrait",
+        "bio_md",
+    )
     form_extra_fields = {"slug": optional_slug()}
     required_choices = {"locality": None}
-    form_args = {"portrait": {"get_label": photo_label}}
+    form_args = {
+        "portrait": {"get_label": photo_label},
+        "gender": {"description": "Chỉ ghi cho cá nhân; để trống nếu chưa rõ."},
+        "work_role": {
+            "description": "Chỉ ghi cho cá nhân: người trực tiếp lao động, sản xuất, công tác "
+            "hay người giữ chức vụ lãnh đạo, quản lý."
+        },
+        "sector": {"description": "Nơi cá nhân làm việc hoặc tập thể thuộc về; để trống nếu chưa rõ."},
+        "collective_size": {
+            "description": "Chỉ ghi cho tập thể: tập thể nhỏ như tổ, đội, thôn, khu dân cư, phòng, ban."
+        },
+    }
 
     saver = staticmethod(exemplars.save_exemplar)
     remover = staticmethod(exemplars.delete)
