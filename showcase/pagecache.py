@@ -21,6 +21,7 @@ import json
 import logging
 import threading
 import time
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ from flask_compress.flask_compress import _choose_algorithm, _compress_data
 from werkzeug.http import http_date
 from werkzeug.wrappers import Request, Response
 
-from showcase import config, generation, web
+from showcase import config, generation, requestlog, web
 from showcase.extensions import db
 from showcase.models import utcnow
 from showcase.services import changes
@@ -136,9 +137,10 @@ class Page:
     rendered: float  # epoch seconds
     headers: dict[str, str]
     body: bytes
+    route: str = ""  # the URL rule it was rendered for (the request log names it)
 
     def dump(self) -> bytes:
-        meta = {"etag": self.etag, "rendered": self.rendered, "headers": self.headers}
+        meta = {"etag": self.etag, "rendered": self.rendered, "headers": self.headers, "route": self.route}
         return json.dumps(meta).encode() + b"\n" + self.body
 
     @classmethod
@@ -156,6 +158,7 @@ class Page:
             float(meta.get("rendered") or 0),
             dict(headers) if isinstance(headers, dict) else {},
             body,
+            str(meta.get("route") or ""),
         )
 
 
@@ -340,7 +343,8 @@ def store(response: Response) -> Response:
     # a view that wrote (publishing what was due) reads data its commit may not have kept
     if cache is not None and "page_key" in g and not generation.pending_writes():
         headers = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}
-        cache.store.set(g.page_key, Page(page.etag, page.rendered, headers, body).dump(), cache.ttl)
+        route = request.url_rule.rule if request.url_rule is not None else ""
+        cache.store.set(g.page_key, Page(page.etag, page.rendered, headers, body, route).dump(), cache.ttl)
     return _validators(response, page)
 
 
@@ -392,6 +396,7 @@ class EarlyHits:
         self.app = app
         self.wsgi_app = wsgi_app
         self.urls: dict[tuple, str] = {}
+        self.paths: dict[str, str] = {}  # URL → its path, for the request log
         self.ready: OrderedDict[str, Ready] = OrderedDict()
         self.token_seen = -1
         self.lock = threading.Lock()
@@ -407,13 +412,16 @@ class EarlyHits:
         parts = tuple(environ.get(name) for name in URL_PARTS)
         url = self.urls.get(parts)
         if url is None:
-            url = self.app.request_class(environ).url
+            asked = self.app.request_class(environ)
+            url = asked.url
             if len(self.urls) >= URLS_KEPT:
                 self.urls.clear()
-            self.urls[parts] = url
+                self.paths.clear()
+            self.urls[parts], self.paths[url] = url, asked.path
         return url
 
     def answer(self, environ: dict, start_response: Callable) -> Iterable[bytes] | None:
+        started = time.perf_counter()
         app = self.app
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("HTTP_COOKIE"):
             return None
@@ -435,7 +443,11 @@ class EarlyHits:
         if ready is None:
             return None
         if any(name in environ for name in CONDITIONAL):
-            return self.conditional(cache, key, ready, environ)(environ, start_response)
+            response = self.conditional(cache, key, ready, environ)
+            response.headers[requestlog.REQUEST_ID] = self.log(
+                environ, ready.page, response.status_code, started
+            )
+            return response(environ, start_response)
         from showcase.extensions import compress
 
         body = ready.page.body
@@ -449,8 +461,27 @@ class EarlyHits:
         if last_modified is not None:
             headers.append(("Last-Modified", http_date(last_modified)))
         headers.append(("Content-Length", str(len(body))))
+        headers.append((requestlog.REQUEST_ID, self.log(environ, ready.page, 200, started)))
         start_response("200 OK", headers)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+    def log(self, environ: dict, page: Page, status: int, started: float) -> str:
+        """What requestlog does for the app's requests: the id (the proxy's when sane), and the
+        request's line (no user: a request without a cookie has none)."""
+        given = environ.get("HTTP_X_REQUEST_ID", "")
+        rid = given if requestlog.GOOD_ID.fullmatch(given) else uuid.uuid4().hex
+        if requestlog.log.isEnabledFor(logging.INFO):
+            method, path = environ["REQUEST_METHOD"], self.paths.get(self.url(environ), "")
+            fields = {
+                "method": method,
+                "route": page.route or None,
+                "path": path,
+                "status": status,
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+                "user_id": None,
+            }
+            requestlog.log.info("%s %s %s", method, path, status, extra={"fields": fields, "request_id": rid})
+        return rid
 
     def encoded(self, ready: Ready, algorithm: str | None) -> bytes | None:
         """The page compressed with this algorithm (None: sent as it is, as flask-compress would)."""

@@ -5,7 +5,10 @@ data generation (and so every worker's cache) alone, while publishing moves it a
 from __future__ import annotations
 
 import gzip
+import json
+import logging
 
+from showcase import requestlog
 from showcase.extensions import db
 from showcase.models import StoryStatus
 from showcase.services import stories, transaction, workflow
@@ -15,7 +18,9 @@ __all__ = ["site"]  # the fixture, shared with test_page_cache
 
 
 def headers(response) -> dict[str, str]:
-    return {name: value for name, value in response.headers.items() if name != "Date"}
+    """The response's headers but those that differ on every request (each has its own id)."""
+    assert len(response.headers["X-Request-ID"]) >= 8
+    return {name: value for name, value in response.headers.items() if name not in ("Date", "X-Request-ID")}
 
 
 def test_a_stored_page_is_answered_early_with_the_apps_own_headers(app, client, site):
@@ -39,6 +44,8 @@ def test_a_stored_page_is_answered_early_with_the_apps_own_headers(app, client, 
     again = client.get(url, headers={"If-None-Match": plain.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
     assert client.head(url).status_code == 200
+    given = client.get(url, headers={"X-Request-ID": "proxy-id-12345"})
+    assert given.headers["X-Request-ID"] == "proxy-id-12345"
 
 
 def test_a_draft_autosave_keeps_the_generation_and_publishing_moves_it(app, client, site):
@@ -84,3 +91,19 @@ def test_a_draft_autosave_keeps_the_generation_and_publishing_moves_it(app, clie
         db.session.flush()
     assert token() != moved
     assert "Bà Tư Giữ Lửa Mãi" in html(client, f"/dien-hinh/{site['exemplar'].slug}")
+
+
+def test_an_early_answer_writes_the_apps_request_line(client, site, caplog):
+    caplog.set_level(logging.INFO, logger="showcase.requests")
+    url = f"/bai-viet/{site['first'].slug}"
+    client.get(url)  # rendered by the app, and stored
+    caplog.clear()
+    early = client.get(url + "?utm_source=zalo", headers={"X-Request-ID": "proxy-id-12345"})
+    early = client.get(url + "?utm_source=zalo", headers={"X-Request-ID": "proxy-id-67890"})
+    formatter = requestlog.JsonFormatter()
+    lines = [json.loads(formatter.format(r)) for r in caplog.records if r.name == "showcase.requests"]
+    assert len(lines) == 2 and early.headers["X-Request-ID"] == "proxy-id-67890"
+    line = lines[-1]
+    assert line["request_id"] == "proxy-id-67890" and line["route"] == "/bai-viet/<slug>"
+    assert line["path"] == url and line["method"] == "GET" and line["status"] == 200
+    assert isinstance(line["ms"], float) and line["user_id"] is None
