@@ -25,13 +25,16 @@ def create_app(settings: dict | None = None) -> Flask:
     init_db(app)
     init_media(app)
     init_search(app)
-    init_compress(app)  # first: its after_request hook then runs last, on the finished response
+    init_compress(
+        app
+    )  # before the hooks below: its after_request then runs after theirs, on the finished response
     init_web(app)
     init_static(app)
     init_pagecache(app)
     init_site(app)
     init_outreach(app)
     init_health(app)
+    init_api(app)
     init_admin(app)
     init_cli(app)
     if app.config.get("PROXY_FIX"):
@@ -122,6 +125,12 @@ def init_site(app: Flask) -> None:
 
 def init_outreach(app: Flask) -> None:
     from showcase.outreach import init_outreach as register
+
+    register(app)
+
+
+def init_api(app: Flask) -> None:
+    from showcase.api import init_api as register
 
     register(app)
 

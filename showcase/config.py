@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,28 @@ AGENCY_SETTINGS = {
 }
 
 
+ORIGIN = re.compile(
+    r"^https?://(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$"
+)
+
+
+def embed_origins(raw: str) -> list[str]:
+    """The partner sites allowed to frame the widget (EMBED_ORIGINS): origins such as
+    `https://baohaiphong.vn` or `https://*.haiphong.gov.vn`, separated by spaces or commas.
+    Anything else (a path, a bare `*`, a CSP keyword) stops start-up with one Vietnamese line."""
+    origins: list[str] = []
+    for item in raw.replace(",", " ").split():
+        origin = item.strip().rstrip("/").lower()
+        if not ORIGIN.match(origin):
+            raise SystemExit(
+                f"Lỗi: EMBED_ORIGINS chỉ gồm các nguồn dạng https://ten-mien.vn, cách nhau bởi dấu cách "
+                f"hoặc dấu phẩy (đang có «{item}»)."
+            )
+        if origin not in origins:
+            origins.append(origin)
+    return origins
+
+
 def agency(env: Any) -> dict[str, Any]:
     """The agency's details from the environment: values, which are samples, the phone for tel:."""
     values: dict[str, Any] = {}
@@ -107,6 +130,8 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "PRESS_EMAIL": env.get("PRESS_EMAIL", "bao-chi@thiduakhenthuong.haiphong.gov.vn"),
         "PRESS_PHONE": env.get("PRESS_PHONE", "0225 3 000 000"),
         "PRESS_CONTACT_SAMPLE": not (env.get("PRESS_EMAIL") or env.get("PRESS_PHONE")),
+        # partner sites that may frame the widget /nhung/moi-nhat (none: nobody may)
+        "EMBED_ORIGINS": embed_origins(env.get("EMBED_ORIGINS", "")),
     }
     log_format = env.get("LOG_FORMAT", "json")
     if log_format not in ("json", "text"):
@@ -143,6 +168,8 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
             "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
             "RATELIMIT_SWALLOW_ERRORS": True,
             "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "showcase"),
+            # requests to the JSON API from one address (showcase/api/ratelimit.py)
+            "API_RATE_LIMITS": env.get("API_RATE_LIMITS", "60 per minute; 1000 per hour"),
             # failed logins for one account from one address
             "LOGIN_LIMITS": env.get("LOGIN_LIMITS", "10 per minute; 50 per hour"),
             # failed logins from one address, whatever the account (guessing across accounts)
@@ -188,6 +215,8 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         }
     )
     settings.update(overrides)
+    if isinstance(settings["EMBED_ORIGINS"], str):  # an override may be written as in the environment
+        settings["EMBED_ORIGINS"] = embed_origins(settings["EMBED_ORIGINS"])
     settings.setdefault("MAX_CONTENT_LENGTH", settings["MAX_UPLOAD_BYTES"] + 1024 * 1024)  # 413 beyond it
     if not settings.get("SECRET_KEY"):
         settings["SECRET_KEY"] = env.get("SECRET_KEY") or secret_key(instance_path)

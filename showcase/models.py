@@ -265,7 +265,7 @@ class MediaAsset(Versioned, Model):
     credit: Mapped[str] = mapped_column(String(300), default="")
     licence: Mapped[str] = mapped_column(String(300), default="")
     # [{"width": 640, "height": 360, "jpeg": key, "webp": key}, …], made at upload
-    renditions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    renditions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -339,8 +339,8 @@ class Story(Versioned, Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     featured: Mapped[bool] = mapped_column(Boolean, default=False)
     publish_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)  # scheduled
-    review_comment: Mapped[str] = mapped_column(Text, default="")  # "changes requested"
-    retraction_reason: Mapped[str] = mapped_column(Text, default="")  # shown publicly
+    review_comment: Mapped[str] = mapped_column(Text, default="", server_default="")  # "changes requested"
+    retraction_reason: Mapped[str] = mapped_column(Text, default="", server_default="")  # shown publicly
     retracted_at: Mapped[datetime | None] = mapped_column(DateTime)  # shown with the reason (410)
     # the last change a reader can see in the text (title, summary, body) after publication:
     # a page's "Cập nhật" date; re-saves, imports and workflow steps leave it alone

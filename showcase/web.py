@@ -10,14 +10,17 @@ import secrets
 import time
 from collections.abc import Iterator
 
-from flask import Flask, abort, g, render_template, request
+from flask import Flask, abort, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from showcase import pagecache, requestlog
+from showcase.api import errors as api_errors
+from showcase.api import http as api_http
 from showcase.extensions import db
 from showcase.services import transaction, workflow
+from showcase.site import embed
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -44,6 +47,9 @@ VIEW_MAY_SET = {
     "X-Frame-Options": "DENY",
 }
 
+# pages partner sites may frame: only the origins in EMBED_ORIGINS (site/embed.py), nobody else
+FRAMEABLE = frozenset({"site.embed_latest"})
+
 BAD_REQUEST_MESSAGE = "Yêu cầu không hợp lệ."
 TOO_MANY_MESSAGE = "Bạn đã thử quá nhiều lần; hãy đợi một lúc rồi thử lại."
 CSRF_MESSAGE = "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ; hãy tải lại trang rồi thử lại."
@@ -58,6 +64,7 @@ def init_web(app: Flask) -> None:
     app.before_request(cached_page)  # after publishing what is due: that moves the generation on
     app.after_request(page_caching)  # runs before compression (init_compress came first)
     app.after_request(security_headers)
+    app.after_request(api_headers)
     init_error_pages(app)
 
 
@@ -160,6 +167,10 @@ def security_headers(response: Response) -> Response:
     policies = dict(VIEW_MAY_SET)
     if admin:
         policies["Content-Security-Policy"] = ADMIN_CSP.format(nonce=csp_nonce())
+    elif request.endpoint in FRAMEABLE and current_app.config["EMBED_ORIGINS"]:
+        # the widget, for the partners' origins: CSP frame-ancestors names them (X-Frame-Options can't)
+        policies["Content-Security-Policy"] = embed.csp(CSP, current_app.config["EMBED_ORIGINS"])
+        del policies["X-Frame-Options"]
     for name, value in policies.items():
         if name not in response.headers:
             response.headers[name] = value
@@ -173,11 +184,18 @@ def security_headers(response: Response) -> Response:
     return response
 
 
+def api_headers(response: Response) -> Response:
+    """The JSON API's answers, its errors included: CORS, rate-limit headers, ETag, Cache-Control."""
+    return api_http.finish(response)
+
+
 # --- error pages -------------------------------------------------------------------------
 
 
-def error_page(code: int, message: str | None = None) -> tuple[str, int]:
-    """The Vietnamese error page (the public layout) with this status."""
+def error_page(code: int, message: str | None = None) -> tuple[str | Response, int]:
+    """The Vietnamese error page (the public layout) with this status; JSON under /api/."""
+    if api_errors.is_api_request():
+        return api_errors.json_error(code, message)
     return render_template("site/error.html", code=code, message=message), code
 
 

@@ -50,6 +50,18 @@ PARAMS = [
     "loai",
     "linh-vuc",
     "so",
+    # the API's (English) names
+    "page",
+    "per_page",
+    "year",
+    "movement",
+    "locality",
+    "kind",
+    "decision_no",
+    "revoked",
+    "level",
+    "sort",
+    "exemplar",
 ]
 
 
@@ -66,6 +78,7 @@ def world(make_story, make_commendation, make_world):
         "site.story": f"/bai-viet/{story.slug}",
         "site.press_pack": f"/bai-viet/{story.slug}/bao-chi.zip",
         "site.press_room": "/bao-chi",
+        "site.embed_latest": "/nhung/moi-nhat",
         "site.embargoed_pack": f"/bao-chi/cam-dang/{embargoed.id}.zip",
         "auth.login": "/dang-nhap",
         "auth.change_password": "/tai-khoan/doi-mat-khau",
@@ -97,6 +110,18 @@ def world(make_story, make_commendation, make_world):
         "outreach.manifest": "/site.webmanifest",
         "health.healthz": "/healthz",
         "health.readyz": "/readyz",
+        "api.index": "/api/v1/",
+        "api.stories": "/api/v1/stories",
+        "api.story": f"/api/v1/stories/{story.slug}",
+        "api.exemplars": "/api/v1/exemplars",
+        "api.exemplar": f"/api/v1/exemplars/{story.exemplars[0].slug}",
+        "api.commendations": "/api/v1/commendations",
+        "api.movements": "/api/v1/movements",
+        "api.fields": "/api/v1/fields",
+        "api.localities": "/api/v1/localities",
+        "api.search": "/api/v1/search",
+        "api.openapi": "/api/v1/openapi.json",
+        "api.docs": "/api/v1/docs",
     }
 
 

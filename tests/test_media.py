@@ -172,7 +172,7 @@ def test_upload_in_admin_and_publish_needs_alt_text(app, ctx, make_story, csrf, 
     )
     assert ok.status_code == 302
     asset = db.session.scalar(db.select(MediaAsset))
-    assert asset.caption == "Biển Đồ Sơn" and asset.original_name == "bien.jpg" and len(asset.renditions) == 3
+    assert asset.caption == "Biển Đồ Sơn" and asset.original_name == "bien.jpg" and len(asset.renditions) == 4
     story = make_story(cover=asset, status=StoryStatus.IN_REVIEW)
     from showcase.services import workflow
     from showcase.services.errors import ServiceError

@@ -229,7 +229,7 @@ def test_extreme_sizes_fit_every_format(app, ctx, width, height, fmt):
 
 def test_rendition_sizes_fit_jpeg_and_webp():
     assert images.rendition_sizes(1200, 20000) == [(320, 5333), (640, 10667), (983, 16383)]
-    assert images.rendition_sizes(20000, 600) == [(320, 10), (640, 19), (1024, 31), (1600, 48)]
+    assert images.rendition_sizes(20000, 600) == [(320, 10), (640, 19), (1024, 31), (1200, 36), (1600, 48)]
     assert images.rendition_sizes(300, 40000) == [(123, 16383)]  # narrower than 320: own width, fitted
     assert images.rendition_sizes(200, 100) == [(200, 100)]  # never upscaled
 

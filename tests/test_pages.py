@@ -293,9 +293,11 @@ def test_security_headers_and_no_inline_code(client, make_story):
     assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     html = response.get_data(as_text=True)
-    scripts = re.findall(r"<script[^>]*>[^<]*</script>", html)
-    assert len(scripts) == 1  # same-origin (its name fingerprinted), no inline code
-    assert re.fullmatch(r'<script src="/static/js/suggest\.[0-9a-f]{12}\.js" defer></script>', scripts[0])
+    # JSON-LD is a data block the browser never runs (script-src does not apply to it)
+    scripts = [s for s in re.findall(r"<script[^>]*>[^<]*</script>", html) if "application/ld+json" not in s]
+    assert len(scripts) == 2  # same-origin (their names fingerprinted), no inline code
+    for name, script in zip(("suggest", "share"), scripts, strict=True):
+        assert re.fullmatch(rf'<script src="/static/js/{name}\.[0-9a-f]{{12}}\.js" defer></script>', script)
     assert " style=" not in html and " onclick=" not in html
 
 

@@ -31,7 +31,7 @@ from showcase.media.names import display_name
 from showcase.media.storage import Batch, Storage
 from showcase.models import MediaAsset
 
-WIDTHS = (320, 640, 1024, 1600)
+WIDTHS = (320, 640, 1024, 1200, 1600)  # 1200: the rendition a shared link shows (Open Graph)
 FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "WEBP": ("webp", "image/webp")}
 EXTENSIONS = {content_type: extension for extension, content_type in FORMATS.values()}
 SAVE: dict[str, dict[str, Any]] = {

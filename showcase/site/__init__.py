@@ -8,7 +8,7 @@ from showcase import content_io
 from showcase.dates import format_date, format_datetime, iso_date
 from showcase.extensions import db
 from showcase.numbers import format_number, format_percent
-from showcase.site import memo
+from showcase.site import embed, memo, page_meta, sharing  # embed adds its route to `bp`
 from showcase.site.views import bp
 
 
@@ -29,6 +29,10 @@ def init_site(app: Flask) -> None:
     app.add_template_filter(iso_date, "isodate")
     app.add_template_filter(format_number, "number")
     app.add_template_filter(format_percent, "percent")
+    app.add_template_global(page_meta.head, "page_head")  # layout.html: OG tags, JSON-LD
+    app.jinja_env.globals["page_meta"] = page_meta  # a page's `seo` (page_meta.for_story…)
+    app.add_template_global(sharing.share_links_for, "share_links")  # Facebook, Zalo, copy link
+    app.add_template_global(embed.embed_code, "embed_code")  # the widget's <iframe>, in the press room
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -16,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 from showcase.dates import format_date
 from showcase.extensions import db
 from showcase.models import Commendation, CommendationLevel, Exemplar, Locality, Movement
+from showcase.search.analysis import decision_key
 from showcase.site import memo, paging
 from showcase.site.params import ascii_number
 from showcase.site.queries import locality_scope
@@ -32,6 +33,8 @@ class Filters:
     level: CommendationLevel | None = None
     locality: Locality | None = None
     movement: Movement | None = None
+    decision: str | None = None  # a decision number as typed (decision_key folds it)
+    revoked: bool | None = None
 
     def key(self) -> tuple:
         """What identifies this filtering (for remembering its list)."""
@@ -41,6 +44,8 @@ class Filters:
             self.level,
             self.locality.id if self.locality else None,
             self.movement.id if self.movement else None,
+            decision_key(self.decision) if self.decision else None,
+            self.revoked,
         )
 
     def as_args(self) -> dict[str, str]:
@@ -107,7 +112,26 @@ def _matching(filters: Filters, *columns) -> Select:
         stmt = stmt.where(Exemplar.locality_id.in_(locality_scope(filters.locality)))
     if filters.movement:
         stmt = stmt.where(Commendation.movement_id == filters.movement.id)
+    if filters.decision:  # the stored spellings of the number, found by its folded key
+        stmt = stmt.where(Commendation.decision_no.in_(decision_numbers(filters.decision)))
+    if filters.revoked is not None:
+        revoked = Commendation.revoked_decision_no.is_not(None)
+        stmt = stmt.where(revoked if filters.revoked else ~revoked)
     return stmt
+
+
+def _decision_numbers() -> dict[str, tuple[str, ...]]:
+    numbers: dict[str, list[str]] = {}
+    for number in db.session.scalars(select(Commendation.decision_no).distinct()):
+        numbers.setdefault(decision_key(number), []).append(number)
+    return {key: tuple(sorted(found)) for key, found in numbers.items()}
+
+
+def decision_numbers(typed: str) -> tuple[str, ...]:
+    """The decision numbers as stored that match one as typed: with or without diacritics, any
+    case, en dash or hyphen (`1245/qd-ubnd` finds `1245/QĐ-UBND`)."""
+    table = memo.remember(("decision-numbers",), _decision_numbers)
+    return table.get(decision_key(typed.strip()), ())
 
 
 def query(filters: Filters) -> Select:

@@ -26,6 +26,9 @@ PAGES = [
     "/thong-ke",  # server-drawn charts
     "/thong-ke?nam=2024",
     "/dien-hinh/hoang-thi-nguyet",  # an exemplar with a revoked commendation
+    "/nhung/moi-nhat?so=8",  # the widget partners frame
+    "/nhung/moi-nhat?so=99",  # its error page
+    "/api/v1/docs",
 ]
 
 
