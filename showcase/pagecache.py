@@ -52,7 +52,18 @@ OWN_CACHING = frozenset(
     {"site.media", "site.press_pack", "site.embargoed_pack", "site.preview", "site.search_suggestions"}
 )
 MAX_URL = 500  # longer query strings are rendered, not stored (no cache filled with junk URLs)
-KEPT_HEADERS = ("Content-Type", "X-Robots-Tag", "Content-Language", "Link")
+# kept with a stored page; the security headers too (web.security_headers has set them by then:
+# a page that may be framed by partners has its own), so the early answer sends what the app did
+KEPT_HEADERS = (
+    "Content-Type",
+    "X-Robots-Tag",
+    "Content-Language",
+    "Link",
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "X-Frame-Options",
+)
 ENCODED_ENTRIES = 200  # pages EarlyHits keeps ready to send (with their compressed copies), per process
 
 
@@ -524,9 +535,7 @@ class EarlyHits:
         response = Response(page.body, headers=page.headers)
         response.set_etag(page.etag, weak=True)
         response.headers["Cache-Control"] = PUBLIC_CACHE
-        response.vary.add("Cookie")
-        for name, value in web.VIEW_MAY_SET.items():
-            response.headers.setdefault(name, value)
+        response.vary.add("Cookie")  # the security headers came with the page (KEPT_HEADERS)
         response.vary.add("Accept-Encoding")
         return response
 
@@ -535,8 +544,6 @@ class EarlyHits:
         asked = self.app.request_class(environ)
         page = ready.page
         response = _validators(Response(page.body, headers=page.headers), page, asked)
-        for name, value in web.VIEW_MAY_SET.items():
-            response.headers.setdefault(name, value)
         from showcase.extensions import compress
 
         response.vary.add("Accept-Encoding")
