@@ -67,12 +67,13 @@ def init_health(app: Flask) -> None:
 
 def init_db(app: Flask) -> None:
     from showcase import models  # noqa: F401  (registers the tables on db.metadata)
-    from showcase.generation import init_generation
+    from showcase.generation import init_generation, init_session_hooks
     from showcase.services import changes, records
 
     db.init_app(app)
     records.init_hooks(db.session)
     changes.init_hooks(db.session)
+    init_session_hooks(db.session)
     init_generation(app)
     migrate.init_app(app, db, directory=str(config.PROJECT_ROOT / "migrations"))
     with app.app_context():

@@ -112,9 +112,18 @@ def refuse_nul() -> None:
         abort(400, description="Yêu cầu chứa ký tự không hợp lệ (NUL).")
 
 
+PUBLISH_DUE = "publish_due"  # app.extensions: {"at": monotonic time of the last check}
+
+
+def publish_due_pending(app: Flask) -> bool:
+    """Tell whether the next request should check for scheduled stories (the page cache's
+    early answer then leaves the request to the app, which does)."""
+    return time.monotonic() - app.extensions[PUBLISH_DUE]["at"] >= PUBLISH_DUE_EVERY
+
+
 def publish_due_hook(app: Flask):
     """Scheduled stories go out on the next request too (at most one check every 30 s)."""
-    last_check = {"at": 0.0}
+    last_check = app.extensions.setdefault(PUBLISH_DUE, {"at": -PUBLISH_DUE_EVERY})
 
     def publish_due_items() -> None:
         now = time.monotonic()

@@ -23,11 +23,13 @@ from whoosh.index import FileIndex, LockError
 from whoosh.reading import ReaderClosed
 from whoosh.searching import Searcher
 
+from showcase.search import mapped
 from showcase.search.schema import build_schema
 
 log = logging.getLogger(__name__)
 
 INDEX_NAME = "MAIN"
+mapped.install()  # segments read from the map, not copied into every worker
 # A rebuild writes a segment per this many documents: their postings then fit in the writer's
 # pool (limitmb per process) instead of spilling to disk and being read back one by one.
 SEGMENT_DOCS = 2000

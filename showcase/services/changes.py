@@ -17,7 +17,7 @@ from blinker import Namespace
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from showcase.generation import PRIVATE_TABLES
+from showcase.generation import PRIVATE_TABLES, unseen
 
 content_changed = Namespace().signal("content-changed")
 """Sent after a commit with `records`: a frozenset of `Changed`."""
@@ -51,7 +51,7 @@ def _collect_flush(session: Session, _context) -> None:
         if table is None or (obj in session.dirty and not session.is_modified(obj)):
             continue
         key = getattr(obj, "id", None) if hasattr(obj, "id") else getattr(obj, "key", None)
-        pending.add(Changed(table, key, table not in PRIVATE_TABLES))
+        pending.add(Changed(table, key, not unseen(obj)))
 
 
 def _collect_statement(state: ORMExecuteState) -> None:
