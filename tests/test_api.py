@@ -393,9 +393,11 @@ def test_commendation_record(client, world, app):
     assert item["issuer"] == "Chủ tịch UBND thành phố Hải Phòng"
     assert item["exemplar"]["url"] == f"{site}/dien-hinh/nguyen-thi-lan"
     assert item["locality"]["slug"] == "phuong-do-son"
-    assert item["url"].startswith(f"{site}/khen-thuong?")
+    assert item["url"] == f"{site}/khen-thuong/{item['code']}"  # the page its QR code prints
+    assert item["qr_url"] == f"{site}/khen-thuong/{item['code']}/qr.svg"
     assert item["revoked"] is False and item["revocation"] is None
-    assert client.get(item["url"].removeprefix(site)).status_code == 200
+    page = client.get(item["url"].removeprefix(site))
+    assert page.status_code == 200 and "1245/QĐ-UBND" in page.get_data(as_text=True)
 
 
 def test_commendation_of_an_exemplar_without_public_page_has_no_link(client, world, make_commendation):

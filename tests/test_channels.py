@@ -1,7 +1,7 @@
 """Every channel asks visibility.py: nothing unpublished, scheduled, embargoed or retracted leaves.
 
 One walk over every public channel — pages, search, feeds, sitemap, API lists, details and
-search, the widget — after making a draft, a story scheduled for later, an embargoed one in
+search, the widget, the open-data files — after making a draft, a story scheduled for later, an embargoed one in
 review and a retracted one beside a public story.
 """
 
@@ -62,6 +62,10 @@ CHANNELS = [
     "/api/v1/search?q=nhan+vat",
     "/api/v1/search?q=cong+khai",
     "/nhung/moi-nhat?so=20",
+    "/du-lieu-mo/bai-viet.csv",
+    "/du-lieu-mo/bai-viet.json",
+    "/du-lieu-mo/khen-thuong.csv",
+    "/du-lieu-mo/khen-thuong.json",
 ]
 
 
@@ -77,6 +81,8 @@ LISTING = {
     "/api/v1/stories?per_page=100",
     "/api/v1/search?q=cong+khai",
     "/nhung/moi-nhat?so=20",
+    "/du-lieu-mo/bai-viet.csv",
+    "/du-lieu-mo/bai-viet.json",
 }
 
 

@@ -166,7 +166,9 @@ class Awardee(Schema):
 
 class CommendationOut(Schema):
     id = integer("Số hiệu khen thưởng")
-    url = url_field("Trang công khai (sổ khen thưởng)")
+    code = text("Mã xác minh cố định (8 ký tự, in trên giấy khen cùng mã QR)")
+    url = url_field("Trang xác minh công khai của khen thưởng (/khen-thuong/<mã>)")
+    qr_url = url_field("Mã QR của trang xác minh (SVG; đổi đuôi thành .png để lấy ảnh PNG)")
     api_url = url_field("Địa chỉ trong API (danh sách lọc theo số quyết định)")
     form = text("Hình thức khen thưởng (ví dụ “Bằng khen của Chủ tịch UBND thành phố”)")
     level = one_of([k.value for k in CommendationLevel], "Cấp khen thưởng")

@@ -171,15 +171,17 @@ def story_detail(story: Story) -> dict:
 
 
 def commendation_url(c: Commendation) -> str:
-    """The public page of a commendation: for now the register, narrowed to its year and form."""
-    return site_url("site.commendations", nam=c.decision_date.year, **{"hinh-thuc": c.form})
+    """The commendation's permanent page, the one its QR code prints (/khen-thuong/<code>)."""
+    return site_url("site.commendation", code=c.code)
 
 
 def commendation_brief(c: Commendation) -> dict:
     """A commendation without whom it went to (inside that exemplar's record)."""
     return {
         "id": c.id,
+        "code": c.code,
         "url": commendation_url(c),
+        "qr_url": site_url("site.commendation_qr", code=c.code, kind="svg"),
         "api_url": site_url("api.commendations", decision_no=c.decision_no),
         "form": c.form,
         "level": c.level.value,
