@@ -1,8 +1,8 @@
 """Every channel asks visibility.py: nothing unpublished, scheduled, embargoed or retracted leaves.
 
 One walk over every public channel — pages, search, feeds, sitemap, API lists, details and
-search, the widget, the open-data files — after making a draft, a story scheduled for later, an embargoed one in
-review and a retracted one beside a public story.
+search, the widget, the open-data files — after making a draft, a story scheduled for later,
+an embargoed one in review and a retracted one beside a public story.
 """
 
 from __future__ import annotations
