@@ -45,6 +45,8 @@ NOT_STORED = frozenset({"site.search"})
 # views that decide their own caching (files, previews, JSON): left alone
 OWN_CACHING = frozenset(
     {"site.media", "site.press_pack", "site.embargoed_pack", "site.preview", "site.search_suggestions"}
+    # nominations: the tracking page follows a private table; the rest are forms or held photos
+    | {"site.nomination_status", "site.nomination_sent", "site.nomination_held_photo"}
 )
 MAX_URL = 500  # longer query strings are rendered, not stored (no cache filled with junk URLs)
 KEPT_HEADERS = ("Content-Type", "X-Robots-Tag", "Content-Language", "Link")
