@@ -6,6 +6,8 @@ All datetimes are naive UTC; templates show them in Vietnam time (UTC+7).
 from __future__ import annotations
 
 import enum
+import hashlib
+import secrets
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -448,6 +450,11 @@ class AuditLog(Model):
     ip: Mapped[str] = mapped_column(String(45), default="")
 
 
+def _unknown_code_hash() -> str:
+    """A code hash nobody holds the code of (a nomination entered other than by the public form)."""
+    return hashlib.sha256(secrets.token_bytes(32)).hexdigest()
+
+
 nomination_photos = Table(
     "nomination_photo",
     db.metadata,
@@ -494,7 +501,7 @@ class Nomination(Model):
     moderator_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     note: Mapped[str] = mapped_column(Text, default="")  # internal notes: the board's only
     # sha256 of the tracking code (the code itself is shown once, to the nominator)
-    code_hash: Mapped[str] = mapped_column(String(64))
+    code_hash: Mapped[str] = mapped_column(String(64), default=_unknown_code_hash)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     purged_at: Mapped[datetime | None] = mapped_column(DateTime)  # contact data erased
     exemplar_id: Mapped[int | None] = mapped_column(ForeignKey("exemplar.id", ondelete="SET NULL"))
