@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+
 from showcase.extensions import db, limiter
 from showcase.models import (
     AuditLog,

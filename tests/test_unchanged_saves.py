@@ -19,6 +19,8 @@ from showcase.models import (
     Locality,
     MediaAsset,
     Movement,
+    Nomination,
+    NominationStatus,
     Story,
     StoryStatus,
     User,
@@ -61,6 +63,18 @@ def site(people, make_story, make_exemplar, make_commendation, make_world):
                 created_by_id=people[who].id,
             )
         )
+    db.session.add(
+        Nomination(
+            nominee_name="Bà Nguyễn Thị Tốt",
+            deed="Nấu cơm miễn phí cho bệnh nhân nghèo.",
+            locality=world["ward"],
+            contact_name="Người gửi",
+            contact_phone="0912 345 678",
+            status=NominationStatus.VERIFYING,
+            public_reply="Ban đang xác minh.",
+            note="Đã gọi điện.",
+        )
+    )
     db.session.commit()
     return world
 
@@ -74,6 +88,7 @@ ROLES = {
     "localities": ("admin", "editor"),
     "media": ("admin", "editor", "a"),
     "coverage": ("admin", "editor", "a"),
+    "nominations": ("admin", "editor"),
     "users": ("admin",),
 }
 MODELS = {
@@ -85,6 +100,7 @@ MODELS = {
     "localities": Locality,
     "media": MediaAsset,
     "coverage": CoverageItem,
+    "nominations": Nomination,
     "users": User,
 }
 
