@@ -84,6 +84,11 @@ def world(make_story, make_commendation, make_world):
         "site.search": "/tim-kiem",
         "site.search_suggestions": "/tim-kiem/goi-y",
         "site.preview": "/xem-truoc/khong-hop-le",
+        "site.nominate": "/de-xuat",
+        "site.nomination_sent": "/de-xuat/da-gui",
+        "site.nomination_lookup": "/de-xuat/tra-cuu",
+        "site.nomination_status": "/de-xuat/ABCD-EFGH-JKMN",
+        "site.nomination_held_photo": "/de-xuat/anh-giu/" + "a" * 24 + "/1.jpg",
     }
 
 

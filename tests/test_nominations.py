@@ -256,7 +256,8 @@ def test_tracking_page_shows_status_and_reply_never_a_private_field(client, form
     assert (
         client.get("/de-xuat/tra-cuu?ma=" + code.lower()).headers["Location"].endswith(code.replace("-", ""))
     )
-    assert client.get("/de-xuat/tra-cuu?ma=abc").status_code == 400
+    bad = client.get("/de-xuat/tra-cuu?ma=abc")
+    assert bad.status_code == 400 and "Mã theo dõi gồm 12 chữ và số" in bad.get_data(as_text=True)
     assert client.get("/de-xuat/ZZZZ-ZZZZ-ZZZZ").status_code == 404
     assert client.get("/de-xuat/" + "A" * 200).status_code == 404
 

@@ -18,7 +18,11 @@ from showcase.visibility import story_is_public
 
 FIELDS = ("nominee_name", "nominee_kind", "locality_id", *nominations.TEXT_FIELDS[1:])
 HONEYPOT = "website"  # a field people never see: a value in it is a robot's
-SENT = "nomination_sent"  # session key: the code shown once on the page after the form
+SENT = "nomination_sent"
+BAD_CODE = (
+    "Mã theo dõi gồm 12 chữ và số, ví dụ ABCD-EFGH-JKMN (không có chữ O, I, L và số 0, 1); "
+    "hãy xem lại mã rồi nhập lại ở trang Đề xuất việc tốt."
+)  # session key: the code shown once on the page after the form
 
 
 def _submit_limit() -> str:
@@ -40,7 +44,6 @@ def _form(values: dict, errors: dict, token: str, status: int = 200):
         localities=nominations.public_localities(),
         max_photos=nominations.MAX_PHOTOS,
         max_photo_mb=nominations.MAX_PHOTO_BYTES // (1024 * 1024),
-        lookup_error=request.args.get("ma") is not None,
     )
     return page, status
 
@@ -112,8 +115,7 @@ def nomination_sent():
 def nomination_lookup():
     code = nominations.clean_code(request.args.get("ma", ""))
     if not code:
-        page, _status = _form({"nominee_kind": ExemplarKind.INDIVIDUAL.value}, {}, "")
-        return page, 400
+        abort(400, description=BAD_CODE)
     return redirect(url_for("site.nomination_status", code=code))
 
 
