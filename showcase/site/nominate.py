@@ -7,6 +7,8 @@ form carries. Views parse and render; `services.nominations` checks and writes.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, current_app, redirect, render_template, request, send_file, session, url_for
 
 from showcase.extensions import limiter
@@ -57,7 +59,7 @@ def nominate():
 @limiter.limit(_submit_limit)
 def nominate_post():
     form = request.form
-    values = {name: form.get(name, "") for name in FIELDS}
+    values: dict[str, Any] = {name: form.get(name, "") for name in FIELDS}
     values["consent"] = form.get("consent") == "yes"
     if form.get(HONEYPOT):  # a robot: it is told what a person is told, nothing is kept
         session[SENT] = nominations.new_code()

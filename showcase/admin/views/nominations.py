@@ -61,7 +61,12 @@ class NominationView(SecureModelView):
     column_searchable_list = ("nominee_name", "deed")
     column_filters = (EnumEqual(Nomination.status, "Trạng thái", NominationStatus),)
     column_default_sort = [("created_at", True), ("id", True)]
-    column_details_exclude_list = (*SecureModelView.column_details_exclude_list, "code_hash", "nominee_key")
+    # the base's list plus what only the machinery reads (the code's hash, the folded name)
+    column_details_exclude_list = (  # type: ignore[assignment]  # a longer tuple than the base's
+        *SecureModelView.column_details_exclude_list,
+        "code_hash",
+        "nominee_key",
+    )
     form_columns = ("status", "public_reply", "note")
     form_overrides = {"public_reply": TextAreaField, "note": TextAreaField}
     form_args = {
