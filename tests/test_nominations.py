@@ -175,7 +175,7 @@ def test_a_held_photo_can_be_removed_and_a_bad_one_is_named(client, form):
     html = second.get_data(as_text=True)
     assert second.status_code == 422
     assert html.count("ảnh đã gửi, giữ lại") == 1 and "thu-hai.png" in html
-    assert "Không nhận tệp «anh.jpg»" in html and 'id="photos-loi"' in html
+    assert "Không nhận tệp “anh.jpg”" in html and 'id="photos-loi"' in html
     sent_code(client, submit(client, form(client, hold=token)))
     assert len(only_nomination().photos) == 1
 

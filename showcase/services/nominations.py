@@ -150,7 +150,7 @@ def _links(raw: str) -> tuple[list[str], str | None]:
     for line in lines:
         parts = urlsplit(line)
         if parts.scheme not in ("http", "https") or not parts.netloc or " " in line:
-            return lines, f"«{line[:60]}» không phải một đường dẫn web (bắt đầu bằng http:// hoặc https://)."
+            return lines, f"“{line[:60]}” không phải một đường dẫn web (bắt đầu bằng http:// hoặc https://)."
     return lines, None
 
 
@@ -227,7 +227,7 @@ def submit(values: dict[str, Any], photos: list[tuple[bytes, str]] = ()) -> tupl
         try:
             asset = images.store_image(data, name)
         except images.ImageRejected as exc:
-            raise NominationInvalid({"photos": f"Không nhận ảnh «{name[:60]}»: {exc}."}) from None
+            raise NominationInvalid({"photos": f"Không nhận ảnh “{name[:60]}”: {exc}."}) from None
         if asset.id is None:
             records.save(asset, {}, by=None, created=True, source="nomination")
         if asset not in nomination.photos:
@@ -310,11 +310,11 @@ def hold(token: str, data: bytes, name: str) -> Held:
     token until the form is sent; raise ServiceError (Vietnamese) for a photo we do not take."""
     if len(data) > MAX_PHOTO_BYTES:
         limit = MAX_PHOTO_BYTES // (1024 * 1024)
-        raise ServiceError(f"Ảnh «{name[:60]}» lớn quá: tối đa {limit} MB mỗi ảnh.")
+        raise ServiceError(f"Ảnh “{name[:60]}” lớn quá: tối đa {limit} MB mỗi ảnh.")
     try:
         decoded = images.decode(data, reduced=True)
     except images.ImageRejected as exc:
-        raise ServiceError(f"Không nhận tệp «{name[:60]}»: {exc}.") from None
+        raise ServiceError(f"Không nhận tệp “{name[:60]}”: {exc}.") from None
     thumb = decoded.image
     thumb.thumbnail((240, 240))
     small = images.encode(thumb, "JPEG")  # re-encoded: nothing of the sent file is served back
