@@ -517,7 +517,7 @@ class Nomination(Model):
         return self.closed_at is not None
 
     def __str__(self) -> str:
-        return f"Đề xuất: {self.nominee_name}"
+        return self.nominee_name
 
 
 class CoverageItem(Versioned, Model):
