@@ -266,6 +266,18 @@ def backup_restore(file: Path) -> None:
         click.echo(f"Đã dựng lại chỉ mục tìm kiếm: {summary.documents} tài liệu.")
 
 
+privacy = AppGroup("privacy", help="Dữ liệu cá nhân của người dân gửi đến (Nghị định 13/2023/NĐ-CP).")
+
+
+@privacy.command("purge")
+def privacy_purge() -> None:
+    """Xóa thông tin liên hệ của người đề xuất khi đề xuất đã đóng quá PRIVATE_DATA_DAYS ngày."""
+    from showcase.services import nominations
+
+    count = change(nominations.purge)
+    click.echo(f"Đã xóa thông tin liên hệ của {count} đề xuất đã đóng quá hạn lưu giữ.")
+
+
 def register(app: Flask) -> None:
     """Attach the command groups to the app."""
     app.cli.add_command(content)
@@ -274,3 +286,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(publish_due_command)
     app.cli.add_command(media)
     app.cli.add_command(backup)
+    app.cli.add_command(privacy)

@@ -206,6 +206,15 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
                 _number(env.get("MAX_IMAGE_MEGAPIXELS", "60"), "MAX_IMAGE_MEGAPIXELS", 500, "số megapixel")
                 * 1e6
             ),
+            # nominations (services/nominations.py): contacts erased this many days after closing
+            "PRIVATE_DATA_DAYS": int(
+                _number(env.get("PRIVATE_DATA_DAYS", "180"), "PRIVATE_DATA_DAYS", 3650, "số ngày")
+            ),
+            "NOMINATION_LIMITS": env.get("NOMINATION_LIMITS", "5 per 10 minutes; 20 per day"),
+            "NOMINATION_LOOKUP_LIMITS": env.get("NOMINATION_LOOKUP_LIMITS", "20 per minute; 200 per day"),
+            "NOMINATION_HOLD_DIR": env.get("NOMINATION_HOLD_DIR", ""),  # default: beside MEDIA_ROOT
+            "MAIL_URL": env.get("MAIL_URL", ""),  # smtp://user:pass@host:port (none: mail is logged)
+            "MAIL_FROM": env.get("MAIL_FROM", "khong-tra-loi@thiduakhenthuong.example"),
             "PROXY_FIX": int(_number(env.get("PROXY_FIX", "0"), "PROXY_FIX", 5, "số lớp proxy")),
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
@@ -222,6 +231,8 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
     settings.update(overrides)
     if isinstance(settings["EMBED_ORIGINS"], str):  # an override may be written as in the environment
         settings["EMBED_ORIGINS"] = embed_origins(settings["EMBED_ORIGINS"])
+    if not settings.get("NOMINATION_HOLD_DIR"):
+        settings["NOMINATION_HOLD_DIR"] = str(Path(settings["MEDIA_ROOT"]).parent / "nomination_hold")
     settings.setdefault("MAX_CONTENT_LENGTH", settings["MAX_UPLOAD_BYTES"] + 1024 * 1024)  # 413 beyond it
     if not settings.get("SECRET_KEY"):
         settings["SECRET_KEY"] = env.get("SECRET_KEY") or secret_key(instance_path)

@@ -33,7 +33,9 @@ KEY = "data_generation"
 WRITES = "public_writes"  # Connection.info: (verb, table) pairs written in this transaction
 CACHED = "_data_generation"  # flask.g: the token read by this request
 # tables no public page, feed or count shows: writing them (a login, an audit row) changes nothing
-PRIVATE_TABLES = frozenset({"alembic_version", "user", "audit_log", "revision", "nomination", "trash_item"})
+PRIVATE_TABLES = frozenset(
+    {"alembic_version", "user", "audit_log", "revision", "nomination", "nomination_photo", "trash_item"}
+)
 
 UNSEEN_FLUSH = "unseen_flush"  # Connection.info: the flush running writes only what the public never sees
 

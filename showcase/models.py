@@ -6,6 +6,8 @@ All datetimes are naive UTC; templates show them in Vietnam time (UTC+7).
 from __future__ import annotations
 
 import enum
+import hashlib
+import secrets
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -117,9 +119,11 @@ class UserRole(LabelledEnum):
 
 
 class NominationStatus(LabelledEnum):
-    NEW = "new", "Mới"
+    NEW = "new", "Mới nhận"
+    VERIFYING = "verifying", "Đang xác minh"
     ACCEPTED = "accepted", "Đã tiếp nhận"
     REJECTED = "rejected", "Không tiếp nhận"
+    SPAM = "spam", "Thư rác"
 
 
 class CoverageMedium(LabelledEnum):
@@ -482,24 +486,74 @@ class AuditLog(Model):
     ip: Mapped[str] = mapped_column(String(45), default="")
 
 
+def _unknown_code_hash() -> str:
+    """A code hash nobody holds the code of (a nomination entered other than by the public form)."""
+    return hashlib.sha256(secrets.token_bytes(32)).hexdigest()
+
+
+nomination_photos = Table(
+    "nomination_photo",
+    db.metadata,
+    Column("nomination_id", ForeignKey("nomination.id", ondelete="CASCADE"), primary_key=True),
+    Column("asset_id", ForeignKey("media_asset.id"), primary_key=True),
+)
+Index("ix_nomination_photo_asset_id", nomination_photos.c.asset_id)
+
+
 class Nomination(Model):
-    """A citizen's tip about a good deed; contact data is private to the board."""
+    """A citizen's tip about a good deed; contact data is private to the board (editors and
+    admins) and erased PRIVATE_DATA_DAYS after the nomination closes (services/nominations.py)."""
+
+    __table_args__ = (
+        Index("ix_nomination_status", "status", "created_at"),
+        Index("ix_nomination_nominee_key", "nominee_key", "locality_id"),
+        Index("ix_nomination_closed_at", "closed_at"),
+        UniqueConstraint("code_hash", name="uq_nomination_code_hash"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     nominee_name: Mapped[str] = mapped_column(String(200))
+    nominee_kind: Mapped[ExemplarKind] = mapped_column(
+        enum_column(ExemplarKind), default=ExemplarKind.INDIVIDUAL, server_default="individual"
+    )
+    # the name folded as the site's search folds it: likely duplicates share it (and the locality)
+    nominee_key: Mapped[str] = mapped_column(String(200), default="", server_default="")
     deed: Mapped[str] = mapped_column(Text)
+    deed_when: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    why: Mapped[str] = mapped_column(Text, default="", server_default="")
+    evidence: Mapped[str] = mapped_column(Text, default="", server_default="")
+    links: Mapped[str] = mapped_column(Text, default="", server_default="")  # one address a line
     locality_id: Mapped[int | None] = mapped_column(ForeignKey("locality.id"))
     contact_name: Mapped[str] = mapped_column(String(200))
     contact_phone: Mapped[str] = mapped_column(String(30), default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
+    consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    consented_at: Mapped[datetime | None] = mapped_column(DateTime)
     status: Mapped[NominationStatus] = mapped_column(
         enum_column(NominationStatus), default=NominationStatus.NEW
     )
+    public_reply: Mapped[str] = mapped_column(Text, default="", server_default="")
     moderator_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")  # internal notes: the board's only
+    # sha256 of the tracking code (the code itself is shown once, to the nominator)
+    code_hash: Mapped[str] = mapped_column(String(64), default=_unknown_code_hash)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime)  # contact data erased
+    exemplar_id: Mapped[int | None] = mapped_column(ForeignKey("exemplar.id", ondelete="SET NULL"))
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("story.id", ondelete="SET NULL"))
 
     locality: Mapped[Locality | None] = relationship()
+    exemplar: Mapped[Exemplar | None] = relationship()
+    story: Mapped[Story | None] = relationship()
+    photos: Mapped[list[MediaAsset]] = relationship(secondary=nomination_photos, order_by="MediaAsset.id")
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    def __str__(self) -> str:
+        return self.nominee_name
 
 
 class CoverageItem(Versioned, Model):

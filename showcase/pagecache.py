@@ -51,6 +51,8 @@ NOT_STORED = frozenset({"site.search"})
 OWN_CACHING = frozenset(
     {"site.media", "site.press_pack", "site.embargoed_pack", "site.preview", "site.search_suggestions"}
     | {"site.commendation_qr", "site.open_data_file"}  # QR codes and open-data files: ETag of their own
+    # nominations: the tracking page follows a private table; the rest are forms or held photos
+    | {"site.nomination_status", "site.nomination_sent", "site.nomination_held_photo"}
 )
 MAX_URL = 500  # longer query strings are rendered, not stored (no cache filled with junk URLs)
 # kept with a stored page; the security headers too (web.security_headers has set them by then:

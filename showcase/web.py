@@ -19,7 +19,7 @@ from showcase import pagecache, requestlog
 from showcase.api import errors as api_errors
 from showcase.api import http as api_http
 from showcase.extensions import db
-from showcase.services import transaction, workflow
+from showcase.services import nominations, transaction, workflow
 from showcase.site import embed
 
 CSP = (
@@ -36,6 +36,7 @@ STATIC_CACHE = "public, max-age=3600"  # a static file asked for by its plain na
 IMMUTABLE_CACHE = "public, max-age=31536000, immutable"  # by its fingerprinted name (static_files.py)
 ADMIN_CACHE = "no-store"
 PUBLISH_DUE_EVERY = 30.0  # seconds between two checks for scheduled stories
+PRIVACY_PURGE_EVERY = 86400.0  # seconds between two purges of old contact data (per process)
 
 # Headers that only a view ever sets (the framework never does): a view that sets one means
 # it (the media view's `default-src 'none'; sandbox`), everything else gets the app's value.
@@ -135,6 +136,13 @@ def publish_due_hook(app: Flask):
                 workflow.publish_due()
         except Exception:  # a page must not fail because of this; `flask publish-due` retries
             app.logger.exception("publishing due stories failed")
+        if now - last_check.get("purge", -PRIVACY_PURGE_EVERY) >= PRIVACY_PURGE_EVERY:
+            last_check["purge"] = now
+            try:
+                with transaction():
+                    nominations.purge()
+            except Exception:  # `flask privacy purge` (cron) does the same
+                app.logger.exception("purging old contact data failed")
 
     return publish_due_items
 

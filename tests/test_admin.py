@@ -59,6 +59,7 @@ VIEWS = {  # view -> roles that may open it
     "/admin/users/": {"admin"},
     "/admin/trash/": {"admin", "editor"},
     "/admin/audit/": {"admin", "editor"},
+    "/admin/nominations/": {"admin", "editor"},  # with the nominators' contact data
 }
 
 

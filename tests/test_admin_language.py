@@ -222,6 +222,15 @@ def world(people, make_story, make_exemplar, make_commendation, make_world, as_r
             created_by_id=people["a"].id,
         )
     )
+    db.session.add(
+        models.Nomination(
+            nominee_name="Ông Vũ Văn Tốt",
+            deed="Cứu người đuối nước ở bãi biển Đồ Sơn.",
+            contact_name="Người gửi",
+            contact_email="nguoigui@example.vn",
+            status=models.NominationStatus.VERIFYING,
+        )
+    )
     db.session.commit()
     editor = people["editor"]
 

@@ -127,6 +127,11 @@ def world(make_story, make_commendation, make_world):
         "api.search": "/api/v1/search",
         "api.openapi": "/api/v1/openapi.json",
         "api.docs": "/api/v1/docs",
+        "site.nominate": "/de-xuat",
+        "site.nomination_sent": "/de-xuat/da-gui",
+        "site.nomination_lookup": "/de-xuat/tra-cuu",
+        "site.nomination_status": "/de-xuat/ABCD-EFGH-JKMN",
+        "site.nomination_held_photo": "/de-xuat/anh-giu/" + "a" * 24 + "/1.jpg",
     }
 
 

@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from showcase import create_app
+from showcase import config, create_app
 from showcase.extensions import db
 from tests.node_world import make_world
 from tests.support import Database
@@ -82,6 +82,12 @@ def constraint_names(conn) -> dict[tuple[str, str, tuple[str, ...]], str | None]
     return names
 
 
+def before_names() -> str:
+    """The revision just before 0012 (the migration that names the constraints)."""
+    source = (config.PROJECT_ROOT / "migrations" / "versions" / "0012_constraint_names.py").read_text("utf-8")
+    return re.search(r'^down_revision = "(\w+)"', source, re.M).group(1)
+
+
 def test_existing_constraints_are_renamed_and_no_row_is_lost(tmp_path, monkeypatch):
     """A database made before the naming convention: 0012 names its constraints, keeps its rows."""
     database = Database(tmp_path)
@@ -93,7 +99,7 @@ def test_existing_constraints_are_renamed_and_no_row_is_lost(tmp_path, monkeypat
         before_convention = {"ix": "ix_%(column_0_label)s"}  # SQLAlchemy's default, as it was
         with monkeypatch.context() as patch:
             patch.setattr(db.metadata, "naming_convention", before_convention)
-            result = runner.invoke(args=["db", "upgrade", "0009"])
+            result = runner.invoke(args=["db", "upgrade", before_names()])
             assert result.exit_code == 0, result.output
         with app.app_context():
             with db.engine.connect() as conn:

@@ -21,6 +21,8 @@ from showcase.models import (
     Locality,
     MediaAsset,
     Movement,
+    Nomination,
+    NominationStatus,
     Sector,
     Story,
     StoryStatus,
@@ -71,6 +73,18 @@ def site(people, make_story, make_exemplar, make_commendation, make_world):
                 created_by_id=people[who].id,
             )
         )
+    db.session.add(
+        Nomination(
+            nominee_name="Bà Nguyễn Thị Tốt",
+            deed="Nấu cơm miễn phí cho bệnh nhân nghèo.",
+            locality=world["ward"],
+            contact_name="Người gửi",
+            contact_phone="0912 345 678",
+            status=NominationStatus.VERIFYING,
+            public_reply="Ban đang xác minh.",
+            note="Đã gọi điện.",
+        )
+    )
     db.session.commit()
     return world
 
@@ -84,6 +98,7 @@ ROLES = {
     "localities": ("admin", "editor"),
     "media": ("admin", "editor", "a"),
     "coverage": ("admin", "editor", "a"),
+    "nominations": ("admin", "editor"),
     "users": ("admin",),
 }
 MODELS = {
@@ -95,6 +110,7 @@ MODELS = {
     "localities": Locality,
     "media": MediaAsset,
     "coverage": CoverageItem,
+    "nominations": Nomination,
     "users": User,
 }
 

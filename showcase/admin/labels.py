@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from showcase.dates import format_datetime
-from showcase.models import StoryStatus, UserRole
+from showcase.models import NominationStatus, StoryStatus, UserRole
 from showcase.services.revisions import LABELS as REVISION_LABELS
 
 ACTIONS = {
@@ -33,6 +33,13 @@ ACTIONS = {
     "archive": "Gỡ xuống (lưu trữ)",
     "retract": "Thu hồi",
     "preview_revoke": "Hủy các liên kết xem trước",
+    # citizens' nominations and their privacy (services/nominations.py)
+    "nomination_submit": "Người dân gửi đề xuất",
+    "nomination_status": "Đổi trạng thái đề xuất",
+    "nomination_reply": "Trả lời công khai đề xuất",
+    "nomination_note": "Ghi chú nội bộ đề xuất",
+    "nomination_convert": "Tạo điển hình và bài nháp từ đề xuất",
+    "privacy_purge": "Xóa thông tin liên hệ hết hạn lưu giữ",
     # accounts (services/accounts.py)
     "user_create": "Tạo tài khoản",
     "user_invite": "Mời tài khoản mới",
@@ -76,6 +83,7 @@ ENDPOINTS = {
     "CoverageItem": "coverage",
     "User": "users",
     "TrashItem": "trash",
+    "Nomination": "nominations",
 }
 
 # form and column names, as the audit log's "fields" lists them
@@ -127,9 +135,14 @@ DETAILS = {
     "revision": "Phiên bản",
     "source": "Nguồn",
     "object": "Đối tượng",
+    "count": "Số đề xuất",
+    "days": "Hạn lưu giữ (ngày)",
+    "photos": "Số ảnh",
+    "exemplar": "Điển hình số",
+    "story": "Bài viết số",
 }
-SOURCES = {"import": "nhập từ thư mục nội dung"}
-STATUSES = {s.value: s.label for s in StoryStatus}
+SOURCES = {"import": "nhập từ thư mục nội dung", "nomination": "người dân gửi kèm đề xuất"}
+STATUSES = {s.value: s.label for s in StoryStatus} | {s.value: s.label for s in NominationStatus}
 ROLES = {r.value: r.label for r in UserRole}
 
 

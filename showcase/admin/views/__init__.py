@@ -6,6 +6,7 @@ from showcase.admin.views.accounts import UserView
 from showcase.admin.views.coverage import CoverageView
 from showcase.admin.views.dashboard import Dashboard
 from showcase.admin.views.media import MediaView
+from showcase.admin.views.nominations import NominationView
 from showcase.admin.views.records import AuditLogView, TrashView
 from showcase.admin.views.register import CommendationView, ExemplarView
 from showcase.admin.views.review import ReviewView
@@ -21,6 +22,7 @@ from showcase.models import (
     Locality,
     MediaAsset,
     Movement,
+    Nomination,
     Story,
     TrashItem,
     User,
@@ -39,6 +41,7 @@ def register_views(admin) -> None:
     admin.add_view(FieldView(Field, db, name="Lĩnh vực", endpoint="fields", category="Danh mục"))
     admin.add_view(LocalityView(Locality, db, name="Địa phương", endpoint="localities", category="Danh mục"))
     admin.add_view(MediaView(MediaAsset, db, name="Ảnh", endpoint="media"))
+    admin.add_view(NominationView(Nomination, db, name="Đề xuất của người dân", endpoint="nominations"))
     admin.add_view(CoverageView(CoverageItem, db, name="Tin bài đã đăng", endpoint="coverage"))
     admin.add_view(UserView(User, db, name="Tài khoản", endpoint="users"))
     admin.add_view(TrashView(TrashItem, db, name="Thùng rác", endpoint="trash"))

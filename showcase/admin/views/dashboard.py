@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from showcase.admin import diffing
 from showcase.admin.views.base import STAFF, Guarded, me
+from showcase.admin.views.nominations import status_counts
 from showcase.admin.views.review import build_queue
 from showcase.dates import from_local, to_local
 from showcase.extensions import db
@@ -132,6 +133,7 @@ class Dashboard(Guarded, AdminIndexView):
                 "month": to_local(now).strftime("%m/%Y"),
                 "pending_coverage": coverage.pending(),
                 "health": index_health(),
+                "nomination_counts": status_counts(),
             }
             recent = db.session.scalars(select(AuditLog).order_by(AuditLog.at.desc()).limit(15)).all()
         else:

@@ -14,7 +14,7 @@ from wtforms import FileField
 from showcase.admin.views.base import STAFF, SecureModelView, me
 from showcase.extensions import db
 from showcase.models import Exemplar, MediaAsset, Story, User
-from showcase.services import media
+from showcase.services import media, nominations
 from showcase.services.errors import ServiceError
 from showcase.visibility import story_is_public
 
@@ -95,6 +95,17 @@ class MediaView(SecureModelView):
     list_template = "admin/media_list.html"
     details_template = "admin/media_details.html"
     create_template = "admin/media_create.html"
+
+    # photos citizens sent with a nomination stay out of the library until an editor uses one
+    def _own_rows(self, query):
+        return super()._own_rows(query).filter(~nominations.citizen_photo())
+
+    def can_see(self, record) -> bool:
+        if not me().is_editor and db.session.scalar(
+            select(MediaAsset.id).where(MediaAsset.id == record.id, nominations.citizen_photo())
+        ):
+            return False
+        return super().can_see(record)
 
     # --- the grid ----------------------------------------------------------------------
 
