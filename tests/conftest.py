@@ -212,6 +212,14 @@ def people(ctx):
 
 
 @pytest.fixture
+def editor(ctx):
+    """One editor account (for tests that need only someone allowed to publish and retract)."""
+    user = accounts.create_user("bientap@haiphong.test", "Biên tập", "editor", PASSWORD, "Ban TĐ-KT")
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
 def as_role(app, people, login):
     """A logged-in client for a role key (admin, editor, a, b) or None for anonymous."""
 

@@ -22,7 +22,11 @@ def unit(path: Path) -> configparser.ConfigParser:
 
 def test_every_timer_starts_a_service_of_ours():
     timers = sorted(UNITS.glob("*.timer"))
-    assert {t.stem for t in timers} == {"showcase-publish-due", "showcase-search-catch-up"}
+    assert {t.stem for t in timers} == {
+        "showcase-publish-due",
+        "showcase-search-catch-up",
+        "showcase-privacy-purge",
+    }
     for timer in timers:
         parsed = unit(timer)
         assert parsed["Timer"]["OnCalendar"] and parsed["Install"]["WantedBy"] == "timers.target"

@@ -6,26 +6,16 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import feedparser
-import pytest
 from lxml import etree
 
 from showcase.extensions import db
 from showcase.models import ExemplarKind, Locality, LocalityKind, StoryStatus, utcnow
-from showcase.services import accounts, stories, workflow
+from showcase.services import stories, workflow
 from showcase.services.media import add_image
 from tests.support import image_bytes
 
 DATA = Path(__file__).parent / "data"
 ATOM_NS = "{http://www.w3.org/2005/Atom}"
-
-
-@pytest.fixture
-def editor(ctx):
-    user = accounts.create_user(
-        "bientap@haiphong.test", "Biên tập", "editor", "mat-khau-dai-2026", "Ban TĐ-KT"
-    )
-    db.session.commit()
-    return user
 
 
 def site_url(app) -> str:

@@ -13,7 +13,7 @@ from showcase import config, content_io
 from showcase.dates import format_date
 from showcase.extensions import db
 from showcase.models import Field, Movement, Story, StoryStatus, utcnow
-from showcase.services import accounts, revisions, stories, workflow
+from showcase.services import revisions, stories, workflow
 from tests.test_content_io import write_content
 
 
@@ -30,15 +30,6 @@ def static_text(client, path: str) -> str:
 
 def section(html: str, start: str, end: str) -> str:
     return html[html.index(start) : html.index(end, html.index(start))]
-
-
-@pytest.fixture
-def editor(ctx):
-    user = accounts.create_user(
-        "bientap@haiphong.test", "Biên tập", "editor", "mat-khau-dai-2026", "Ban TĐ-KT"
-    )
-    db.session.commit()
-    return user
 
 
 # --- 1. a story's facts list each exemplar's commendations ---------------------------------

@@ -6,25 +6,15 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from lxml import etree
 
 from showcase.extensions import db
 from showcase.models import StoryStatus, utcnow
 from showcase.outreach import sitemap
-from showcase.services import accounts, workflow
+from showcase.services import workflow
 
 DATA = Path(__file__).parent / "data"
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-
-
-@pytest.fixture
-def editor(ctx):
-    user = accounts.create_user(
-        "bientap@haiphong.test", "Biên tập", "editor", "mat-khau-dai-2026", "Ban TĐ-KT"
-    )
-    db.session.commit()
-    return user
 
 
 def validated(body: bytes, schema_name: str) -> etree._Element:

@@ -38,8 +38,10 @@ from typing import Any, TypeVar
 from flask import Flask
 from limits import RateLimitItem, parse_many
 from limits.errors import StorageError
-from limits.storage import MemoryStorage, Storage, storage_from_string
+from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
+
+from showcase.limit_storage import limit_storage
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -80,7 +82,7 @@ class LoginLimits:
         self.slowdown_item = type(slow)(slow.amount + 16, slow.multiples)
         self.max_delay = max_delay
         self.sleep = sleep
-        self._primary = self._storage(storage_uri, prefix)
+        self._primary = limit_storage(storage_uri, prefix, "login")
         self._memory = MemoryStorage()
         self._dead_since: float | None = None
         self._lock = threading.Lock()
@@ -95,19 +97,6 @@ class LoginLimits:
             slowdown=config["LOGIN_SLOWDOWN"],
             max_delay=float(config["LOGIN_SLOWDOWN_MAX_SECONDS"]),
         )
-
-    @staticmethod
-    def _storage(uri: str, prefix: str) -> Storage:
-        if uri.startswith(("redis://", "rediss://", "redis+unix://")):
-            # keys of our own (reset() clears only them); an unreachable server costs a second at most
-            return storage_from_string(  # type: ignore[return-value]
-                uri,
-                wrap_exceptions=True,
-                key_prefix=f"{prefix}:login",
-                socket_connect_timeout=1,
-                socket_timeout=1,
-            )
-        return storage_from_string(uri, wrap_exceptions=True)  # type: ignore[return-value]
 
     # --- the storage, with its fallback ---------------------------------------------------------
 

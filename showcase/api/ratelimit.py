@@ -19,8 +19,10 @@ from functools import lru_cache
 from flask import Flask
 from limits import RateLimitItem, parse_many
 from limits.errors import StorageError
-from limits.storage import MemoryStorage, Storage, storage_from_string
+from limits.storage import MemoryStorage, Storage
 from limits.strategies import FixedWindowRateLimiter
+
+from showcase.limit_storage import limit_storage
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_DEAD = 30.0  # seconds between attempts to reach a storage that failed
@@ -57,22 +59,10 @@ class ApiLimits:
 
     def __init__(self, storage_uri: str, prefix: str) -> None:
         self.storage_uri = storage_uri
-        self.primary = self._storage(storage_uri, prefix)
+        self.primary = limit_storage(storage_uri, prefix, "api")
         self.memory = MemoryStorage()
         self.dead_since: float | None = None
         self.lock = threading.Lock()
-
-    @staticmethod
-    def _storage(uri: str, prefix: str) -> Storage:
-        if uri.startswith(("redis://", "rediss://", "redis+unix://")):
-            return storage_from_string(  # type: ignore[return-value]
-                uri,
-                wrap_exceptions=True,
-                key_prefix=f"{prefix}:api",
-                socket_connect_timeout=1,
-                socket_timeout=1,
-            )
-        return storage_from_string(uri, wrap_exceptions=True)  # type: ignore[return-value]
 
     def _storage_now(self) -> Storage:
         with self.lock:
