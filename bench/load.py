@@ -8,9 +8,10 @@ For each content size (0 = the sample content alone; N = the sample plus N gener
 made by the generator of bench/search.py) it loads a fresh SQLite database, builds the search
 index, starts the site with gunicorn (2 sync workers on loopback) and a minimal Flask app under
 the same gunicorn settings, warms both, then drives each page with `wrk` for a bounded time:
-home, a story, an exemplar, the commendation register, a search repeated (cacheable) and a
-search that differs on every request (a Lua script rotates distinct queries). Each page is paired
-with the minimal app serving a static page of exactly that page's size, run right after it.
+home, a story, an exemplar, the commendation register, the API's story list, a search repeated
+(cacheable) and a search that differs on every request (a Lua script rotates distinct
+queries). Each page is paired with the minimal app serving a static page of exactly that
+page's size, run right after it.
 Prints the time of one request at a time (warm), then under load req/s, p50/p99 latency,
 errors (socket errors, timeouts, non-2xx/3xx, or every connection when nothing answered within
 the run), the RSS of the gunicorn workers, and each page's ratio to its static twin.
@@ -45,7 +46,14 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
 WORKERS = 2
-TARGETS = {"home": 0.5, "story": 0.5, "exemplar": 0.5, "register": 0.5, "search (cached)": None}
+TARGETS = {
+    "home": 0.5,
+    "story": 0.5,
+    "exemplar": 0.5,
+    "register": 0.5,
+    "search (cached)": None,
+    "API list": None,
+}
 UNCACHED_TARGET = 0.05
 RSS_TARGET_MB = 150
 
@@ -171,6 +179,7 @@ def pick_pages(url: str, index_dir: str) -> tuple[dict[str, str], list[str]]:
         "exemplar": f"/dien-hinh/{exemplar}",
         "register": "/khen-thuong",
         "search (cached)": "/tim-kiem?" + urllib.parse.urlencode({"q": "nong thon moi"}),
+        "API list": "/api/v1/stories",
     }
     rng = random.Random(3)
     vocab = sorted({fold(w) for w in Chain(corpus()).next if len(w) > 2 and w not in ".,"})
@@ -312,6 +321,7 @@ def run(n: int, args: argparse.Namespace) -> dict[str, dict]:
                 "SEARCH_INDEX_DIR": index_dir,
                 "SECRET_KEY": "bench",
                 "PYTHONWARNINGS": "ignore",
+                "API_RATE_LIMITS": "10000000 per minute",  # one address drives it all: no 429s
             }
         )
         env.pop("REDIS_URL", None)  # the one-machine default: in-process everything
