@@ -239,11 +239,14 @@ def start(app_spec: str, chdir: Path, env: dict[str, str], probe: str) -> Server
     gunicorn = Path(sys.executable).parent / "gunicorn"
     command = [str(gunicorn), "-w", str(WORKERS), "-k", "sync", "-b", f"127.0.0.1:{port}"]
     command += ["--chdir", str(chdir), "--log-level", "warning", "--timeout", "120", app_spec]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=sys.stderr)
+    # its log (a JSON line per request, as in production) goes to a file, not to this report
+    log = Path(tempfile.gettempdir()) / f"bench-load-gunicorn-{port}.log"
+    with log.open("ab") as sink:
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=sink)
     server = Server(process, f"http://127.0.0.1:{port}")
     for _ in range(600):
         if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited ({process.returncode}): {' '.join(command)}")
+            raise SystemExit(f"gunicorn exited ({process.returncode}), see {log}: {' '.join(command)}")
         try:
             with urllib.request.urlopen(server.base + probe, timeout=30) as response:
                 response.read()
