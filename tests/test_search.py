@@ -37,11 +37,14 @@ BACKENDS = [
     ),
 ]
 whoosh_only = pytest.mark.whoosh_only
+postgresql_only = pytest.mark.postgresql_only
 
 
 def pytest_generate_tests(metafunc):
-    if "app" in metafunc.fixturenames and not metafunc.definition.get_closest_marker("whoosh_only"):
-        metafunc.parametrize("search_backend", BACKENDS, indirect=True)
+    if "app" not in metafunc.fixturenames or metafunc.definition.get_closest_marker("whoosh_only"):
+        return
+    only = metafunc.definition.get_closest_marker("postgresql_only")
+    metafunc.parametrize("search_backend", BACKENDS[1:] if only else BACKENDS, indirect=True)
 
 
 @pytest.fixture(autouse=True)
@@ -730,3 +733,94 @@ def test_index_of_an_older_version_is_rebuilt(client, make_story, app):
         result = indexing.catch_up()
     assert result.complete and backend.readable()
     assert found(client, "cot co do son", kieu="story") == [f"/bai-viet/{story.slug}"]
+
+
+# --- the PostgreSQL backend: the rows move with the transaction ----------------------------------
+
+
+@postgresql_only
+def test_postgresql_search_changes_with_the_commit(app, client, make_story, ctx, tmp_path):
+    """A publication is searchable on another node the moment it commits, with no catch-up;
+    before the commit nobody sees it, and a rolled-back change never reaches the rows."""
+    from sqlalchemy import event, text
+
+    from showcase import create_app
+
+    story = make_story(title="Trạm cứu hộ Cát Bà", status=StoryStatus.DRAFT)
+    other = create_app(  # a second node: its own engine and no index folder of its own
+        {
+            "TESTING": True,
+            "SECRET_KEY": "other-node",
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "SEARCH_BACKEND": "postgresql",
+            "SEARCH_INDEX_DIR": str(tmp_path / "never-made"),
+            "MEDIA_ROOT": str(tmp_path / "media"),
+            "SERVER_NAME": "localhost",
+        }
+    )
+    other_client = other.test_client()
+    url = f"/bai-viet/{story.slug}"
+    row = text("SELECT label FROM search_document WHERE id = :id")
+    try:
+        assert found(other_client, "tram cuu ho cat ba") == []
+        story.status = StoryStatus.PUBLISHED
+        db.session.flush()
+        with db.engine.connect() as conn:  # written, but not yet committed: invisible elsewhere
+            assert conn.scalar(row, {"id": f"story:{story.id}"}) is None
+        inside: list = []
+
+        def at_commit(conn) -> None:  # just before COMMIT, on the transaction's own connection
+            inside.append(conn.scalar(row, {"id": f"story:{story.id}"}))
+
+        event.listen(db.engine, "commit", at_commit)
+        try:
+            db.session.commit()
+        finally:
+            event.remove(db.engine, "commit", at_commit)
+        assert inside == ["Trạm cứu hộ Cát Bà"]  # the row went in with the story, not after it
+        assert found(other_client, "tram cuu ho cat ba")[0] == url
+        assert "<mark>Cát</mark> <mark>Bà</mark>" in page(other_client, "Cát Bà")
+        story.title = "Tiêu đề bị hủy bỏ"
+        db.session.flush()
+        db.session.rollback()
+        with db.engine.connect() as conn:
+            assert conn.scalar(row, {"id": f"story:{story.id}"}) == "Trạm cứu hộ Cát Bà"
+        assert found(other_client, '"huy bo"') == []
+        assert not Path(tmp_path / "never-made").exists()
+        with other.app_context():
+            assert indexing.status()["differences"] == 0  # nothing for catch-up to do
+        db.session.add(story)
+        db.session.delete(story)
+        db.session.commit()
+        assert found(other_client, "tram cuu ho cat ba") == []
+    finally:
+        with other.app_context():
+            db.engine.dispose()
+
+
+@postgresql_only
+def test_postgresql_rows_hold_the_same_analysis(make_story, make_exemplar, make_commendation, ctx):
+    """The tsvector holds our own tokens: folded and exact words, pairs, decision numbers,
+    weighted by field; facets are values to count."""
+    from sqlalchemy import text
+
+    person = make_exemplar(name="Bùi Thị Sỹ")
+    make_commendation(exemplar=person, decision_no="1234/QĐ-UBND")
+    story = make_story(exemplars=[person], title="Cô giáo vùng đảo", body_md="Dạy học ở Bạch Long Vĩ.")
+    tsv, facets = db.session.execute(
+        text("SELECT tsv::text, facets FROM search_document WHERE id = :id"), {"id": f"story:{story.id}"}
+    ).one()
+    for lexeme in (
+        "'giao':2A",
+        "'t:dao'",
+        "'e:đảo'",
+        "'te:sỹ'",
+        "'p:bach_long'",
+        "'d:1234/qd-ubnd'",
+        "'si':",
+    ):
+        assert lexeme in tsv, lexeme
+    assert "'vi':" in tsv and "C" in tsv.split("'vi':")[1].split(" ")[0]  # the text weighs C
+    assert {"type=story", "field=y-te", "locality=phuong-do-son", "kind=individual"} <= set(facets)
+    words = set(db.session.scalars(text("SELECT word FROM search_word")))
+    assert {"dao", "đảo", "vi"} <= words
