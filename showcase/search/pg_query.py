@@ -141,10 +141,8 @@ def index_scans(session):
     2,000 documents, where the index answers in under a millisecond.
     """
     session.execute(text("SET LOCAL enable_seqscan = off"))
-    try:
-        yield
-    finally:
-        session.execute(text("SET LOCAL enable_seqscan = on"))
+    yield  # on an error the transaction is rolled back, and the setting with it
+    session.execute(text("SET LOCAL enable_seqscan = on"))
 
 
 def _bonus_sql(parsed: Parsed, params: dict) -> str:
