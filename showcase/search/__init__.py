@@ -72,7 +72,7 @@ def search(text: str, filters: dict[str, str], sort: str, page: int, per_page: i
     if isinstance(backend, pg_backend.PgBackend):
         from showcase.search import pg_query
 
-        return pg_query.search(parsed, wanted, sort, page, per_page)
+        return pg_query.search(parsed, wanted, sort, page, per_page, backend.cache)
     try:
         with backend.reading() as searcher:  # the cache lives as long as this index generation
             key = (parsed.text, tuple(sorted(wanted.items())), sort, page, per_page)

@@ -12,6 +12,7 @@ document frequencies are counts over the GIN index.
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from contextlib import contextmanager
 
 from sqlalchemy import text
@@ -160,10 +161,35 @@ def _bonus_sql(parsed: Parsed, params: dict) -> str:
     return " + ".join(terms) or "0"
 
 
-def search(parsed: Parsed, filters: dict[str, str], sort: str, page: int, per_page: int):
-    """One page of results, in the shape of showcase.search.Results."""
+CACHED_RESULTS = 500  # pages of results kept per process and data generation
+
+
+def search(parsed: Parsed, filters: dict[str, str], sort: str, page: int, per_page: int, cache: dict):
+    """One page of results, in the shape of showcase.search.Results.
+
+    Pages are kept per data generation (showcase/generation.py): every write to the rows
+    changes it, on every node, so a kept page is never older than the database.
+    """
+    from showcase import generation
+
+    if generation.pending_writes():  # this session sees changes that may still roll back
+        with index_scans(db.session):
+            return _search(parsed, filters, sort, page, per_page)
+    token = generation.current()
+    if cache.get("generation") != token:
+        cache.clear()
+        cache["generation"], cache["results"] = token, OrderedDict()
+    kept: OrderedDict = cache["results"]
+    key = (parsed.text, tuple(sorted(filters.items())), sort, page, per_page)
+    if key in kept:
+        kept.move_to_end(key)
+        return kept[key]
     with index_scans(db.session):
-        return _search(parsed, filters, sort, page, per_page)
+        results = _search(parsed, filters, sort, page, per_page)
+    kept[key] = results
+    if len(kept) > CACHED_RESULTS:
+        kept.popitem(last=False)
+    return results
 
 
 def _search(parsed: Parsed, filters: dict[str, str], sort: str, page: int, per_page: int):
