@@ -38,8 +38,10 @@ def upgrade():
         sa.PrimaryKeyConstraint('id'),
     )
     with op.batch_alter_table('search_document', schema=None) as batch_op:
-        batch_op.create_index('ix_search_document_tsv', ['tsv'], unique=False, postgresql_using='gin')
-        batch_op.create_index('ix_search_document_facets', ['facets'], unique=False, postgresql_using='gin')
+        batch_op.create_index('ix_search_document_tsv', ['tsv'], unique=False, postgresql_using='gin',
+                              postgresql_with={'fastupdate': 'off'})
+        batch_op.create_index('ix_search_document_facets', ['facets'], unique=False, postgresql_using='gin',
+                              postgresql_with={'fastupdate': 'off'})
         batch_op.create_index('ix_search_document_date', ['date'], unique=False)
     op.create_table(
         'search_word',
@@ -51,6 +53,7 @@ def upgrade():
         batch_op.create_index(
             'ix_search_word_trgm', ['folded'], unique=False,
             postgresql_using='gin', postgresql_ops={'folded': 'gin_trgm_ops'},
+            postgresql_with={'fastupdate': 'off'},
         )
         batch_op.create_index('ix_search_word_folded', ['folded'], unique=False)
 
