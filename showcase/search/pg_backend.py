@@ -181,6 +181,10 @@ class PgBackend:
                     write(conn, batch, [])
                     batch = []
             write(conn, batch, [])
+        if count >= BATCH:  # hint bits, visibility map and statistics for the new rows, before searches
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM (ANALYZE) search_document"))
+                conn.execute(text("VACUUM (ANALYZE) search_word"))
         return count
 
     def versions(self) -> dict[str, str]:
