@@ -182,7 +182,7 @@ def search(parsed: Parsed, filters: dict[str, str], sort: str, page: int, per_pa
         with index_scans(db.session):
             return _search(parsed, filters, sort, page, per_page)
     token = generation.current()
-    if cache.get("generation") != token:
+    if "results" not in cache or cache["generation"] != token:  # None: a database never written
         cache.clear()
         cache["generation"], cache["results"] = token, OrderedDict()
     kept: OrderedDict = cache["results"]
