@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import zlib
 from collections.abc import Iterable
 
 from flask import current_app
@@ -40,6 +41,7 @@ MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
 MAX_POSITIONS = 255  # positions kept per lexeme (PostgreSQL keeps 256)
 MAX_LEXEME = 2000  # bytes; PostgreSQL refuses lexemes over 2 KB
 BATCH = 500
+LOCKS = 0x5EA2C4  # advisory lock namespace of search documents (the key is a CRC of the id)
 PREFIXES = {"body": "", "title": "t:", "exact": "e:", "title_exact": "te:", "pairs": "p:", "phrases": "h:"}
 
 
@@ -224,13 +226,23 @@ def _write_pending(session: Session) -> None:
     if not (stories or exemplars or pending["taxonomy"]):
         return
     conn = session.connection()
-    with Session(bind=conn, autoflush=False) as fresh:  # reads what this transaction wrote
-        more_stories, more_exemplars = indexing._affected_by_taxonomy(fresh, pending["taxonomy"])
-        places = {i for model, i in pending["taxonomy"] if model.__name__ == "Locality" and i is not None}
-        places |= indexing._neighbours(fresh, places)
-        upserts, deletes = indexing.documents_for(
-            fresh, stories | more_stories, exemplars | more_exemplars, places
-        )
+
+    def documents() -> tuple[list[dict], list[str]]:
+        with Session(bind=conn, autoflush=False) as fresh:  # reads what this transaction wrote
+            more_stories, more_exemplars = indexing._affected_by_taxonomy(fresh, pending["taxonomy"])
+            places = {i for model, i in pending["taxonomy"] if model.__name__ == "Locality" and i is not None}
+            places |= indexing._neighbours(fresh, places)
+            return indexing.documents_for(fresh, stories | more_stories, exemplars | more_exemplars, places)
+
+    upserts, deletes = documents()
+    # Two transactions may rewrite one document (an exemplar of two stories): each locks its
+    # documents until it commits, then builds them again, so it reads what the other committed
+    # (READ COMMITTED: every statement sees the latest commits) and never writes an older version.
+    ids = {d["id"] for d in upserts} | set(deletes)
+    for key in sorted({LOCKS << 32 | zlib.crc32(i.encode()) for i in ids}):
+        conn.execute(text("SELECT pg_advisory_xact_lock(CAST(:key AS bigint))"), {"key": key})
+    if ids:
+        upserts, deletes = documents()
     write(conn, upserts, deletes)
 
 
