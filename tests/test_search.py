@@ -824,3 +824,62 @@ def test_postgresql_rows_hold_the_same_analysis(make_story, make_exemplar, make_
     assert {"type=story", "field=y-te", "locality=phuong-do-son", "kind=individual"} <= set(facets)
     words = set(db.session.scalars(text("SELECT word FROM search_word")))
     assert {"dao", "đảo", "vi"} <= words
+
+
+@postgresql_only
+def test_postgresql_a_commit_waiting_on_a_shared_document_writes_the_newest(
+    app, make_story, make_exemplar, ctx
+):
+    """Another transaction holds an exemplar's document and changes one of its stories; a
+    commit that rewrites the same document waits, then builds it from what the other committed."""
+    import threading
+    import zlib
+
+    from sqlalchemy import text
+
+    from showcase.models import Field
+    from showcase.search.pg_backend import LOCKS
+
+    person = make_exemplar(name="Hoàng Văn Chung")
+    first = make_story(exemplars=[person], title="Bài thứ nhất")
+    second = make_story(exemplars=[person], title="Bài thứ hai")
+    db.session.add(Field(slug="giao-duc", name="Giáo dục"))
+    db.session.commit()
+    field_id = db.session.scalar(db.select(Field.id).where(Field.slug == "giao-duc"))
+    key = LOCKS << 32 | zlib.crc32(f"exemplar:{person.id}".encode())
+    other = db.engine.connect()
+    transaction = other.begin()
+    other.execute(text("SELECT pg_advisory_xact_lock(CAST(:key AS bigint))"), {"key": key})
+    errors: list[BaseException] = []
+
+    def edit_second() -> None:
+        try:
+            with app.app_context():
+                story = db.session.get(Story, second.id)
+                story.title = "Bài thứ hai, sửa lại"
+                db.session.commit()
+                db.session.remove()
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    thread = threading.Thread(target=edit_second)
+    thread.start()
+    waiting = text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+    for _ in range(200):
+        with db.engine.connect() as conn:
+            if conn.scalar(waiting):
+                break
+        time.sleep(0.02)
+    other.execute(text("UPDATE story SET field_id = :f WHERE id = :id"), {"f": field_id, "id": first.id})
+    transaction.commit()
+    other.close()
+    thread.join(timeout=30)
+    assert not errors and not thread.is_alive()
+    facets = db.session.scalar(
+        text("SELECT facets FROM search_document WHERE id = :id"), {"id": f"exemplar:{person.id}"}
+    )
+    assert "field=giao-duc" in facets  # the other transaction's change, read after it committed
+    labels = db.session.scalar(
+        text("SELECT label FROM search_document WHERE id = :id"), {"id": f"story:{second.id}"}
+    )
+    assert labels == "Bài thứ hai, sửa lại"
