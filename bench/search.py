@@ -3,6 +3,8 @@
     .venv/bin/python bench/search.py                 # N = 10000 and 50000
     .venv/bin/python bench/search.py --sizes 2000    # a quick run
     .venv/bin/python bench/search.py --sizes 10000 --baseline main   # main's code vs this, one run
+    .venv/bin/python bench/search.py --sizes 10000 --pg postgresql://postgres@127.0.0.1:5432/test
+                                                     # Whoosh and SEARCH_BACKEND=postgresql side by side
 
 For each N it generates N Vietnamese stories of about 400 words (a word-pair chain trained on
 the sample stories in content/, with real family names, given names and Hai Phong places),
@@ -336,7 +338,9 @@ def compare(before: dict, after: dict, ref: str) -> None:
         print(f"  {name:18s} {old:12.1f} {new:12.1f} {new / old:10.2f}×")
 
 
-def run(n: int, procs: int, baseline: str | None, db_path: str | None, as_json: bool) -> None:
+def run(
+    n: int, procs: int, baseline: str | None, db_path: str | None, as_json: bool, pg: str | None = None
+) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
         if db_path is None:
             db_path = f"{tmp}/bench.sqlite3"
@@ -372,6 +376,14 @@ def run(n: int, procs: int, baseline: str | None, db_path: str | None, as_json: 
         report(after, procs)
         if before:
             compare(before, after, baseline or "")
+        if pg:  # the PostgreSQL backend on the same stories and queries (bench/search_pg.py)
+            from search_pg import measure_pg, side_by_side
+
+            print(f"N = {n}, SEARCH_BACKEND=postgresql:", flush=True)
+            figures = measure_pg(
+                pg, n, generate, lambda moves: queries(random.Random(11), Chain(corpus()), moves), percentile
+            )
+            side_by_side(after, figures)
 
 
 def main() -> None:
@@ -385,13 +397,14 @@ def main() -> None:
     parser.add_argument("--db", help="use this generated database instead of generating one")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--rebuild-child", nargs=3, metavar=("URL", "INDEX", "PROCS"))
+    parser.add_argument("--pg", metavar="URL", help="also time SEARCH_BACKEND=postgresql on this database")
     args = parser.parse_args()
     if args.rebuild_child:
         url, index_dir, procs = args.rebuild_child
         rebuild_child(url, index_dir, int(procs))
         return
     for n in args.sizes:
-        run(n, args.procs, args.baseline, args.db, args.json)
+        run(n, args.procs, args.baseline, args.db, args.json, args.pg)
 
 
 if __name__ == "__main__":

@@ -84,7 +84,7 @@ def export_command(directory: Path) -> None:
     click.echo(f"Đã xuất {count} bài viết ra {directory}.")
 
 
-search = AppGroup("search", help="Chỉ mục tìm kiếm (Whoosh).")
+search = AppGroup("search", help="Chỉ mục tìm kiếm (Whoosh, hoặc PostgreSQL khi SEARCH_BACKEND=postgresql).")
 
 
 @search.command("rebuild")

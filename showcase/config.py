@@ -118,6 +118,8 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
     settings: dict[str, Any] = {
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
         "SEARCH_INDEX_DIR": env.get("SEARCH_INDEX_DIR", str(PROJECT_ROOT / "search_index")),
+        # whoosh: an index folder per node; postgresql: search_document rows (several nodes)
+        "SEARCH_BACKEND": env.get("SEARCH_BACKEND", "whoosh").strip().lower(),
         "MEDIA_ROOT": env.get("MEDIA_ROOT", str(instance_path / "media")),
         "SITE_URL": env.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "SEARCH_WRITE_TIMEOUT": _number(
@@ -156,6 +158,10 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
             ),
         }
     )
+    if settings["SEARCH_BACKEND"] not in ("whoosh", "postgresql"):
+        raise SystemExit(
+            f"Lỗi: SEARCH_BACKEND phải là whoosh hoặc postgresql (đang là «{settings['SEARCH_BACKEND']}»)."
+        )
     redis_url = env.get("REDIS_URL", "")
     page_cache = env.get("PAGE_CACHE", "redis" if redis_url else "memory")
     if page_cache not in ("memory", "redis", "off") or (page_cache == "redis" and not redis_url):

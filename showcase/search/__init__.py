@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Flask, current_app
 from whoosh.query import Every
 
-from showcase.search import indexing, query
+from showcase.search import indexing, pg_backend, pg_models, query  # noqa: F401  (pg_models: the tables)
 from showcase.search.analysis import load_synonyms
 from showcase.search.backend import IndexUnavailable, WhooshBackend
 from showcase.search.bitsets import Bitsets, first_in
@@ -36,9 +36,17 @@ class Results:
 def init_search(app: Flask) -> None:
     """Give the app its index backend and keep the index in step with commits."""
     timeout = float(app.config.get("SEARCH_WRITE_TIMEOUT", 10.0))
-    app.extensions["search"] = WhooshBackend(Path(app.config["SEARCH_INDEX_DIR"]), write_timeout=timeout)
+    if app.config.get("SEARCH_BACKEND", "whoosh") == "postgresql":  # see pg_backend.py
+        if not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+            raise SystemExit(
+                "Lỗi: SEARCH_BACKEND=postgresql cần DATABASE_URL là một cơ sở dữ liệu PostgreSQL."
+            )
+        app.extensions["search"] = pg_backend.PgBackend()
+    else:
+        app.extensions["search"] = WhooshBackend(Path(app.config["SEARCH_INDEX_DIR"]), write_timeout=timeout)
     app.config.setdefault("SYNONYMS_FILE", str(Path(app.root_path).parent / "content" / "synonyms.txt"))
     indexing.init_sync()
+    pg_backend.init_sync()
 
 
 def _app() -> Flask:
@@ -61,6 +69,10 @@ def search(text: str, filters: dict[str, str], sort: str, page: int, per_page: i
     wanted = {n: v for n, v in filters.items() if n in query.FACETS and v}
     if parsed.empty and not wanted:
         return Results()
+    if isinstance(backend, pg_backend.PgBackend):
+        from showcase.search import pg_query
+
+        return pg_query.search(parsed, wanted, sort, page, per_page, backend.cache)
     try:
         with backend.reading() as searcher:  # the cache lives as long as this index generation
             key = (parsed.text, tuple(sorted(wanted.items())), sort, page, per_page)
@@ -113,6 +125,10 @@ def _run(backend, searcher, parsed, filters, sort: str, page: int, per_page: int
 def suggest(text: str) -> list[dict]:
     """Titles and names that start with what was typed; empty while the index is unavailable."""
     backend: WhooshBackend = current_app.extensions["search"]
+    if isinstance(backend, pg_backend.PgBackend):
+        from showcase.search import pg_query
+
+        return pg_query.suggestions(text)
     try:
         with backend.reading() as searcher:
             return query.suggestions(searcher, text)

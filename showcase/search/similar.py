@@ -23,6 +23,10 @@ MIN_COMMON = 3  # …but in a small index, a word in 3 titles may still be rare
 def story_ids(story_id: int, title: str, limit: int) -> list[int]:
     """Ids of published stories whose titles share this title's rare words, best first."""
     backend: WhooshBackend = current_app.extensions["search"]
+    if getattr(backend, "kind", "") == "postgresql":
+        from showcase.search import pg_query
+
+        return pg_query.similar_story_ids(story_id, title, limit, COMMON_SHARE, MIN_COMMON)
     try:
         with backend.reading() as searcher:
             common = max(MIN_COMMON, searcher.doc_count() // COMMON_SHARE)

@@ -129,8 +129,8 @@ def _blank(column: Column) -> Any:
 
 
 def _tables() -> list[Table]:
-    """Every table, parents before children."""
-    return list(db.metadata.sorted_tables)
+    """Every table, parents before children (not the search tables: `search rebuild` derives them)."""
+    return [t for t in db.metadata.sorted_tables if not t.info.get("derived")]
 
 
 def _revision(conn: Connection) -> str | None:
