@@ -1,7 +1,7 @@
 """Two nodes, really: two gunicorn servers on one PostgreSQL database and one Redis.
 
-What one node publishes, the other shows at once — pages (cached in the shared Redis), feeds
-and sitemap — and a rate limit counts the attempts made on both.
+What one node publishes, the other shows at once — pages (cached in the shared Redis), search
+(SEARCH_BACKEND=postgresql), feeds and sitemap — and a rate limit counts the attempts made on both.
 """
 
 from __future__ import annotations
@@ -47,8 +47,9 @@ def schema():
     name = f"nodes_{uuid.uuid4().hex[:10]}"
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{name}"'))
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
     sep = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL}{sep}options=-csearch_path%3D{name}"
+    yield f"{PG_URL}{sep}options=-csearch_path%3D{name}%2Cpublic"  # pg_trgm lives in public
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
     admin.dispose()
@@ -62,6 +63,7 @@ def nodes(schema, tmp_path_factory):
         "DATABASE_URL": schema,
         "REDIS_URL": REDIS_URL,
         "PAGE_CACHE": "redis",
+        "SEARCH_BACKEND": "postgresql",  # in the same database and transaction: no index per node
         "RATELIMIT_KEY_PREFIX": prefix,
         "LOGIN_ADDRESS_LIMITS": "3 per minute",
         "WEB_CONCURRENCY": "1",
@@ -119,6 +121,7 @@ def test_what_one_node_publishes_the_other_shows_at_once(nodes):
     a, b, story_id, slug = nodes
     reader = Browser(b.base)
     assert reader.open(f"/bai-viet/{slug}")[0] == 404  # waiting for review: not public
+    assert f"/bai-viet/{slug}" not in reader.open("/tim-kiem?q=thay+thuoc+lang+bien")[1]
     assert "Người thầy thuốc làng biển" not in reader.open("/bai-viet")[1]  # now in B's (shared) cache
     editor = Browser(a.base)
     assert editor.log_in() == 302
@@ -131,6 +134,8 @@ def test_what_one_node_publishes_the_other_shows_at_once(nodes):
     assert "Người thầy thuốc làng biển" in reader.open("/dien-hinh/bac-si-lan-toa")[1]
     assert f"/bai-viet/{slug}" in reader.open("/feed.xml")[1]
     assert f"/bai-viet/{slug}" in reader.open("/sitemap.xml")[1]
+    assert f"/bai-viet/{slug}" in reader.open("/tim-kiem?q=thay+thuoc+lang+bien")[1]  # no catch-up ran
+    assert f"/bai-viet/{slug}" in reader.open("/api/v1/search?q=thay+thuoc+lang+bien")[1]
 
 
 def test_a_rate_limit_counts_the_attempts_on_every_node(nodes):

@@ -1,7 +1,7 @@
 """search_document, search_word: the PostgreSQL search backend (SEARCH_BACKEND=postgresql)
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0010
 Create Date: 2026-12-01 22:30:00
 
 The tables are made on every database (the models name them); the tsvector, text[] and
@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 
 
 revision = '0011'
-down_revision = '0007'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,7 @@ convention (migrations/env.py keeps foreign keys unenforced meanwhile, so no row
 The migration reads the live schema, so it names whatever the migrations before it made.
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
