@@ -13,6 +13,7 @@ import flask_admin
 import pytest
 from flask import current_app
 
+import showcase.search.pg_models  # noqa: F401  (every model is registered, whatever ran first)
 from showcase import models
 from showcase.admin import labels, translations
 from showcase.extensions import db

@@ -69,6 +69,9 @@ KINDS = {
     "TrashItem": "Mục trong thùng rác",
     "Setting": "Cài đặt",
     "Nomination": "Đề xuất",
+    # derived search tables (SEARCH_BACKEND=postgresql): never audited, named in case one is shown
+    "SearchDocument": "Mục chỉ mục tìm kiếm",
+    "SearchWord": "Từ trong chỉ mục tìm kiếm",
 }
 
 # the admin endpoint that shows each kind (the audit log links to the object while it exists)
