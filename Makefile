@@ -39,7 +39,7 @@ endef
 # the site as it runs in production: gunicorn (gunicorn.conf.py), workers from WEB_CONCURRENCY
 run: db
 	$(FIRST_ADMIN)
-	$(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT)
+	$(BIN)/python -m showcase.serve -c gunicorn.conf.py --bind $(HOST):$(PORT)
 
 # Flask's development server: reloads on every change, shows tracebacks in the browser
 dev: db

@@ -90,7 +90,7 @@ def gunicorn(home: Path, **settings: str) -> Iterator[Served]:
     log_path = home / "gunicorn.log"
     with log_path.open("w+") as log:
         process = subprocess.Popen(
-            [BIN / "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
+            [BIN / "python", "-m", "showcase.serve", "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
             env=env,
             cwd=config.PROJECT_ROOT,
             stdout=log,

@@ -58,3 +58,18 @@ def test_a_bad_setting_stops_with_one_line():
     assert result.returncode != 0
     assert "WORKER_TIMEOUT phải là số nguyên" in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_bad_worker_count_stops_with_one_line_before_gunicorn_reads_it():
+    # gunicorn itself parses WEB_CONCURRENCY on import and dies with a traceback; `make run`
+    # and the systemd unit start it through showcase.serve, which checks it first
+    result = subprocess.run(
+        [BIN / "python", "-m", "showcase.serve", "-c", "gunicorn.conf.py", "--check-config"],
+        env=os.environ | {"WEB_CONCURRENCY": "hai"},
+        cwd=config.PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert result.stderr.strip() == "Lỗi: WEB_CONCURRENCY phải là số nguyên từ 1 đến 256 (đang là «hai»)."
+    assert result.stdout == ""
