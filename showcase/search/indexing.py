@@ -53,7 +53,16 @@ def locality_documents(session: Session, locality_ids: Iterable[int]) -> tuple[l
     ids = set(locality_ids)
     if not ids:
         return [], []
-    rows = session.scalars(select(Locality).where(Locality.id.in_(ids))).all()
+    current = _current_units(session, ids)
+    units = session.scalars(
+        select(Locality).where(Locality.id.in_(current)).options(*_locality_options())
+    ).all()
+    return [locality_document(u) for u in units], [f"locality:{i}" for i in ids - current]
+
+
+def _current_units(session: Session, ids: set[int]) -> set[int]:
+    """The units that exist today among these localities and the successors of merged ones."""
+    rows = session.scalars(select(Locality).where(Locality.id.in_(ids))).all() if ids else []
     current = {u.id for u in rows if u.replaced_by_id is None}
     for unit in rows:  # a merged unit's name, or its own merged units, live in today's unit
         seen = set()
@@ -62,37 +71,56 @@ def locality_documents(session: Session, locality_ids: Iterable[int]) -> tuple[l
             unit = unit.replaced_by
         if unit.replaced_by_id is None:
             current.add(unit.id)
-    units = session.scalars(
-        select(Locality).where(Locality.id.in_(current)).options(*_locality_options())
-    ).all()
-    return [locality_document(u) for u in units], [f"locality:{i}" for i in ids - current]
+    return current
 
 
 def _public_stories_of(exemplar: Exemplar) -> list[Story]:
     return [s for s in exemplar.stories if story_is_public(s)]
 
 
-def documents_for(
-    session: Session, story_ids: Iterable[int], exemplar_ids: Iterable[int], locality_ids: Iterable[int] = ()
-) -> tuple[list[dict], list[str]]:
-    """Build the documents to write and the ids to delete for these rows."""
+def _touched(
+    session: Session, story_ids: Iterable[int], exemplar_ids: Iterable[int]
+) -> tuple[set[int], set[int]]:
+    """The stories and exemplars whose documents these rows change: a story's document shows its
+    exemplars' names and commendations, an exemplar's shows its stories (one level, no further)."""
     story_ids, exemplar_ids = set(story_ids), set(exemplar_ids)
-    upserts, deletes = [], []
-    if exemplar_ids:  # a story's document shows its exemplars' names and commendations
+    if exemplar_ids:
         rows = session.execute(
             select(story_exemplars.c.story_id).where(story_exemplars.c.exemplar_id.in_(exemplar_ids))
         )
         story_ids |= {r[0] for r in rows}
-    # and an exemplar's document shows its stories (public or not): one level, no further
+    if story_ids:
+        rows = session.execute(
+            select(story_exemplars.c.exemplar_id).where(story_exemplars.c.story_id.in_(story_ids))
+        )
+        exemplar_ids |= {r[0] for r in rows}
+    return story_ids, exemplar_ids
+
+
+def document_ids(
+    session: Session, story_ids: Iterable[int], exemplar_ids: Iterable[int], locality_ids: Iterable[int] = ()
+) -> set[str]:
+    """The ids of the documents documents_for would write or delete, without building them."""
+    stories, exemplars = _touched(session, story_ids, exemplar_ids)
+    places = set(locality_ids)
+    return (
+        {f"story:{i}" for i in stories}
+        | {f"exemplar:{i}" for i in exemplars}
+        | {f"locality:{i}" for i in places | _current_units(session, places)}
+    )
+
+
+def documents_for(
+    session: Session, story_ids: Iterable[int], exemplar_ids: Iterable[int], locality_ids: Iterable[int] = ()
+) -> tuple[list[dict], list[str]]:
+    """Build the documents to write and the ids to delete for these rows."""
+    story_ids, exemplar_ids = _touched(session, story_ids, exemplar_ids)
+    upserts, deletes = [], []
     if story_ids:
         public = set(session.scalars(select(Story.id).where(Story.id.in_(story_ids), is_published())))
         stories = session.scalars(select(Story).where(Story.id.in_(public)).options(*_story_options())).all()
         upserts += [story_document(s) for s in stories]
         deletes += [f"story:{i}" for i in story_ids - public]
-        rows = session.execute(
-            select(story_exemplars.c.exemplar_id).where(story_exemplars.c.story_id.in_(story_ids))
-        )
-        exemplar_ids |= {r[0] for r in rows}
     if exemplar_ids:
         public = set(
             session.scalars(select(Exemplar.id).where(Exemplar.id.in_(exemplar_ids), has_published_story()))

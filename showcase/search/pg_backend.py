@@ -227,22 +227,20 @@ def _write_pending(session: Session) -> None:
         return
     conn = session.connection()
 
-    def documents() -> tuple[list[dict], list[str]]:
-        with Session(bind=conn, autoflush=False) as fresh:  # reads what this transaction wrote
-            more_stories, more_exemplars = indexing._affected_by_taxonomy(fresh, pending["taxonomy"])
-            places = {i for model, i in pending["taxonomy"] if model.__name__ == "Locality" and i is not None}
-            places |= indexing._neighbours(fresh, places)
-            return indexing.documents_for(fresh, stories | more_stories, exemplars | more_exemplars, places)
-
-    upserts, deletes = documents()
-    # Two transactions may rewrite one document (an exemplar of two stories): each locks its
-    # documents until it commits, then builds them again, so it reads what the other committed
-    # (READ COMMITTED: every statement sees the latest commits) and never writes an older version.
-    ids = {d["id"] for d in upserts} | set(deletes)
-    for key in sorted({LOCKS << 32 | zlib.crc32(i.encode()) for i in ids}):
-        conn.execute(text("SELECT pg_advisory_xact_lock(CAST(:key AS bigint))"), {"key": key})
-    if ids:
-        upserts, deletes = documents()
+    with Session(bind=conn, autoflush=False) as fresh:  # reads what this transaction wrote
+        more_stories, more_exemplars = indexing._affected_by_taxonomy(fresh, pending["taxonomy"])
+        places = {i for model, i in pending["taxonomy"] if model.__name__ == "Locality" and i is not None}
+        places |= indexing._neighbours(fresh, places)
+        stories, exemplars = stories | more_stories, exemplars | more_exemplars
+        # Two transactions may rewrite one document (an exemplar of two stories): each locks its
+        # documents until it commits and only then builds them, so it reads what the other
+        # committed (READ COMMITTED: every statement sees the latest commits) and never writes an
+        # older version. The ids come from the links alone; the documents are built once.
+        ids = indexing.document_ids(fresh, stories, exemplars, places)
+        for key in sorted({LOCKS << 32 | zlib.crc32(i.encode()) for i in ids}):
+            conn.execute(text("SELECT pg_advisory_xact_lock(CAST(:key AS bigint))"), {"key": key})
+        fresh.expire_all()  # links read before the lock may have changed while it waited
+        upserts, deletes = indexing.documents_for(fresh, stories, exemplars, places)
     write(conn, upserts, deletes)
 
 
