@@ -234,7 +234,11 @@ def init_error_pages(app: Flask) -> None:
     @app.errorhandler(413)
     def too_large(_error: HTTPException):
         limit = app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)
-        return error_page(413, f"Tệp gửi lên lớn quá: tối đa {limit} MB.")
+        return error_page(
+            413,
+            f"Tệp gửi lên lớn quá: cả lần gửi tối đa {limit} MB. Bấm “Quay lại” trên trình duyệt để "
+            "về trang trước (chữ đã gõ thường vẫn còn), rồi chọn ít ảnh hơn hoặc ảnh nhỏ hơn.",
+        )
 
     @app.errorhandler(429)
     def too_many(_error: HTTPException):

@@ -45,7 +45,8 @@ def test_each_job_runs_a_flask_command_that_exists(app, path):
 def test_the_web_service_runs_gunicorn_with_our_settings():
     service = unit(UNITS / "showcase.service")["Service"]
     start = shlex.split(service["ExecStart"])
-    assert start[0].endswith("/.venv/bin/python") and start[1:5] == ["-m", "showcase.serve", "-c", "gunicorn.conf.py"]
+    assert start[0].endswith("/.venv/bin/python")
+    assert start[1:5] == ["-m", "showcase.serve", "-c", "gunicorn.conf.py"]
     assert (config.PROJECT_ROOT / "gunicorn.conf.py").is_file()
     assert service["ExecStartPre"].endswith("flask db upgrade")
     assert service["EnvironmentFile"] == "/etc/guongsang/showcase.env"

@@ -186,6 +186,25 @@ def test_more_than_five_photos_refused(client, form):
     assert response.status_code == 422 and "Tối đa 5 ảnh" in response.get_data(as_text=True)
 
 
+def test_the_form_names_the_total_limit_and_an_oversize_send_says_how_to_go_back(client, form, app):
+    page = client.get("/de-xuat").get_data(as_text=True)
+    total = app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)
+    assert f"mỗi ảnh đến 10 MB và cả lần gửi đến {total} MB" in page
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    app.config["MAX_CONTENT_LENGTH"] = 50_000  # five phone photos over the limit, in small
+    try:
+        big = [photo((i * 30, 10, 10), f"a{i}.jpg") for i in range(5)]
+        payload = dict(form(client), photos=[(io, name) for io, name in big])
+        payload["evidence"] = "x" * 60_000
+        response = client.post("/de-xuat", data=payload, content_type="multipart/form-data")
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = limit
+    text = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert f"cả lần gửi tối đa {total} MB" in text and "Bấm “Quay lại” trên trình duyệt" in text
+    assert db.session.scalar(db.select(db.func.count(Nomination.id))) == 0
+
+
 def test_honeypot_keeps_nothing(client, form):
     response = submit(client, form(client, website="http://spam.example"))
     assert response.status_code == 303

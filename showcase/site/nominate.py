@@ -46,6 +46,7 @@ def _form(values: dict, errors: dict, token: str, status: int = 200):
         localities=nominations.public_localities(),
         max_photos=nominations.MAX_PHOTOS,
         max_photo_mb=nominations.MAX_PHOTO_BYTES // (1024 * 1024),
+        max_total_mb=current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024),
     )
     return page, status
 
