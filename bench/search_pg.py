@@ -42,6 +42,7 @@ def measure_pg(
                 "SQLALCHEMY_DATABASE_URI": url,
                 "SEARCH_BACKEND": "postgresql",
                 "SEARCH_INDEX_DIR": "/nonexistent",
+                "LOG_REQUESTS": False,  # a JSON line per query would bury the figures
             }
         )
         with app.app_context():
