@@ -233,6 +233,9 @@ def test_requests_land_in_the_inbox_newest_first_partners_never_see_them(client,
         menu = staff.get("/admin/").get_data(as_text=True)
         assert "Người dân gửi đến" in menu and "Yêu cầu gỡ bỏ, chỉnh sửa" in menu
         assert re.search(r"<strong>2</strong>yêu cầu gỡ bỏ, chỉnh sửa thông tin: mới nhận", menu)
+        for words in (first.code, f"{first.code[:4]}-{first.code[4:8]}-{first.code[8:]}", "sai tuoi"):
+            found = staff.get("/admin/info_requests/", query_string={"search": words}).get_data(as_text=True)
+            assert "Gỡ bỏ thông tin" in found and "Chỉnh sửa thông tin" not in found, words
         edit = staff.get(f"/admin/info_requests/edit/?id={first.id}").get_data(as_text=True)
         assert "0987 654 321" in edit and "nguoihoi@example.vn" in edit and "Gỡ bài ngay" in edit
         assert "Yêu cầu thứ nhất: sai tuổi." in edit and "chính người được nói đến" in edit

@@ -8,12 +8,15 @@ from typing import Any
 
 from flask import redirect, url_for
 from flask_admin import expose
+from sqlalchemy import select
 from wtforms import TextAreaField
 from wtforms.validators import Optional
 
 from showcase.admin.views.base import ADMIN, EDITOR, EnumEqual, SecureModelView, attempt, me, valid_csrf
-from showcase.models import InfoRequest, InfoRequestKind, InfoRequestStatus, StoryStatus
+from showcase.extensions import db
+from showcase.models import InfoRequest, InfoRequestKind, InfoRequestStatus, Story, StoryStatus
 from showcase.services import info_requests
+from showcase.services.contacts import show_code
 
 LABELS = {
     "created_at": "Gửi lúc",
@@ -53,6 +56,18 @@ class InfoRequestView(SecureModelView):
     form_args = {"note": {"validators": [Optional()], "description": "Chỉ Ban xem."}}
     form_widget_args = {"note": {"rows": 6}}
     edit_template = "admin/info_request_edit.html"
+
+    def search_rows(self) -> list[tuple[int, str]]:
+        # the code as stored and as people read it aloud (ABCD-EFGH-JKMN), and the story's title
+        rows = db.session.execute(
+            select(InfoRequest.id, InfoRequest.code, InfoRequest.details, Story.title).outerjoin(
+                Story, InfoRequest.story_id == Story.id
+            )
+        )
+        return [
+            (row_id, "\n".join((code, show_code(code), details, title or "")))
+            for row_id, code, details, title in rows
+        ]
 
     def update(self, record: InfoRequest, values: dict[str, Any], seen: int | None) -> None:
         info_requests.update(record, values, by=me())
