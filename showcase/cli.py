@@ -271,11 +271,14 @@ privacy = AppGroup("privacy", help="Dữ liệu cá nhân của người dân g�
 
 @privacy.command("purge")
 def privacy_purge() -> None:
-    """Xóa thông tin liên hệ của người đề xuất khi đề xuất đã đóng quá PRIVATE_DATA_DAYS ngày."""
-    from showcase.services import nominations
+    """Xóa thông tin liên hệ của người đề xuất, người gửi yêu cầu gỡ bỏ / chỉnh sửa khi đã đóng quá
+    PRIVATE_DATA_DAYS ngày."""
+    from showcase.services import info_requests, nominations
 
     count = change(nominations.purge)
     click.echo(f"Đã xóa thông tin liên hệ của {count} đề xuất đã đóng quá hạn lưu giữ.")
+    count = change(info_requests.purge)
+    click.echo(f"Đã xóa thông tin liên hệ của {count} yêu cầu gỡ bỏ, chỉnh sửa đã đóng quá hạn lưu giữ.")
 
 
 def register(app: Flask) -> None:

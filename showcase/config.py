@@ -217,6 +217,8 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
                 _number(env.get("PRIVATE_DATA_DAYS", "180"), "PRIVATE_DATA_DAYS", 3650, "số ngày")
             ),
             "NOMINATION_LIMITS": env.get("NOMINATION_LIMITS", "5 per 10 minutes; 20 per day"),
+            # requests to remove or correct information, per address (showcase/site/info_request.py)
+            "INFO_REQUEST_LIMITS": env.get("INFO_REQUEST_LIMITS", "5 per 10 minutes; 20 per day"),
             "NOMINATION_LOOKUP_LIMITS": env.get("NOMINATION_LOOKUP_LIMITS", "20 per minute; 200 per day"),
             "NOMINATION_HOLD_DIR": env.get("NOMINATION_HOLD_DIR", ""),  # default: beside MEDIA_ROOT
             "MAIL_URL": env.get("MAIL_URL", ""),  # smtp://user:pass@host:port (none: mail is logged)

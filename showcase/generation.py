@@ -34,7 +34,16 @@ WRITES = "public_writes"  # Connection.info: (verb, table) pairs written in this
 CACHED = "_data_generation"  # flask.g: the token read by this request
 # tables no public page, feed or count shows: writing them (a login, an audit row) changes nothing
 PRIVATE_TABLES = frozenset(
-    {"alembic_version", "user", "audit_log", "revision", "nomination", "nomination_photo", "trash_item"}
+    {
+        "alembic_version",
+        "user",
+        "audit_log",
+        "revision",
+        "nomination",
+        "nomination_photo",
+        "trash_item",
+        "info_request",
+    }
 )
 
 UNSEEN_FLUSH = "unseen_flush"  # Connection.info: the flush running writes only what the public never sees

@@ -62,6 +62,8 @@ class StoryStatus(LabelledEnum):
     PUBLISHED = "published", "Đã đăng"
     ARCHIVED = "archived", "Lưu trữ"
     RETRACTED = "retracted", "Đã thu hồi"
+    # removed at the request of the person concerned: answers 410 without the title or names
+    HIDDEN = "hidden", "Đã gỡ theo yêu cầu"
 
 
 class ExemplarKind(LabelledEnum):
@@ -124,6 +126,25 @@ class NominationStatus(LabelledEnum):
     ACCEPTED = "accepted", "Đã tiếp nhận"
     REJECTED = "rejected", "Không tiếp nhận"
     SPAM = "spam", "Thư rác"
+
+
+class InfoRequestKind(LabelledEnum):
+    REMOVE = "remove", "Gỡ bỏ thông tin"
+    CORRECT = "correct", "Chỉnh sửa thông tin"
+
+
+class InfoRequestRelation(LabelledEnum):
+    SELF = "self", "Chính người được nói đến"
+    GUARDIAN = "guardian", "Cha mẹ, người giám hộ"
+    RELATIVE = "relative", "Người thân"
+    OTHER = "other", "Người khác"
+
+
+class InfoRequestStatus(LabelledEnum):
+    NEW = "new", "Mới nhận"
+    IN_PROGRESS = "in_progress", "Đang xử lý"
+    DONE = "done", "Đã xử lý xong"
+    REJECTED = "rejected", "Không tiếp nhận"
 
 
 class CoverageMedium(LabelledEnum):
@@ -554,6 +575,49 @@ class Nomination(Model):
 
     def __str__(self) -> str:
         return self.nominee_name
+
+
+class InfoRequest(Model):
+    """A request to remove or correct what the site says about a person ("Yêu cầu gỡ bỏ / chỉnh
+    sửa thông tin"). The requester's contact data is private to the board, exactly like a
+    nominator's, and erased PRIVATE_DATA_DAYS after the request closes (services/info_requests.py)."""
+
+    __table_args__ = (
+        Index("ix_info_request_status", "status", "created_at"),
+        Index("ix_info_request_closed_at", "closed_at"),
+        Index("ix_info_request_story_id", "story_id"),
+        Index("ix_info_request_exemplar_id", "exemplar_id"),
+        UniqueConstraint("code", name="uq_info_request_code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # a reference shown once to the requester, to quote on the phone (no public page shows it)
+    code: Mapped[str] = mapped_column(String(12))
+    kind: Mapped[InfoRequestKind] = mapped_column(enum_column(InfoRequestKind))
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("story.id", ondelete="SET NULL"))
+    exemplar_id: Mapped[int | None] = mapped_column(ForeignKey("exemplar.id", ondelete="SET NULL"))
+    details: Mapped[str] = mapped_column(Text)  # what is wrong, or why it should go
+    requester_name: Mapped[str] = mapped_column(String(200))
+    relation: Mapped[InfoRequestRelation] = mapped_column(enum_column(InfoRequestRelation))
+    contact_phone: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    consented_at: Mapped[datetime | None] = mapped_column(DateTime)
+    status: Mapped[InfoRequestStatus] = mapped_column(
+        enum_column(InfoRequestStatus), default=InfoRequestStatus.NEW, server_default="new"
+    )
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")  # internal: the board's only
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    handled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime)  # contact data erased
+
+    story: Mapped[Story | None] = relationship()
+    exemplar: Mapped[Exemplar | None] = relationship()
+    handled_by: Mapped[User | None] = relationship()
+
+    def __str__(self) -> str:
+        return f"Yêu cầu {self.code}"
 
 
 class CoverageItem(Versioned, Model):

@@ -18,6 +18,13 @@ def is_retracted():
     return and_(Story.status == StoryStatus.RETRACTED, Story.published_at.is_not(None))
 
 
+def is_hidden():
+    """The SQL condition for a story removed at the request of the person concerned, once public:
+    gone from every channel like a retraction, but its URL answers 410 with a notice that names
+    neither the story nor anyone in it."""
+    return and_(Story.status == StoryStatus.HIDDEN, Story.published_at.is_not(None))
+
+
 def has_published_story():
     """The SQL condition for an exemplar with at least one published story (a public one)."""
     # nested, not a join: a planner then walks this exemplar's few links and looks each story

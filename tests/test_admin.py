@@ -60,6 +60,7 @@ VIEWS = {  # view -> roles that may open it
     "/admin/trash/": {"admin", "editor"},
     "/admin/audit/": {"admin", "editor"},
     "/admin/nominations/": {"admin", "editor"},  # with the nominators' contact data
+    "/admin/info_requests/": {"admin", "editor"},  # with the requesters' contact data
 }
 
 
@@ -268,7 +269,9 @@ def test_full_workflow_with_one_audit_row_each(as_role, stories, client):
     ]
 
 
-@pytest.mark.parametrize("name", ["publish", "request_changes", "feature", "archive", "retract", "schedule"])
+@pytest.mark.parametrize(
+    "name", ["publish", "request_changes", "feature", "archive", "retract", "schedule", "hide"]
+)
 def test_partner_cannot_apply_editor_transitions(as_role, stories, name):
     sa = stories["a"]
     sa.status = StoryStatus.IN_REVIEW

@@ -50,6 +50,8 @@ PARAMS = [
     "loai",
     "linh-vuc",
     "so",
+    "bai-viet",  # the request to remove or correct information names its story, its exemplar
+    "dien-hinh",
     # the API's (English) names
     "page",
     "per_page",
@@ -132,6 +134,8 @@ def world(make_story, make_commendation, make_world):
         "site.nomination_lookup": "/de-xuat/tra-cuu",
         "site.nomination_status": "/de-xuat/ABCD-EFGH-JKMN",
         "site.nomination_held_photo": "/de-xuat/anh-giu/" + "a" * 24 + "/1.jpg",
+        "site.info_request": "/yeu-cau-go-bo",
+        "site.info_request_sent": "/yeu-cau-go-bo/da-gui",
     }
 
 

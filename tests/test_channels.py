@@ -1,4 +1,5 @@
-"""Every channel asks visibility.py: nothing unpublished, scheduled, embargoed or retracted leaves.
+"""Every channel asks visibility.py: nothing unpublished, scheduled, embargoed, retracted or
+removed at the person's request leaves.
 
 One walk over every public channel — pages, search, feeds, sitemap, API lists, details and
 search, the widget, the open-data files — after making a draft, a story scheduled for later,
@@ -35,8 +36,10 @@ def stories(ctx, make_story, make_exemplar, people):
     )
     retracted = hidden("Bài đã thu hồi")
     workflow.transition(retracted, "retract", by=people["editor"], text="Sai thông tin nhân vật.")
+    removed = hidden("Bài gỡ theo yêu cầu")
+    workflow.transition(removed, "hide", by=people["editor"])
     db.session.commit()
-    return public, [draft, scheduled, embargoed, retracted]
+    return public, [draft, scheduled, embargoed, retracted, removed]
 
 
 CHANNELS = [
@@ -102,7 +105,7 @@ def test_no_channel_lets_a_hidden_story_out(client, stories):
 
 def test_hidden_stories_have_no_page_nor_detail_nor_feed_of_their_own(client, stories):
     _public, hidden = stories
-    draft, scheduled, embargoed, retracted = hidden
+    draft, scheduled, embargoed, retracted, removed = hidden
     for story in (draft, scheduled, embargoed):
         assert client.get(f"/bai-viet/{story.slug}").status_code == 404
         assert client.get(f"/api/v1/stories/{story.slug}").status_code == 404
@@ -116,3 +119,12 @@ def test_hidden_stories_have_no_page_nor_detail_nor_feed_of_their_own(client, st
     assert page.status_code == 410 and "Sai thông tin nhân vật." in page.get_data(as_text=True)
     detail = client.get(f"/api/v1/stories/{retracted.slug}")
     assert detail.status_code == 410 and "body_html" not in detail.get_json()
+    # one removed at the person's request answers 410 too, naming nothing: not even its title
+    page = client.get(f"/bai-viet/{removed.slug}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 410 and "gỡ theo yêu cầu" in text
+    assert removed.title not in text and "Nhân vật" not in text
+    detail = client.get(f"/api/v1/stories/{removed.slug}")
+    assert detail.status_code == 410 and removed.title not in detail.get_data(as_text=True)
+    assert detail.get_json()["error"]["title"] == ""
+    assert client.get(f"/bai-viet/{removed.slug}/bao-chi.zip").status_code == 404

@@ -123,7 +123,9 @@ def test_existing_constraints_are_renamed_and_no_row_is_lost(tmp_path, monkeypat
                 )
                 assert compare_metadata(context, db.metadata) == []
             db.engine.dispose()
-        assert set(names) == set(old)
+        # every constraint there was is still there (later migrations may add tables of their own)
+        tables_before = {table for table, _kind, _columns in old}
+        assert {key for key in names if key[0] in tables_before} == set(old)
         assert names[("story", "pk", ("id",))] == "pk_story"
         assert names[("story_exemplar", "fk", ("story_id",))] == "fk_story_exemplar_story_id_story"
         assert names[("story", "uq", ("slug",))] == "uq_story_slug"

@@ -49,6 +49,7 @@ def describe(story: Story, user: User) -> StoryState:
             S.PUBLISHED: "success",
             S.ARCHIVED: "dark",
             S.RETRACTED: "danger",
+            S.HIDDEN: "danger",
         }[story.status]
         badge = story.status.label
     return StoryState(badge, tone, _next_step(story, user, scheduled))
@@ -96,6 +97,11 @@ def _next_step(story: Story, user: User, scheduled: bool) -> str:
         )
     if story.status == S.ARCHIVED:
         return "Bài đã gỡ khỏi trang công khai. Bấm «Duyệt và đăng» để đăng lại."
+    if story.status == S.HIDDEN:
+        return (
+            "Bài đã gỡ theo yêu cầu của người được nói đến: trang công khai báo bài đã gỡ, không nêu "
+            "tên bài hay tên người. «Bỏ gỡ» trả bài về bản nháp để sửa rồi duyệt đăng lại."
+        )
     return "Bài đã thu hồi và lý do được công bố; không còn thao tác nào."
 
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from showcase.dates import format_datetime
-from showcase.models import NominationStatus, StoryStatus, UserRole
+from showcase.models import InfoRequestKind, InfoRequestStatus, NominationStatus, StoryStatus, UserRole
 from showcase.services.revisions import LABELS as REVISION_LABELS
 
 ACTIONS = {
@@ -32,6 +32,8 @@ ACTIONS = {
     "unfeature": "Bỏ nổi bật",
     "archive": "Gỡ xuống (lưu trữ)",
     "retract": "Thu hồi",
+    "hide": "Gỡ ngay theo yêu cầu",
+    "unhide": "Bỏ gỡ (trả về bản nháp)",
     "preview_revoke": "Hủy các liên kết xem trước",
     # citizens' nominations and their privacy (services/nominations.py)
     "nomination_submit": "Người dân gửi đề xuất",
@@ -40,6 +42,11 @@ ACTIONS = {
     "nomination_note": "Ghi chú nội bộ đề xuất",
     "nomination_convert": "Tạo điển hình và bài nháp từ đề xuất",
     "privacy_purge": "Xóa thông tin liên hệ hết hạn lưu giữ",
+    # requests to remove or correct information (services/info_requests.py)
+    "info_request_submit": "Người dân gửi yêu cầu gỡ bỏ, chỉnh sửa",
+    "info_request_status": "Đổi trạng thái yêu cầu gỡ bỏ, chỉnh sửa",
+    "info_request_note": "Ghi chú nội bộ yêu cầu gỡ bỏ, chỉnh sửa",
+    "info_request_purge": "Xóa thông tin liên hệ người gửi yêu cầu hết hạn lưu giữ",
     # accounts (services/accounts.py)
     "user_create": "Tạo tài khoản",
     "user_invite": "Mời tài khoản mới",
@@ -69,6 +76,7 @@ KINDS = {
     "TrashItem": "Mục trong thùng rác",
     "Setting": "Cài đặt",
     "Nomination": "Đề xuất",
+    "InfoRequest": "Yêu cầu gỡ bỏ, chỉnh sửa",
     # derived search tables (SEARCH_BACKEND=postgresql): never audited, named in case one is shown
     "SearchDocument": "Mục chỉ mục tìm kiếm",
     "SearchWord": "Từ trong chỉ mục tìm kiếm",
@@ -87,6 +95,7 @@ ENDPOINTS = {
     "User": "users",
     "TrashItem": "trash",
     "Nomination": "nominations",
+    "InfoRequest": "info_requests",
 }
 
 # form and column names, as the audit log's "fields" lists them
@@ -138,14 +147,21 @@ DETAILS = {
     "revision": "Phiên bản",
     "source": "Nguồn",
     "object": "Đối tượng",
-    "count": "Số đề xuất",
+    "count": "Số mục",
     "days": "Hạn lưu giữ (ngày)",
     "photos": "Số ảnh",
     "exemplar": "Điển hình số",
     "story": "Bài viết số",
+    "info_request": "Theo yêu cầu gỡ bỏ, chỉnh sửa số",
+    "kind": "Loại yêu cầu",
 }
 SOURCES = {"import": "nhập từ thư mục nội dung", "nomination": "người dân gửi kèm đề xuất"}
-STATUSES = {s.value: s.label for s in StoryStatus} | {s.value: s.label for s in NominationStatus}
+STATUSES = (
+    {s.value: s.label for s in InfoRequestStatus}
+    | {s.value: s.label for s in StoryStatus}
+    | {s.value: s.label for s in NominationStatus}
+)
+KINDS_OF_REQUEST = {k.value: k.label for k in InfoRequestKind}
 ROLES = {r.value: r.label for r in UserRole}
 
 
@@ -198,6 +214,8 @@ def detail_items(detail: dict[str, Any] | None, kind: str = "") -> list[tuple[st
             items.append((DETAILS[key], _when(value)))
         elif key == "revision":
             items.append((DETAILS[key], f"#{value}"))
+        elif key == "kind":
+            items.append((DETAILS[key], KINDS_OF_REQUEST.get(str(value), str(value))))
         elif key == "source":
             items.append((DETAILS[key], SOURCES.get(str(value), str(value))))
         elif key == "object":

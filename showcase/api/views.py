@@ -134,13 +134,17 @@ def stories(params: dict) -> dict:
     return envelope(page, [serialize.story_summary(s) for s in page.items], schemas.StoryQuery)
 
 
+HIDDEN_MESSAGE = "Bài viết này đã được gỡ theo yêu cầu của người được nói đến."
+
+
 @operation(
     "/stories/<slug>",
     summary="Một bài viết",
     description=(
         "Toàn văn một bài viết đã đăng: nội dung HTML đã làm sạch và Markdown gốc, điển hình, phong trào, "
         "lĩnh vực, địa phương, ảnh bìa (các cỡ ảnh, tác giả, giấy phép). Bài chưa đăng, hẹn giờ hoặc "
-        "đang cấm đăng trả về 404; bài đã thu hồi trả về 410 kèm lý do công khai."
+        "đang cấm đăng trả về 404; bài đã thu hồi trả về 410 kèm lý do công khai; bài đã gỡ theo yêu cầu "
+        "của người được nói đến trả về 410 với tiêu đề để trống."
     ),
     tag="Bài viết",
     response=schemas.StoryOne,
@@ -151,6 +155,8 @@ def stories(params: dict) -> dict:
 def story(slug: str) -> Any:
     item = queries.story_by_slug(slug)
     if item is None:
+        if queries.hidden_story_exists(slug):  # nothing about it, not even its title
+            return errors.json_error(410, HIDDEN_MESSAGE, title="", retracted_at=None, reason=HIDDEN_MESSAGE)
         gone = queries.retracted_story(slug)
         if gone is None:
             abort(404)

@@ -53,22 +53,21 @@ from showcase.models import (
 )
 from showcase.search.analysis import folded_terms, normalise
 from showcase.services import audit, exemplars, records, stories
+from showcase.services.contacts import ERASED as ERASED
+from showcase.services.contacts import check_contact, scrub
+from showcase.services.contacts import clean_code as clean_code
+from showcase.services.contacts import new_code as new_code
+from showcase.services.contacts import show_code as show_code
 from showcase.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
 
-# no 0/O, 1/I/L: a code read aloud over the phone or copied by hand comes out right
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CODE_LENGTH = 12  # 31^12 ≈ 8·10^17 codes
 MAX_PHOTOS = 5
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_LINKS = 10
 CLOSED = frozenset({NominationStatus.ACCEPTED, NominationStatus.REJECTED, NominationStatus.SPAM})
-ERASED = "[đã xóa]"
 HOLD_TOKEN = re.compile(r"^[A-Za-z0-9_-]{24}$")
 HOLD_HOURS = 24
-PHONE = re.compile(r"^\+?[0-9 .()-]{8,20}$")
-EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 LIMITS = {
     "nominee_name": 200,
     "deed_when": 200,
@@ -92,24 +91,6 @@ class NominationInvalid(ServiceError):
 
 
 # --- tracking codes ----------------------------------------------------------------------
-
-
-def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def clean_code(raw: str) -> str:
-    """A code as typed (any case, with spaces or hyphens) in its stored form, or "" when it
-    cannot be one."""
-    code = re.sub(r"[\s-]", "", (raw or "")[:40]).upper()
-    if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
-        return ""
-    return code
-
-
-def show_code(code: str) -> str:
-    """The code as people read it: ABCD-EFGH-JKMN."""
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 def hash_code(code: str) -> str:
@@ -187,15 +168,7 @@ def check(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         clean["links"] = "\n".join(lines)
     if not clean["contact_name"] and "contact_name" not in errors:
         errors["contact_name"] = "Hãy cho biết họ tên của bạn."
-    phone, email = clean["contact_phone"], clean["contact_email"]
-    if not phone and not email:
-        errors["contact_phone"] = "Hãy để lại số điện thoại hoặc email (ít nhất một) để Ban liên hệ khi cần."
-    if phone and "contact_phone" not in errors:
-        digits = sum(c.isdigit() for c in phone)
-        if not PHONE.match(phone) or not 9 <= digits <= 12:
-            errors["contact_phone"] = "Số điện thoại chưa đúng (ví dụ 0912 345 678)."
-    if email and "contact_email" not in errors and not EMAIL.match(email):
-        errors["contact_email"] = "Email chưa đúng (ví dụ ten@example.com)."
+    check_contact(clean, errors, "Hãy để lại số điện thoại hoặc email (ít nhất một) để Ban liên hệ khi cần.")
     if not values.get("consent"):
         errors["consent"] = "Hãy đánh dấu đồng ý để Ban được xử lý thông tin bạn gửi."
     return clean, errors
@@ -553,13 +526,6 @@ def convert(nomination: Nomination, by: User, field: Field | None = None) -> tup
 # --- privacy ---------------------------------------------------------------------------------------
 
 
-def _scrub(text: str, secrets_: list[str]) -> str:
-    for secret in secrets_:
-        if secret and len(secret) >= 3:
-            text = re.sub(re.escape(secret), ERASED, text, flags=re.IGNORECASE)
-    return text
-
-
 def purge(now: datetime | None = None, days: int | None = None) -> int:
     """Erase the contact data (name, phone, email, and the address they sent it from) of
     nominations closed more than PRIVATE_DATA_DAYS ago; return how many. Running it again
@@ -578,8 +544,8 @@ def purge(now: datetime | None = None, days: int | None = None) -> int:
     )
     for nomination in due:
         known = [nomination.contact_phone, nomination.contact_email, nomination.contact_name]
-        nomination.note = _scrub(nomination.note or "", known)
-        nomination.public_reply = _scrub(nomination.public_reply or "", known)
+        nomination.note = scrub(nomination.note or "", known)
+        nomination.public_reply = scrub(nomination.public_reply or "", known)
         nomination.contact_name = ""
         nomination.contact_phone = ""
         nomination.contact_email = ""

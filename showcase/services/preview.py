@@ -32,7 +32,11 @@ def story_for(token: str) -> Story | None:
     if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value)):
         return None
     story = db.session.get(Story, value[0]) if 0 < value[0] < 2**31 else None
-    if story is None or story.preview_epoch != value[1] or story.status == StoryStatus.RETRACTED:
+    if (
+        story is None
+        or story.preview_epoch != value[1]
+        or story.status in (StoryStatus.RETRACTED, StoryStatus.HIDDEN)
+    ):
         return None
     return story
 

@@ -1,5 +1,6 @@
 """The editorial workflow: draft → in_review → published → archived, with changes requested,
-scheduling, featuring and retraction. Every transition writes exactly one audit row.
+scheduling, featuring, retraction, and hiding at the request of the person concerned (any
+status → hidden → draft). Every transition writes exactly one audit row.
 
 Views, the CLI and the API call `transition`; nothing else changes a story's status.
 """
@@ -40,6 +41,11 @@ TRANSITIONS: dict[str, Transition] = {
     "retract": Transition(
         "Thu hồi", frozenset({S.PUBLISHED, S.ARCHIVED}), needs_text="Lý do thu hồi (công khai)"
     ),
+    # at the person's request: gone at once from every channel, the URL answers 410 without the
+    # title or any name (retraction, by contrast, publishes the title and a reason)
+    "hide": Transition("Gỡ ngay theo yêu cầu", frozenset(set(S) - {S.HIDDEN})),
+    # back to a draft: the text is corrected, then reviewed and published again by an editor
+    "unhide": Transition("Bỏ gỡ (trả về bản nháp)", frozenset({S.HIDDEN})),
 }
 
 
@@ -66,8 +72,16 @@ def allowed(story: Story, user: User) -> list[str]:
     return names
 
 
-def transition(story: Story, name: str, by: User, text: str = "", when: datetime | None = None) -> None:
-    """Apply one transition or raise ServiceError saying why it is not allowed."""
+def transition(
+    story: Story,
+    name: str,
+    by: User,
+    text: str = "",
+    when: datetime | None = None,
+    info_request: int | None = None,
+) -> None:
+    """Apply one transition or raise ServiceError saying why it is not allowed. `info_request`
+    is the id of the request a "hide" answers (recorded in the audit row)."""
     t = TRANSITIONS.get(name)
     if t is None:
         raise ServiceError(f"Không có thao tác «{name}».")
@@ -110,6 +124,15 @@ def transition(story: Story, name: str, by: User, text: str = "", when: datetime
         story.status, story.featured, story.retraction_reason = S.RETRACTED, False, text
         story.retracted_at = now
         detail["reason"] = text
+    elif name == "hide":
+        story.status, story.featured, story.publish_at = S.HIDDEN, False, None
+        story.preview_epoch = (story.preview_epoch or 0) + 1  # every preview link dies with it
+        if info_request is not None:
+            detail["info_request"] = info_request
+        if text:
+            detail["comment"] = text
+    elif name == "unhide":
+        story.status = S.DRAFT
     story.updated_at = now
     detail["to"] = story.status.value
     audit.record(name, story, by=by, **detail)

@@ -30,7 +30,7 @@ from showcase.models import (
 )
 from showcase.search import similar
 from showcase.site import memo, paging
-from showcase.visibility import has_published_story, is_published, is_retracted
+from showcase.visibility import has_published_story, is_hidden, is_published, is_retracted
 
 NEWEST_FIRST = (Story.published_at.desc(), Story.id.desc())
 
@@ -369,6 +369,12 @@ def figures() -> dict[str, int]:
 def retracted_story(slug: str) -> Story | None:
     """The retracted story with this slug (its notice is the one public trace of it)."""
     return db.session.scalar(select(Story).where(Story.slug == slug, is_retracted()))
+
+
+def hidden_story_exists(slug: str) -> bool:
+    """Whether a once-public story with this slug was removed at the person's request (its URL
+    then answers 410 with a notice that says nothing else about it)."""
+    return db.session.scalar(select(Story.id).where(Story.slug == slug, is_hidden())) is not None
 
 
 def commendations_of(exemplar_ids: Iterable[int]) -> dict[int, list[Commendation]]:

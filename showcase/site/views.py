@@ -81,6 +81,8 @@ def stories():
 def story(slug: str):
     item = queries.story_by_slug(slug)
     if item is None:
+        if queries.hidden_story_exists(slug):
+            return render_template("site/hidden.html"), 410
         gone = queries.retracted_story(slug) or abort(404)
         return render_template("site/retracted.html", story=gone), 410
     return render_template("site/story.html", story=item, related=related(item), **story_context(item))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from showcase.admin.views.accounts import UserView
 from showcase.admin.views.coverage import CoverageView
 from showcase.admin.views.dashboard import Dashboard
+from showcase.admin.views.info_requests import InfoRequestView
 from showcase.admin.views.media import MediaView
 from showcase.admin.views.nominations import NominationView
 from showcase.admin.views.records import AuditLogView, TrashView
@@ -19,6 +20,7 @@ from showcase.models import (
     CoverageItem,
     Exemplar,
     Field,
+    InfoRequest,
     Locality,
     MediaAsset,
     Movement,
@@ -41,7 +43,16 @@ def register_views(admin) -> None:
     admin.add_view(FieldView(Field, db, name="Lĩnh vực", endpoint="fields", category="Danh mục"))
     admin.add_view(LocalityView(Locality, db, name="Địa phương", endpoint="localities", category="Danh mục"))
     admin.add_view(MediaView(MediaAsset, db, name="Ảnh", endpoint="media"))
-    admin.add_view(NominationView(Nomination, db, name="Đề xuất của người dân", endpoint="nominations"))
+    # what citizens send the board, side by side (editors and admins only)
+    sent = "Người dân gửi đến"
+    admin.add_view(
+        NominationView(Nomination, db, name="Đề xuất của người dân", endpoint="nominations", category=sent)
+    )
+    admin.add_view(
+        InfoRequestView(
+            InfoRequest, db, name="Yêu cầu gỡ bỏ, chỉnh sửa", endpoint="info_requests", category=sent
+        )
+    )
     admin.add_view(CoverageView(CoverageItem, db, name="Tin bài đã đăng", endpoint="coverage"))
     admin.add_view(UserView(User, db, name="Tài khoản", endpoint="users"))
     admin.add_view(TrashView(TrashItem, db, name="Thùng rác", endpoint="trash"))

@@ -22,7 +22,7 @@ from showcase.dates import from_local, to_local
 from showcase.extensions import db
 from showcase.models import AuditLog, CoverageItem, Story, StoryStatus, User, UserRole, utcnow
 from showcase.search import indexing
-from showcase.services import coverage
+from showcase.services import coverage, info_requests
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +134,7 @@ class Dashboard(Guarded, AdminIndexView):
                 "pending_coverage": coverage.pending(),
                 "health": index_health(),
                 "nomination_counts": status_counts(),
+                "new_info_requests": info_requests.new_count(),
             }
             recent = db.session.scalars(select(AuditLog).order_by(AuditLog.at.desc()).limit(15)).all()
         else:

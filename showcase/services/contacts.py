@@ -1,0 +1,62 @@
+"""What the public forms share about the people who send them: a phone or an email (at least
+one, each checked), the reference code shown once after sending, and the scrubbing of a
+contact out of the board's notes when the purge erases it.
+
+Used by citizens' nominations (services/nominations.py) and by requests to remove or correct
+information (services/info_requests.py); each keeps its own fields and wording around these.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+# no 0/O, 1/I/L: a code read aloud over the phone or copied by hand comes out right
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 12  # 31^12 ≈ 8·10^17 codes
+ERASED = "[đã xóa]"
+PHONE = re.compile(r"^\+?[0-9 .()-]{8,20}$")
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+BAD_PHONE = "Số điện thoại chưa đúng (ví dụ 0912 345 678)."
+BAD_EMAIL = "Email chưa đúng (ví dụ ten@example.com)."
+
+
+def new_code() -> str:
+    """A fresh random code (12 characters of an alphabet people cannot misread)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def clean_code(raw: str) -> str:
+    """A code as typed (any case, with spaces or hyphens) in its stored form, or "" when it
+    cannot be one."""
+    code = re.sub(r"[\s-]", "", (raw or "")[:40]).upper()
+    if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
+        return ""
+    return code
+
+
+def show_code(code: str) -> str:
+    """The code as people read it: ABCD-EFGH-JKMN."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def check_contact(clean: dict[str, str], errors: dict[str, str], missing: str) -> None:
+    """Check `contact_phone` and `contact_email` in a cleaned form: at least one (else `missing`
+    beside the phone), each well formed. Problems are added to `errors` under the field's name."""
+    phone, email = clean.get("contact_phone", ""), clean.get("contact_email", "")
+    if not phone and not email:
+        errors["contact_phone"] = missing
+    if phone and "contact_phone" not in errors:
+        digits = sum(c.isdigit() for c in phone)
+        if not PHONE.match(phone) or not 9 <= digits <= 12:
+            errors["contact_phone"] = BAD_PHONE
+    if email and "contact_email" not in errors and not EMAIL.match(email):
+        errors["contact_email"] = BAD_EMAIL
+
+
+def scrub(text: str, known: list[str]) -> str:
+    """The text with every copy of these contact details replaced by “[đã xóa]”."""
+    for secret in known:
+        if secret and len(secret) >= 3:
+            text = re.sub(re.escape(secret), ERASED, text, flags=re.IGNORECASE)
+    return text
