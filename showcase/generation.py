@@ -35,6 +35,7 @@ CACHED = "_data_generation"  # flask.g: the token read by this request
 # tables no public page, feed or count shows: writing them (a login, an audit row) changes nothing
 PRIVATE_TABLES = frozenset(
     {"alembic_version", "user", "audit_log", "revision", "nomination", "nomination_photo", "trash_item"}
+    | {"consultation_comment"}
 )
 
 UNSEEN_FLUSH = "unseen_flush"  # Connection.info: the flush running writes only what the public never sees

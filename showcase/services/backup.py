@@ -65,6 +65,7 @@ SKIPPED_MEDIA = frozenset({"packs"})
 # Columns blanked unless the backup is made with `with_private=True` (contacts of citizens).
 PRIVATE_COLUMNS: dict[str, frozenset[str]] = {
     "nomination": frozenset({"contact_name", "contact_phone", "contact_email"}),
+    "consultation_comment": frozenset({"name", "phone", "email", "ip_hash"}),
 }
 BATCH = 500
 log = logging.getLogger(__name__)

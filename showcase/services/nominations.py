@@ -154,6 +154,23 @@ def _links(raw: str) -> tuple[list[str], str | None]:
     return lines, None
 
 
+def check_contact(name: str, phone: str, email: str) -> dict[str, str]:
+    """The problems of a citizen's contact, keyed "name", "phone", "email": a name, and a phone
+    or an email (at least one), each well formed. Nominations and consultation comments ask it."""
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = "Hãy cho biết họ tên của bạn."
+    if not phone and not email:
+        errors["phone"] = "Hãy để lại số điện thoại hoặc email (ít nhất một) để Ban liên hệ khi cần."
+    if phone:
+        digits = sum(c.isdigit() for c in phone)
+        if not PHONE.match(phone) or not 9 <= digits <= 12:
+            errors["phone"] = "Số điện thoại chưa đúng (ví dụ 0912 345 678)."
+    if email and not EMAIL.match(email):
+        errors["email"] = "Email chưa đúng (ví dụ ten@example.com)."
+    return errors
+
+
 def check(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """Clean a submitted form; return the values to store and the problems, field by field."""
     clean: dict[str, Any] = {}
@@ -185,17 +202,9 @@ def check(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         if problem:
             errors["links"] = problem
         clean["links"] = "\n".join(lines)
-    if not clean["contact_name"] and "contact_name" not in errors:
-        errors["contact_name"] = "Hãy cho biết họ tên của bạn."
-    phone, email = clean["contact_phone"], clean["contact_email"]
-    if not phone and not email:
-        errors["contact_phone"] = "Hãy để lại số điện thoại hoặc email (ít nhất một) để Ban liên hệ khi cần."
-    if phone and "contact_phone" not in errors:
-        digits = sum(c.isdigit() for c in phone)
-        if not PHONE.match(phone) or not 9 <= digits <= 12:
-            errors["contact_phone"] = "Số điện thoại chưa đúng (ví dụ 0912 345 678)."
-    if email and "contact_email" not in errors and not EMAIL.match(email):
-        errors["contact_email"] = "Email chưa đúng (ví dụ ten@example.com)."
+    contact = check_contact(clean["contact_name"], clean["contact_phone"], clean["contact_email"])
+    for key, message in contact.items():
+        errors.setdefault(f"contact_{key}", message)
     if not values.get("consent"):
         errors["consent"] = "Hãy đánh dấu đồng ý để Ban được xử lý thông tin bạn gửi."
     return clean, errors
@@ -553,7 +562,8 @@ def convert(nomination: Nomination, by: User, field: Field | None = None) -> tup
 # --- privacy ---------------------------------------------------------------------------------------
 
 
-def _scrub(text: str, secrets_: list[str]) -> str:
+def scrub(text: str, secrets_: list[str]) -> str:
+    """Text with each known secret (a phone, an email, a name) replaced by “[đã xóa]”."""
     for secret in secrets_:
         if secret and len(secret) >= 3:
             text = re.sub(re.escape(secret), ERASED, text, flags=re.IGNORECASE)
@@ -578,8 +588,8 @@ def purge(now: datetime | None = None, days: int | None = None) -> int:
     )
     for nomination in due:
         known = [nomination.contact_phone, nomination.contact_email, nomination.contact_name]
-        nomination.note = _scrub(nomination.note or "", known)
-        nomination.public_reply = _scrub(nomination.public_reply or "", known)
+        nomination.note = scrub(nomination.note or "", known)
+        nomination.public_reply = scrub(nomination.public_reply or "", known)
         nomination.contact_name = ""
         nomination.contact_phone = ""
         nomination.contact_email = ""
