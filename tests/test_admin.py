@@ -60,6 +60,10 @@ VIEWS = {  # view -> roles that may open it
     "/admin/trash/": {"admin", "editor"},
     "/admin/audit/": {"admin", "editor"},
     "/admin/nominations/": {"admin", "editor"},  # with the nominators' contact data
+    "/admin/consultations/": {"admin", "editor"},
+    "/admin/consultation_candidates/": {"admin", "editor"},
+    "/admin/consultation_comments/": {"admin", "editor"},  # with the commenters' contact data
+    "/admin/consultation_coverage/": {"admin", "editor"},
 }
 
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from showcase.dates import format_datetime
-from showcase.models import NominationStatus, StoryStatus, UserRole
+from showcase.models import CommentStatus, ConsultationStatus, NominationStatus, StoryStatus, UserRole
 from showcase.services.revisions import LABELS as REVISION_LABELS
 
 ACTIONS = {
@@ -40,6 +40,14 @@ ACTIONS = {
     "nomination_note": "Ghi chú nội bộ đề xuất",
     "nomination_convert": "Tạo điển hình và bài nháp từ đề xuất",
     "privacy_purge": "Xóa thông tin liên hệ hết hạn lưu giữ",
+    # public consultations on award candidates (services/consultations.py)
+    "consultation_open": "Công bố danh sách, mở lấy ý kiến nhân dân",
+    "consultation_close": "Kết thúc lấy ý kiến nhân dân",
+    "consultation_decide": "Ghi quyết định khen thưởng sau lấy ý kiến",
+    "consultation_comment": "Người dân gửi ý kiến về danh sách khen thưởng",
+    "consultation_comment_status": "Đổi tình trạng ý kiến nhân dân",
+    "consultation_comment_note": "Ghi chú nội bộ về ý kiến nhân dân",
+    "consultation_export": "Xuất ý kiến nhân dân cho Hội đồng",
     # accounts (services/accounts.py)
     "user_create": "Tạo tài khoản",
     "user_invite": "Mời tài khoản mới",
@@ -69,6 +77,10 @@ KINDS = {
     "TrashItem": "Mục trong thùng rác",
     "Setting": "Cài đặt",
     "Nomination": "Đề xuất",
+    "Consultation": "Đợt lấy ý kiến nhân dân",
+    "ConsultationCandidate": "Người, tập thể được đề nghị khen thưởng",
+    "ConsultationComment": "Ý kiến nhân dân",
+    "ConsultationCoverage": "Báo, đài đã đăng danh sách lấy ý kiến",
     # derived search tables (SEARCH_BACKEND=postgresql): never audited, named in case one is shown
     "SearchDocument": "Mục chỉ mục tìm kiếm",
     "SearchWord": "Từ trong chỉ mục tìm kiếm",
@@ -87,6 +99,10 @@ ENDPOINTS = {
     "User": "users",
     "TrashItem": "trash",
     "Nomination": "nominations",
+    "Consultation": "consultations",
+    "ConsultationCandidate": "consultation_candidates",
+    "ConsultationComment": "consultation_comments",
+    "ConsultationCoverage": "consultation_coverage",
 }
 
 # form and column names, as the audit log's "fields" lists them
@@ -117,6 +133,17 @@ FIELDS: dict[str, str] = {
     "email": "Email",
     "active": "Đang hoạt động",
     "value": "Giá trị",
+    # consultations (services/consultations.py)
+    "award": "Hình thức khen thưởng đề nghị",
+    "proposing_body": "Cơ quan đề nghị",
+    "intro": "Lời giới thiệu",
+    "opens_on": "Ngày bắt đầu lấy ý kiến",
+    "working_days": "Số ngày làm việc",
+    "closes_at": "Hết hạn lúc",
+    "decision": "Quyết định khen thưởng",
+    "consultation": "Đợt lấy ý kiến",
+    "position": "Thứ tự",
+    "commendation": "Khen thưởng đã trao",
 }
 FIELDS_BY_KIND = {"User": {"role": "Vai trò", "name": "Tên"}}
 
@@ -143,9 +170,17 @@ DETAILS = {
     "photos": "Số ảnh",
     "exemplar": "Điển hình số",
     "story": "Bài viết số",
+    "closes": "Hết hạn lúc",
+    "duplicate": "Có thể trùng với ý kiến số",
+    "comments": "Số ý kiến",
 }
 SOURCES = {"import": "nhập từ thư mục nội dung", "nomination": "người dân gửi kèm đề xuất"}
-STATUSES = {s.value: s.label for s in StoryStatus} | {s.value: s.label for s in NominationStatus}
+STATUSES = (
+    {s.value: s.label for s in StoryStatus}
+    | {s.value: s.label for s in NominationStatus}
+    | {s.value: s.label for s in ConsultationStatus if s.value != "draft"}
+    | {s.value: s.label for s in CommentStatus}
+)
 ROLES = {r.value: r.label for r in UserRole}
 
 

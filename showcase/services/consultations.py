@@ -375,7 +375,7 @@ def add_comment(
         raise CommentInvalid(errors)
     phone, email = _contact_key(clean["phone"], clean["email"])
     comment = ConsultationComment(
-        candidate=clean["candidate"],
+        candidate_id=clean["candidate"].id,
         created_at=now or utcnow(),
         name=clean["name"],
         phone=phone,

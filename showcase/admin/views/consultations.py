@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, redirect, request, url_for
+from flask import Response, has_app_context, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import FilterEqual
 from sqlalchemy import select
@@ -155,6 +155,28 @@ class ConsultationView(SecureModelView):
         return response
 
 
+class LiveChoices:
+    """A list whose filter offers rows of the database (consultations, candidates): the choices are
+    read again for each page (Flask-Admin reads them once, when the app starts, before any row)."""
+
+    def _get_filter_groups(self):
+        self._refresh_filters_cache()  # type: ignore[attr-defined]
+        return super()._get_filter_groups()  # type: ignore[misc]
+
+
+def _consultation_choices() -> list[tuple[str, str]]:
+    if not has_app_context():
+        return []
+    return [(str(c.id), c.title) for c in _consultations()]
+
+
+def _candidate_choices() -> list[tuple[str, str]]:
+    if not has_app_context():
+        return []
+    rows = db.session.scalars(select(ConsultationCandidate).order_by(ConsultationCandidate.id))
+    return [(str(c.id), f"{c.name} — {c.consultation.title}") for c in rows]
+
+
 def _current_localities():
     return db.session.scalars(select(Locality).order_by(Locality.name)).all()
 
@@ -163,7 +185,7 @@ def _consultations():
     return db.session.scalars(select(Consultation).order_by(Consultation.opens_on.desc())).all()
 
 
-class CandidateView(SecureModelView):
+class CandidateView(LiveChoices, SecureModelView):
     roles = EDITORS
     column_list = ("consultation", "position", "name", "kind", "locality", "commendation")
     column_labels = CANDIDATE_LABELS
@@ -173,7 +195,7 @@ class CandidateView(SecureModelView):
         FilterEqual(
             ConsultationCandidate.consultation_id,
             "Đợt lấy ý kiến",
-            options=lambda: [(str(c.id), c.title) for c in _consultations()],
+            options=_consultation_choices,
         ),
     )
     column_details_exclude_list = (  # type: ignore[assignment]
@@ -203,7 +225,7 @@ class CandidateView(SecureModelView):
     remover = staticmethod(consultations.delete_candidate)
 
 
-class CommentView(SecureModelView):
+class CommentView(LiveChoices, SecureModelView):
     """The people's comments, per candidate: contacts shown to editors and admins only."""
 
     roles = EDITORS
@@ -218,10 +240,7 @@ class CommentView(SecureModelView):
         FilterEqual(
             ConsultationComment.candidate_id,
             "Người, tập thể được góp ý",
-            options=lambda: [
-                (str(c.id), f"{c.name} — {c.consultation.title}")
-                for c in db.session.scalars(select(ConsultationCandidate).order_by(ConsultationCandidate.id))
-            ],
+            options=_candidate_choices,
         ),
     )
     column_formatters = {
