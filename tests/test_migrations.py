@@ -123,7 +123,9 @@ def test_existing_constraints_are_renamed_and_no_row_is_lost(tmp_path, monkeypat
                 )
                 assert compare_metadata(context, db.metadata) == []
             db.engine.dispose()
-        assert set(names) == set(old)
+        # every constraint of the old database is still there (the tables later migrations add
+        # bring their own, which the loop below checks too)
+        assert {key for key in names if key[0] in {table for table, _kind, _cols in old}} == set(old)
         assert names[("story", "pk", ("id",))] == "pk_story"
         assert names[("story_exemplar", "fk", ("story_id",))] == "fk_story_exemplar_story_id_story"
         assert names[("story", "uq", ("slug",))] == "uq_story_slug"
