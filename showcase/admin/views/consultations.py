@@ -13,7 +13,16 @@ from sqlalchemy import select
 from wtforms import TextAreaField
 from wtforms.validators import Optional
 
-from showcase.admin.views.base import ADMIN, EDITOR, EnumEqual, SecureModelView, attempt, me, valid_csrf
+from showcase.admin.views.base import (
+    ADMIN,
+    EDITOR,
+    EnumEqual,
+    SecureModelView,
+    attempt,
+    me,
+    optional_slug,
+    valid_csrf,
+)
 from showcase.extensions import db
 from showcase.models import (
     CommentStatus,
@@ -88,6 +97,7 @@ class ConsultationView(SecureModelView):
     )
     form_columns = ("title", "slug", "award", "proposing_body", "intro", "opens_on", "working_days")
     form_overrides = {"intro": TextAreaField}
+    form_extra_fields = {"slug": optional_slug()}
     form_args = {
         "working_days": {
             "description": "Ít nhất 10 ngày làm việc (Nghị định 98/2023/NĐ-CP, Điều 46). Ngày hết hạn "
@@ -95,7 +105,6 @@ class ConsultationView(SecureModelView):
         },
         "opens_on": {"description": "Ngày danh sách được công bố; ngày này không tính vào số ngày làm việc."},
         "intro": {"validators": [Optional()]},
-        "slug": {"validators": [Optional()], "description": "Để trống để tạo tự động từ tiêu đề."},
     }
     form_widget_args = {"intro": {"rows": 4}}
     edit_template = "admin/consultation_edit.html"
@@ -218,6 +227,7 @@ class CandidateView(LiveChoices, SecureModelView):
     form_args = {
         "commendation": {"description": "Gắn sau khi có quyết định: trang công khai dẫn tới sổ khen thưởng."},
         "exemplar": {"description": "Nếu người, tập thể này đã có trang điển hình."},
+        "position": {"default": 1, "description": "Thứ tự trong danh sách công bố (1, 2, 3…)."},
     }
     required_choices = {"consultation": _consultations, "locality": _current_localities}
 
