@@ -415,8 +415,14 @@ def test_comments_listed_per_candidate_with_contacts_for_editors_and_export(
     )
     editor = as_role("editor")
     first = consultation.candidates[0]
-    listing = editor.get(f"/admin/consultation_comments/?flt1_0={first.id}").get_data(as_text=True)
-    assert "Lê Thị Góp Ý" in listing and "Người Hai" in listing
+    second = consultation.candidates[1]
+    post_comment(client, consultation, csrf, candidate_id=str(second.id), name="Người Ba", phone="0944 444 444")
+    edit = editor.get(f"/admin/consultations/edit/?id={consultation.id}").get_data(as_text=True)
+    link = f"/admin/consultation_comments/?flt0_1={first.id}"
+    assert link in edit
+    listing = editor.get(link).get_data(as_text=True)
+    assert "Lê Thị Góp Ý" in listing and "Người Hai" in listing and "Người Ba" not in listing
+    assert "Người Ba" in editor.get("/admin/consultation_comments/?flt0_0=counted").get_data(as_text=True)
     edit = editor.get(f"/admin/consultations/edit/?id={consultation.id}").get_data(as_text=True)
     assert "Xuất ý kiến (CSV) cho Hội đồng" in edit and "Xem ý kiến" in edit
     export = editor.get(f"/admin/consultations/export/{consultation.id}")
