@@ -19,7 +19,7 @@ from showcase import pagecache, requestlog
 from showcase.api import errors as api_errors
 from showcase.api import http as api_http
 from showcase.extensions import db
-from showcase.services import nominations, transaction, workflow
+from showcase.services import consultations, nominations, transaction, workflow
 from showcase.site import embed
 
 CSP = (
@@ -141,6 +141,7 @@ def publish_due_hook(app: Flask):
             try:
                 with transaction():
                     nominations.purge()
+                    consultations.purge()
             except Exception:  # `flask privacy purge` (cron) does the same
                 app.logger.exception("purging old contact data failed")
 
