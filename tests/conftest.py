@@ -223,7 +223,7 @@ def make_consultation(make_world):
                 name="Ông Trần Văn Cần",
                 locality=world["ward"],
                 role="Tổ trưởng tổ sản xuất, Công ty Cảng Hải Phòng",
-                summary="Mười năm liền hoàn thành xuất sắc nhiệm vụ; sáng kiến cải tiến bốc xếp tiết kiệm 2 tỷ đồng.",
+                summary="Mười năm liền hoàn thành xuất sắc nhiệm vụ; sáng kiến bốc xếp tiết kiệm 2 tỷ đồng.",
             ),
             ConsultationCandidate(
                 position=2,

@@ -25,7 +25,6 @@ from showcase.models import (
     ConsultationComment,
     ConsultationCoverage,
     ConsultationStatus,
-    CoverageMedium,
     utcnow,
 )
 from showcase.services import consultations, transaction
@@ -202,7 +201,7 @@ def test_page_shows_award_dates_countdown_and_a_form_without_javascript(client, 
     assert response.status_code == 200
     assert "Huân chương Lao động hạng Ba" in html and "Ủy ban nhân dân thành phố Hải Phòng" in html
     last = workdays.last_day(consultation.closes_at)
-    assert f'từ <time datetime="2026-12-01">01/12/2026</time> đến hết' in html
+    assert 'từ <time datetime="2026-12-01">01/12/2026</time> đến hết' in html
     assert last.strftime("%d/%m/%Y") in html
     left = workdays.working_days_left(utcnow(), consultation.closes_at)
     assert f"Còn {left} ngày làm việc" in html
@@ -416,7 +415,9 @@ def test_comments_listed_per_candidate_with_contacts_for_editors_and_export(
     editor = as_role("editor")
     first = consultation.candidates[0]
     second = consultation.candidates[1]
-    post_comment(client, consultation, csrf, candidate_id=str(second.id), name="Người Ba", phone="0944 444 444")
+    post_comment(
+        client, consultation, csrf, candidate_id=str(second.id), name="Người Ba", phone="0944 44 44 44"
+    )
     edit = editor.get(f"/admin/consultations/edit/?id={consultation.id}").get_data(as_text=True)
     link = f"/admin/consultation_comments/?flt0_1={first.id}"
     assert link in edit
