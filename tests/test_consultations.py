@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from datetime import date, datetime, timedelta
 
@@ -177,6 +178,55 @@ def test_close_only_after_the_term_and_decide_links_commendations(
     with pytest.raises(ServiceError, match="không đổi được ngày"):
         consultations.save(consultation, {"working_days": 12}, by=editor, created=False)
     db.session.rollback()
+
+
+def test_no_candidate_is_added_once_published(make_consultation, make_world, people):
+    consultation = make_consultation()
+    values = {
+        "consultation": consultation,
+        "name": "Người đến muộn",
+        "locality": make_world()["ward"],
+        "summary": "x",
+    }
+    with pytest.raises(ServiceError, match="không thêm người, tập thể được nữa"):
+        consultations.save_candidate(ConsultationCandidate(), values, by=people["editor"], created=True)
+    db.session.rollback()
+
+
+def test_the_panel_links_the_commendation_on_an_unchanged_candidate_form(
+    as_role, make_consultation, make_commendation, csrf
+):
+    consultation = make_consultation(status=ConsultationStatus.DECIDED, decision="77/QĐ-CTN")
+    candidate = consultation.candidates[0]
+    award = make_commendation(form="Huân chương Lao động hạng Ba", decision_no="77/QĐ-CTN")
+    editor = as_role("editor")
+    url = f"/admin/consultation_candidates/edit/?id={candidate.id}"
+    page = editor.get(url).get_data(as_text=True)
+    summary = re.search(r'<textarea[^>]*name="summary"[^>]*>\s*([^<]*)</textarea>', page).group(1)
+    data = {
+        "csrf_token": csrf(editor, url),
+        "seen": str(candidate.version),
+        "consultation": str(consultation.id),
+        "position": "1",
+        "kind": "individual",
+        "name": candidate.name,
+        "role": candidate.role,
+        "locality": str(candidate.locality_id),
+        "summary": summary.replace("\n", "\r\n"),  # as a browser sends a textarea
+        "exemplar": "__None",
+        "commendation": str(award.id),
+    }
+    response = editor.post(url, data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    db.session.expire_all()
+    assert db.session.get(ConsultationCandidate, candidate.id).commendation_id == award.id
+    data["name"] = "Tên khác"
+    data["csrf_token"] = csrf(editor, url)
+    data["seen"] = str(db.session.get(ConsultationCandidate, candidate.id).version)
+    html = editor.post(url, data=data).get_data(as_text=True)
+    assert "danh sách được đề nghị không sửa được nữa" in html
+    db.session.expire_all()
+    assert db.session.get(ConsultationCandidate, candidate.id).name == "Ông Trần Văn Cần"
 
 
 def test_a_decided_consultation_links_each_candidate_to_the_register(

@@ -230,11 +230,12 @@ def save_candidate(
     consultation = values.get("consultation") or candidate.consultation
     if consultation is None:
         raise ServiceError("Hãy chọn đợt lấy ý kiến.")
-    listed = {"kind", "name", "locality", "role", "summary", "position", "consultation"}
-    if consultation.status in (Status.CLOSED, Status.DECIDED) and any(
-        name in values and values[name] != getattr(candidate, name, None) for name in listed
-    ):
-        raise ServiceError("Đợt lấy ý kiến đã kết thúc: danh sách được đề nghị không sửa được nữa.")
+    moved = not created and consultation is not candidate.consultation
+    if (created or moved) and consultation.status != Status.DRAFT:
+        raise ServiceError(
+            "Đợt lấy ý kiến đã công bố: không thêm người, tập thể được nữa (người mới sẽ không đủ thời "
+            "gian lấy ý kiến); hãy mở một đợt mới."
+        )
     clean = dict(values)
     if "name" in values or created:
         name = _text(values.get("name"))
@@ -262,6 +263,11 @@ def save_candidate(
             raise ServiceError("Chỉ gắn khen thưởng đã trao sau khi ghi quyết định của đợt lấy ý kiến.")
     if values.get("exemplar") is not None and not isinstance(values["exemplar"], Exemplar):
         raise ServiceError("Điển hình không hợp lệ.")
+    listed = ("kind", "name", "locality", "role", "summary", "position", "consultation")
+    if consultation.status in (Status.CLOSED, Status.DECIDED) and any(
+        name in clean and clean[name] != getattr(candidate, name, None) for name in listed
+    ):
+        raise ServiceError("Đợt lấy ý kiến đã kết thúc: danh sách được đề nghị không sửa được nữa.")
     return bool(records.save(candidate, clean, by=by, created=created, seen=seen))
 
 
