@@ -164,6 +164,19 @@ class ConsultationView(SecureModelView):
         return response
 
 
+class IdEqual(FilterEqual):
+    """A list filter on a row id (an integer column): the value in the URL as a number, anything
+    else ignored (PostgreSQL will not compare an integer with text)."""
+
+    def clean(self, value):
+        if not str(value).isdigit() or len(str(value)) > 9:
+            raise ValueError(value)  # Flask-Admin drops the filter
+        return int(value)
+
+    def operation(self) -> str:
+        return "là"
+
+
 class LiveChoices:
     """A list whose filter offers rows of the database (consultations, candidates): the choices are
     read again for each page (Flask-Admin reads them once, when the app starts, before any row)."""
@@ -201,7 +214,7 @@ class CandidateView(LiveChoices, SecureModelView):
     column_searchable_list = ("name", "role")
     column_default_sort = [("consultation_id", True), ("position", False), ("id", False)]
     column_filters = (
-        FilterEqual(
+        IdEqual(
             ConsultationCandidate.consultation_id,
             "Đợt lấy ý kiến",
             options=_consultation_choices,
@@ -247,7 +260,7 @@ class CommentView(LiveChoices, SecureModelView):
     column_default_sort = [("created_at", True), ("id", True)]
     column_filters = (
         EnumEqual(ConsultationComment.status, "Tình trạng", CommentStatus),
-        FilterEqual(
+        IdEqual(
             ConsultationComment.candidate_id,
             "Người, tập thể được góp ý",
             options=_candidate_choices,
