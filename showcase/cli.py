@@ -231,7 +231,7 @@ def _size(count: int) -> str:
 @click.option(
     "--with-private",
     is_flag=True,
-    help="Giữ cả thông tin liên hệ riêng tư (người đề xuất); mặc định bỏ trống.",
+    help="Giữ cả thông tin liên hệ riêng tư (người đề xuất, người góp ý); mặc định bỏ trống.",
 )
 def backup_create(file: Path, with_private: bool) -> None:
     """Ghi một tệp sao lưu: mọi bảng, mọi ảnh và bản kê (manifest) có mã kiểm tra."""
@@ -271,14 +271,16 @@ privacy = AppGroup("privacy", help="Dữ liệu cá nhân của người dân g�
 
 @privacy.command("purge")
 def privacy_purge() -> None:
-    """Xóa thông tin liên hệ của người đề xuất, người gửi yêu cầu gỡ bỏ / chỉnh sửa khi đã đóng quá
-    PRIVATE_DATA_DAYS ngày."""
-    from showcase.services import info_requests, nominations
+    """Xóa thông tin liên hệ của người đề xuất, người gửi yêu cầu gỡ bỏ / chỉnh sửa và người góp ý
+    về danh sách khen thưởng khi đã đóng quá PRIVATE_DATA_DAYS ngày."""
+    from showcase.services import consultations, info_requests, nominations
 
     count = change(nominations.purge)
     click.echo(f"Đã xóa thông tin liên hệ của {count} đề xuất đã đóng quá hạn lưu giữ.")
     count = change(info_requests.purge)
     click.echo(f"Đã xóa thông tin liên hệ của {count} yêu cầu gỡ bỏ, chỉnh sửa đã đóng quá hạn lưu giữ.")
+    count = change(consultations.purge)
+    click.echo(f"Đã xóa thông tin liên hệ của {count} ý kiến góp ý về danh sách khen thưởng quá hạn lưu giữ.")
 
 
 def register(app: Flask) -> None:

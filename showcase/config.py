@@ -220,6 +220,10 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
             # requests to remove or correct information, per address (showcase/site/info_request.py)
             "INFO_REQUEST_LIMITS": env.get("INFO_REQUEST_LIMITS", "5 per 10 minutes; 20 per day"),
             "NOMINATION_LOOKUP_LIMITS": env.get("NOMINATION_LOOKUP_LIMITS", "20 per minute; 200 per day"),
+            # comments on a consultation (/lay-y-kien/<slug>), per address
+            "CONSULTATION_COMMENT_LIMITS": env.get(
+                "CONSULTATION_COMMENT_LIMITS", "5 per 10 minutes; 30 per day"
+            ),
             "NOMINATION_HOLD_DIR": env.get("NOMINATION_HOLD_DIR", ""),  # default: beside MEDIA_ROOT
             "MAIL_URL": env.get("MAIL_URL", ""),  # smtp://user:pass@host:port (none: mail is logged)
             "MAIL_FROM": env.get("MAIL_FROM", "khong-tra-loi@thiduakhenthuong.example"),

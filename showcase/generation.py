@@ -43,6 +43,7 @@ PRIVATE_TABLES = frozenset(
         "nomination_photo",
         "trash_item",
         "info_request",
+        "consultation_comment",
     }
 )
 

@@ -147,6 +147,19 @@ class InfoRequestStatus(LabelledEnum):
     REJECTED = "rejected", "Không tiếp nhận"
 
 
+class ConsultationStatus(LabelledEnum):
+    DRAFT = "draft", "Bản nháp"
+    OPEN = "open", "Đang lấy ý kiến"
+    CLOSED = "closed", "Đã hết thời gian lấy ý kiến"
+    DECIDED = "decided", "Đã có quyết định khen thưởng"
+
+
+class CommentStatus(LabelledEnum):
+    COUNTED = "counted", "Hợp lệ"
+    DUPLICATE = "duplicate", "Trùng lặp"
+    SPAM = "spam", "Thư rác"
+
+
 class CoverageMedium(LabelledEnum):
     PRINT = "print", "Báo in"
     ONLINE = "online", "Báo điện tử"
@@ -643,3 +656,126 @@ class CoverageItem(Versioned, Model):
     @property
     def is_approved(self) -> bool:
         return self.approved_at is not None
+
+
+class Consultation(Versioned, Model):
+    """A public consultation on award candidates (Decree 98/2023/NĐ-CP, Art. 46): the list is
+    published for the people's comments for N working days before the council meets
+    (services/consultations.py computes the closing time, showcase/workdays.py the days)."""
+
+    __table_args__ = (Index("ix_consultation_status", "status", "opens_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    award: Mapped[str] = mapped_column(String(300))  # e.g. "Huân chương Lao động hạng Ba"
+    proposing_body: Mapped[str] = mapped_column(String(300))
+    intro: Mapped[str] = mapped_column(Text, default="", server_default="")
+    opens_on: Mapped[date] = mapped_column(Date)
+    working_days: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
+    closes_at: Mapped[datetime] = mapped_column(DateTime)  # naive UTC: the end of the last working day
+    status: Mapped[ConsultationStatus] = mapped_column(
+        enum_column(ConsultationStatus), default=ConsultationStatus.DRAFT, server_default="draft"
+    )
+    decision: Mapped[str] = mapped_column(String(300), default="", server_default="")  # shown once decided
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    candidates: Mapped[list[ConsultationCandidate]] = relationship(
+        back_populates="consultation",
+        order_by="(ConsultationCandidate.position, ConsultationCandidate.id)",
+        cascade="all, delete-orphan",
+    )
+    coverage: Mapped[list[ConsultationCoverage]] = relationship(
+        back_populates="consultation",
+        order_by="(ConsultationCoverage.published_on.desc(), ConsultationCoverage.id)",
+        cascade="all, delete-orphan",
+    )
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ConsultationCandidate(Versioned, Model):
+    """One individual or collective proposed for the award."""
+
+    __table_args__ = (
+        Index("ix_consultation_candidate_consultation_id", "consultation_id", "position"),
+        Index("ix_consultation_candidate_locality_id", "locality_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    kind: Mapped[ExemplarKind] = mapped_column(enum_column(ExemplarKind), default=ExemplarKind.INDIVIDUAL)
+    name: Mapped[str] = mapped_column(String(200))
+    locality_id: Mapped[int] = mapped_column(ForeignKey("locality.id"))
+    role: Mapped[str] = mapped_column(String(300), default="", server_default="")  # position, unit
+    summary: Mapped[str] = mapped_column(Text, default="", server_default="")  # achievements
+    exemplar_id: Mapped[int | None] = mapped_column(ForeignKey("exemplar.id", ondelete="SET NULL"))
+    # the award given, once decided: the candidate then links to /khen-thuong/<code>
+    commendation_id: Mapped[int | None] = mapped_column(ForeignKey("commendation.id", ondelete="SET NULL"))
+
+    consultation: Mapped[Consultation] = relationship(back_populates="candidates")
+    locality: Mapped[Locality] = relationship()
+    exemplar: Mapped[Exemplar | None] = relationship()
+    commendation: Mapped[Commendation | None] = relationship()
+    comments: Mapped[list[ConsultationComment]] = relationship(
+        back_populates="candidate", order_by="ConsultationComment.id", cascade="all, delete-orphan"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ConsultationComment(Model):
+    """A citizen's comment on a candidate. Private to the board (editors and admins): the name,
+    phone, email and address hash are erased PRIVATE_DATA_DAYS after the consultation closed."""
+
+    __table_args__ = (
+        Index("ix_consultation_comment_candidate_id", "candidate_id", "created_at"),
+        Index("ix_consultation_comment_name_key", "candidate_id", "name_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("consultation_candidate.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    content: Mapped[str] = mapped_column(Text)
+    consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    status: Mapped[CommentStatus] = mapped_column(
+        enum_column(CommentStatus), default=CommentStatus.COUNTED, server_default="counted"
+    )
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")  # the board's only
+    # what likely duplicates share: the name folded, and a hash of the content folded
+    name_key: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    content_key: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    ip_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime)  # contact data erased
+
+    candidate: Mapped[ConsultationCandidate] = relationship(back_populates="comments")
+
+    def __str__(self) -> str:
+        return f"Ý kiến số {self.id}"
+
+
+class ConsultationCoverage(Model):
+    """Where the newspaper or the broadcaster ran the list of candidates."""
+
+    __table_args__ = (Index("ix_consultation_coverage_consultation_id", "consultation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"))
+    outlet: Mapped[str] = mapped_column(String(200))
+    medium: Mapped[CoverageMedium] = mapped_column(enum_column(CoverageMedium))
+    published_on: Mapped[date] = mapped_column(Date)
+    url: Mapped[str] = mapped_column(String(1000), default="", server_default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    consultation: Mapped[Consultation] = relationship(back_populates="coverage")
+
+    def __str__(self) -> str:
+        return f"{self.outlet} ({self.medium.label})"

@@ -46,13 +46,15 @@ PUBLIC_CACHE = "public, max-age=0, must-revalidate"  # keep a copy, but ask ever
 PRIVATE_CACHE = "private, no-cache"  # a logged-in person's page, a form: never in a shared cache
 # public pages whose bytes are not stored: the search page follows the index, which is written
 # just after the commit (a page stored in between would keep the old results)
-NOT_STORED = frozenset({"site.search"})
+NOT_STORED = frozenset({"site.search", "site.consultations_list", "site.consultation"})
 # views that decide their own caching (files, previews, JSON): left alone
 OWN_CACHING = frozenset(
     {"site.media", "site.press_pack", "site.embargoed_pack", "site.preview", "site.search_suggestions"}
     | {"site.commendation_qr", "site.open_data_file"}  # QR codes and open-data files: ETag of their own
     # nominations: the tracking page follows a private table; the rest are forms or held photos
     | {"site.nomination_status", "site.nomination_sent", "site.nomination_held_photo"}
+    # consultations: the confirmation after a comment, the announcement and the press pack
+    | {"site.consultation_sent", "site.consultation_announcement", "site.consultation_pack"}
 )
 MAX_URL = 500  # longer query strings are rendered, not stored (no cache filled with junk URLs)
 # kept with a stored page; the security headers too (web.security_headers has set them by then:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy import and_, exists, select
 
-from showcase.models import Exemplar, Story, StoryStatus, story_exemplars, utcnow
+from showcase.models import (
+    Consultation,
+    ConsultationStatus,
+    Exemplar,
+    Story,
+    StoryStatus,
+    story_exemplars,
+    utcnow,
+)
 
 
 def is_published():
@@ -42,3 +50,14 @@ def story_is_public(story: Story) -> bool:
         and story.published_at is not None
         and story.published_at <= utcnow()
     )
+
+
+def consultation_is_public():
+    """The SQL condition for a consultation the public may see: any but a draft (a closed or
+    decided one stays public, as the record of what was asked)."""
+    return Consultation.status != ConsultationStatus.DRAFT
+
+
+def consultation_public(consultation: Consultation) -> bool:
+    """The same rule for a loaded consultation."""
+    return consultation.status != ConsultationStatus.DRAFT

@@ -19,7 +19,7 @@ from showcase import pagecache, requestlog
 from showcase.api import errors as api_errors
 from showcase.api import http as api_http
 from showcase.extensions import db
-from showcase.services import info_requests, nominations, transaction, workflow
+from showcase.services import consultations, info_requests, nominations, transaction, workflow
 from showcase.site import embed
 
 CSP = (
@@ -138,7 +138,7 @@ def publish_due_hook(app: Flask):
             app.logger.exception("publishing due stories failed")
         if now - last_check.get("purge", -PRIVACY_PURGE_EVERY) >= PRIVACY_PURGE_EVERY:
             last_check["purge"] = now
-            for purge in (nominations.purge, info_requests.purge):
+            for purge in (nominations.purge, info_requests.purge, consultations.purge):
                 try:
                     with transaction():
                         purge()

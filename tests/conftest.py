@@ -12,6 +12,9 @@ from showcase.extensions import db
 from showcase.models import (
     Commendation,
     CommendationLevel,
+    Consultation,
+    ConsultationCandidate,
+    ConsultationStatus,
     Exemplar,
     ExemplarKind,
     Field,
@@ -180,6 +183,63 @@ def make_commendation(make_exemplar):
         db.session.add(commendation)
         db.session.commit()
         return commendation
+
+    return make
+
+
+@pytest.fixture
+def make_consultation(make_world):
+    """A public consultation (open now, closing in about two weeks unless told otherwise) with two
+    candidates: make_consultation(**fields) -> Consultation."""
+    from datetime import timedelta
+
+    from showcase import workdays
+    from showcase.models import utcnow
+
+    counter = iter(range(1, 10_000))
+
+    def make(**values) -> Consultation:
+        world = make_world()
+        n = next(counter)
+        opens_on = values.pop("opens_on", (utcnow() + timedelta(hours=7)).date() - timedelta(days=1))
+        days = values.pop("working_days", 10)
+        status = values.pop("status", ConsultationStatus.OPEN)
+        consultation = Consultation(
+            slug=values.pop("slug", f"lay-y-kien-{n}"),
+            title=values.pop("title", f"Lấy ý kiến về đề nghị tặng Huân chương Lao động hạng Ba, đợt {n}"),
+            award=values.pop("award", "Huân chương Lao động hạng Ba"),
+            proposing_body=values.pop("proposing_body", "Ủy ban nhân dân thành phố Hải Phòng"),
+            intro=values.pop("intro", "Danh sách gồm những người có thành tích xuất sắc."),
+            opens_on=opens_on,
+            working_days=days,
+            closes_at=values.pop("closes_at", None) or workdays.closing_time(opens_on, days),
+            status=ConsultationStatus.DRAFT,
+            **values,
+        )
+        consultation.candidates = [
+            ConsultationCandidate(
+                position=1,
+                kind=ExemplarKind.INDIVIDUAL,
+                name="Ông Trần Văn Cần",
+                locality=world["ward"],
+                role="Tổ trưởng tổ sản xuất, Công ty Cảng Hải Phòng",
+                summary="Mười năm liền hoàn thành xuất sắc nhiệm vụ; sáng kiến bốc xếp tiết kiệm 2 tỷ đồng.",
+            ),
+            ConsultationCandidate(
+                position=2,
+                kind=ExemplarKind.COLLECTIVE,
+                name="Trường Tiểu học Đồ Sơn",
+                locality=world["ward"],
+                role="",
+                summary="Năm năm liền là tập thể lao động xuất sắc.",
+            ),
+        ]
+        db.session.add(consultation)
+        db.session.commit()
+        # made as a draft, then published, as the service does: the publication is an UPDATE
+        consultation.status = status
+        db.session.commit()
+        return consultation
 
     return make
 

@@ -61,6 +61,10 @@ VIEWS = {  # view -> roles that may open it
     "/admin/audit/": {"admin", "editor"},
     "/admin/nominations/": {"admin", "editor"},  # with the nominators' contact data
     "/admin/info_requests/": {"admin", "editor"},  # with the requesters' contact data
+    "/admin/consultations/": {"admin", "editor"},
+    "/admin/consultation_candidates/": {"admin", "editor"},
+    "/admin/consultation_comments/": {"admin", "editor"},  # with the commenters' contact data
+    "/admin/consultation_coverage/": {"admin", "editor"},
 }
 
 

@@ -68,11 +68,12 @@ PARAMS = [
 
 
 @pytest.fixture
-def world(make_story, make_commendation, make_world):
+def world(make_story, make_commendation, make_world, make_consultation):
     """One published story, exemplar and commendation; returns the URL of every public GET route."""
     story = make_story(title="Người tốt việc tốt ở Đồ Sơn")
     commendation = make_commendation(exemplar=story.exemplars[0], decision_date=date(2023, 5, 19))
     embargoed = make_story(status=StoryStatus.IN_REVIEW, publish_at=utcnow() + timedelta(days=2))
+    consultation = make_consultation()
     return {
         "site.home": "/",
         "site.favicon": "/favicon.ico",
@@ -136,6 +137,12 @@ def world(make_story, make_commendation, make_world):
         "site.nomination_held_photo": "/de-xuat/anh-giu/" + "a" * 24 + "/1.jpg",
         "site.info_request": "/yeu-cau-go-bo",
         "site.info_request_sent": "/yeu-cau-go-bo/da-gui",
+        "site.consultations_list": "/lay-y-kien",
+        "site.consultation": f"/lay-y-kien/{consultation.slug}",
+        "site.consultation_sent": f"/lay-y-kien/{consultation.slug}/da-gui",
+        "site.consultation_announcement": f"/lay-y-kien/{consultation.slug}/thong-bao.txt",
+        "site.consultation_pack": f"/lay-y-kien/{consultation.slug}/bao-chi.zip",
+        "outreach.consultations_feed": "/lay-y-kien/feed.xml",
     }
 
 
@@ -238,7 +245,16 @@ def test_huge_ids_in_paths_are_404(as_role, world):
 
 
 @pytest.mark.parametrize(
-    "prefix", ["/bai-viet/", "/dien-hinh/", "/phong-trao/", "/linh-vuc/", "/dia-phuong/", "/xem-truoc/"]
+    "prefix",
+    [
+        "/bai-viet/",
+        "/dien-hinh/",
+        "/phong-trao/",
+        "/linh-vuc/",
+        "/dia-phuong/",
+        "/xem-truoc/",
+        "/lay-y-kien/",
+    ],
 )
 def test_odd_slugs_are_404(client, world, prefix):
     for value in ODD_TEXT:

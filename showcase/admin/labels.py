@@ -11,7 +11,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from showcase.dates import format_datetime
-from showcase.models import InfoRequestKind, InfoRequestStatus, NominationStatus, StoryStatus, UserRole
+from showcase.models import (
+    CommentStatus,
+    ConsultationStatus,
+    InfoRequestKind,
+    InfoRequestStatus,
+    NominationStatus,
+    StoryStatus,
+    UserRole,
+)
 from showcase.services.revisions import LABELS as REVISION_LABELS
 
 ACTIONS = {
@@ -47,6 +55,14 @@ ACTIONS = {
     "info_request_status": "Đổi trạng thái yêu cầu gỡ bỏ, chỉnh sửa",
     "info_request_note": "Ghi chú nội bộ yêu cầu gỡ bỏ, chỉnh sửa",
     "info_request_purge": "Xóa thông tin liên hệ người gửi yêu cầu hết hạn lưu giữ",
+    # public consultations on award candidates (services/consultations.py)
+    "consultation_open": "Công bố danh sách, mở lấy ý kiến nhân dân",
+    "consultation_close": "Kết thúc lấy ý kiến nhân dân",
+    "consultation_decide": "Ghi quyết định khen thưởng sau lấy ý kiến",
+    "consultation_comment": "Người dân gửi ý kiến về danh sách khen thưởng",
+    "consultation_comment_status": "Đổi tình trạng ý kiến nhân dân",
+    "consultation_comment_note": "Ghi chú nội bộ về ý kiến nhân dân",
+    "consultation_export": "Xuất ý kiến nhân dân cho Hội đồng",
     # accounts (services/accounts.py)
     "user_create": "Tạo tài khoản",
     "user_invite": "Mời tài khoản mới",
@@ -77,6 +93,10 @@ KINDS = {
     "Setting": "Cài đặt",
     "Nomination": "Đề xuất",
     "InfoRequest": "Yêu cầu gỡ bỏ, chỉnh sửa",
+    "Consultation": "Đợt lấy ý kiến nhân dân",
+    "ConsultationCandidate": "Người, tập thể được đề nghị khen thưởng",
+    "ConsultationComment": "Ý kiến nhân dân",
+    "ConsultationCoverage": "Báo, đài đã đăng danh sách lấy ý kiến",
     # derived search tables (SEARCH_BACKEND=postgresql): never audited, named in case one is shown
     "SearchDocument": "Mục chỉ mục tìm kiếm",
     "SearchWord": "Từ trong chỉ mục tìm kiếm",
@@ -96,6 +116,10 @@ ENDPOINTS = {
     "TrashItem": "trash",
     "Nomination": "nominations",
     "InfoRequest": "info_requests",
+    "Consultation": "consultations",
+    "ConsultationCandidate": "consultation_candidates",
+    "ConsultationComment": "consultation_comments",
+    "ConsultationCoverage": "consultation_coverage",
 }
 
 # form and column names, as the audit log's "fields" lists them
@@ -126,6 +150,17 @@ FIELDS: dict[str, str] = {
     "email": "Email",
     "active": "Đang hoạt động",
     "value": "Giá trị",
+    # consultations (services/consultations.py)
+    "award": "Hình thức khen thưởng đề nghị",
+    "proposing_body": "Cơ quan đề nghị",
+    "intro": "Lời giới thiệu",
+    "opens_on": "Ngày bắt đầu lấy ý kiến",
+    "working_days": "Số ngày làm việc",
+    "closes_at": "Hết hạn lúc",
+    "decision": "Quyết định khen thưởng",
+    "consultation": "Đợt lấy ý kiến",
+    "position": "Thứ tự",
+    "commendation": "Khen thưởng đã trao",
 }
 FIELDS_BY_KIND = {"User": {"role": "Vai trò", "name": "Tên"}}
 
@@ -154,12 +189,17 @@ DETAILS = {
     "story": "Bài viết số",
     "info_request": "Theo yêu cầu gỡ bỏ, chỉnh sửa số",
     "kind": "Loại yêu cầu",
+    "closes": "Hết hạn lúc",
+    "duplicate": "Có thể trùng với ý kiến số",
+    "comments": "Số ý kiến",
 }
 SOURCES = {"import": "nhập từ thư mục nội dung", "nomination": "người dân gửi kèm đề xuất"}
 STATUSES = (
     {s.value: s.label for s in InfoRequestStatus}
     | {s.value: s.label for s in StoryStatus}
     | {s.value: s.label for s in NominationStatus}
+    | {s.value: s.label for s in ConsultationStatus if s.value != "draft"}
+    | {s.value: s.label for s in CommentStatus}
 )
 KINDS_OF_REQUEST = {k.value: k.label for k in InfoRequestKind}
 ROLES = {r.value: r.label for r in UserRole}

@@ -6,7 +6,9 @@ import json
 
 from flask import Blueprint, Response, abort, url_for
 
-from showcase.outreach import conditional, feeds, sitemap
+from showcase.dates import to_local
+from showcase.models import utcnow
+from showcase.outreach import conditional, consultation_feed, feeds, sitemap
 from showcase.outreach.urls import absolute
 
 bp = Blueprint("outreach", __name__)
@@ -40,6 +42,13 @@ def section_feed(section: str, slug: str):
 @bp.get(f"/<{SECTION}>/<slug>/atom.xml")
 def section_atom(section: str, slug: str):
     return _feed(feeds.section_scope(section, slug) or abort(404), "atom")
+
+
+@bp.get("/lay-y-kien/feed.xml")
+def consultations_feed():
+    # a consultation leaves the feed when its time is up, with no write: the hour is in the key
+    hour = to_local(utcnow()).strftime("%Y-%m-%d %H")
+    return conditional.respond(("consultations", hour), consultation_feed.build, MIMETYPES["rss"])
 
 
 @bp.get("/sitemap.xml")

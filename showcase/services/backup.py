@@ -66,6 +66,7 @@ SKIPPED_MEDIA = frozenset({"packs"})
 PRIVATE_COLUMNS: dict[str, frozenset[str]] = {
     "nomination": frozenset({"contact_name", "contact_phone", "contact_email"}),
     "info_request": frozenset({"requester_name", "contact_phone", "contact_email"}),
+    "consultation_comment": frozenset({"name", "phone", "email", "ip_hash"}),
 }
 BATCH = 500
 log = logging.getLogger(__name__)

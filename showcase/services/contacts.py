@@ -2,8 +2,9 @@
 one, each checked), the reference code shown once after sending, and the scrubbing of a
 contact out of the board's notes when the purge erases it.
 
-Used by citizens' nominations (services/nominations.py) and by requests to remove or correct
-information (services/info_requests.py); each keeps its own fields and wording around these.
+Used by citizens' nominations (services/nominations.py), requests to remove or correct
+information (services/info_requests.py) and comments on a consultation
+(services/consultations.py); each keeps its own fields and wording around these.
 """
 
 from __future__ import annotations
@@ -40,18 +41,22 @@ def show_code(code: str) -> str:
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
-def check_contact(clean: dict[str, str], errors: dict[str, str], missing: str) -> None:
-    """Check `contact_phone` and `contact_email` in a cleaned form: at least one (else `missing`
-    beside the phone), each well formed. Problems are added to `errors` under the field's name."""
-    phone, email = clean.get("contact_phone", ""), clean.get("contact_email", "")
+def check_contact(
+    clean: dict[str, str], errors: dict[str, str], missing: str, prefix: str = "contact_"
+) -> None:
+    """Check the phone and email fields (`contact_phone`, `contact_email`, or under another
+    prefix) of a cleaned form: at least one (else `missing` beside the phone), each well formed.
+    Problems are added to `errors` under the field's name."""
+    phone_field, email_field = f"{prefix}phone", f"{prefix}email"
+    phone, email = clean.get(phone_field, ""), clean.get(email_field, "")
     if not phone and not email:
-        errors["contact_phone"] = missing
-    if phone and "contact_phone" not in errors:
+        errors[phone_field] = missing
+    if phone and phone_field not in errors:
         digits = sum(c.isdigit() for c in phone)
         if not PHONE.match(phone) or not 9 <= digits <= 12:
-            errors["contact_phone"] = BAD_PHONE
-    if email and "contact_email" not in errors and not EMAIL.match(email):
-        errors["contact_email"] = BAD_EMAIL
+            errors[phone_field] = BAD_PHONE
+    if email and email_field not in errors and not EMAIL.match(email):
+        errors[email_field] = BAD_EMAIL
 
 
 def scrub(text: str, known: list[str]) -> str:

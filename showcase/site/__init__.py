@@ -8,7 +8,7 @@ from showcase import content_io
 from showcase.dates import format_date, format_datetime, iso_date
 from showcase.extensions import db
 from showcase.numbers import format_number, format_percent
-from showcase.site import embed, info_request, memo, nominate, open_data, page_meta, sharing, verify  # noqa: F401  (routes on bp)
+from showcase.site import consult, embed, info_request, memo, nominate, open_data, page_meta, sharing, verify  # noqa: F401  (routes on bp)
 from showcase.site.views import bp
 
 

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from showcase.admin.views.accounts import UserView
+from showcase.admin.views.consultations import (
+    CandidateView,
+    CommentView,
+    ConsultationCoverageView,
+    ConsultationView,
+)
 from showcase.admin.views.coverage import CoverageView
 from showcase.admin.views.dashboard import Dashboard
 from showcase.admin.views.info_requests import InfoRequestView
@@ -17,6 +23,10 @@ from showcase.extensions import db
 from showcase.models import (
     AuditLog,
     Commendation,
+    Consultation,
+    ConsultationCandidate,
+    ConsultationComment,
+    ConsultationCoverage,
     CoverageItem,
     Exemplar,
     Field,
@@ -54,6 +64,39 @@ def register_views(admin) -> None:
         )
     )
     admin.add_view(CoverageView(CoverageItem, db, name="Tin bài đã đăng", endpoint="coverage"))
+    consulting = "Lấy ý kiến nhân dân"
+    admin.add_view(
+        ConsultationView(
+            Consultation, db, name="Đợt lấy ý kiến", endpoint="consultations", category=consulting
+        )
+    )
+    admin.add_view(
+        CandidateView(
+            ConsultationCandidate,
+            db,
+            name="Người, tập thể được đề nghị",
+            endpoint="consultation_candidates",
+            category=consulting,
+        )
+    )
+    admin.add_view(
+        CommentView(
+            ConsultationComment,
+            db,
+            name="Ý kiến nhân dân",
+            endpoint="consultation_comments",
+            category=consulting,
+        )
+    )
+    admin.add_view(
+        ConsultationCoverageView(
+            ConsultationCoverage,
+            db,
+            name="Báo, đài đã đăng, phát",
+            endpoint="consultation_coverage",
+            category=consulting,
+        )
+    )
     admin.add_view(UserView(User, db, name="Tài khoản", endpoint="users"))
     admin.add_view(TrashView(TrashItem, db, name="Thùng rác", endpoint="trash"))
     admin.add_view(AuditLogView(AuditLog, db, name="Nhật ký", endpoint="audit"))
