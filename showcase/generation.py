@@ -50,6 +50,7 @@ PRIVATE_TABLES = frozenset(
 UNSEEN_FLUSH = "unseen_flush"  # Connection.info: the flush running writes only what the public never sees
 
 WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
+RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 
 
 def _mentions_key(parameters: Any) -> bool:
@@ -109,8 +110,11 @@ def _note_write(conn, cursor, statement: str, parameters, _context, _executemany
     if conn.info.get(UNSEEN_FLUSH):  # a flush of drafts only
         return
     match = WRITE.match(statement)
-    # a statement that changed no row changes nothing (rowcount -1: the driver cannot tell)
-    if not match or match.group(2).lower() in PRIVATE_TABLES or cursor.rowcount == 0:
+    # a statement that changed no row changes nothing (rowcount -1: the driver cannot tell; with
+    # RETURNING, SQLite counts rows only as they are fetched, after this hook: 0 says nothing)
+    if not match or match.group(2).lower() in PRIVATE_TABLES:
+        return
+    if cursor.rowcount == 0 and not RETURNING.search(statement):
         return
     table = match.group(2).lower()
     conn.info.setdefault(WRITES, set()).add((match.group(1)[:6].upper(), table))

@@ -10,8 +10,8 @@ import logging
 
 from showcase import requestlog
 from showcase.extensions import db
-from showcase.models import StoryStatus
-from showcase.services import stories, transaction, workflow
+from showcase.models import Field, StoryStatus
+from showcase.services import stories, taxonomy, transaction, workflow
 from tests.test_page_cache import behind_the_generation, html, site, token
 
 __all__ = ["site"]  # the fixture, shared with test_page_cache
@@ -107,3 +107,16 @@ def test_an_early_answer_writes_the_apps_request_line(client, site, caplog):
     assert line["request_id"] == "proxy-id-67890" and line["route"] == "/bai-viet/<slug>"
     assert line["path"] == url and line["method"] == "GET" and line["status"] == 200
     assert isinstance(line["ms"], float) and line["user_id"] is None
+
+
+def test_a_commit_that_only_inserts_moves_the_generation(app, client, site):
+    # an ORM insert is INSERT … RETURNING; SQLite counts its rows only once they are fetched, so a
+    # row count of 0 must not pass it for a statement that changed nothing
+    editor = site["editor"]
+    html(client, "/bai-viet")
+    before = token()
+    with transaction():
+        taxonomy.save(
+            Field(), {"name": "Chuyển đổi xanh", "slug": "chuyen-doi-xanh"}, by=editor, created=True
+        )
+    assert token() != before

@@ -8,7 +8,7 @@ from __future__ import annotations
 import gzip
 import re
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import brotli
@@ -19,8 +19,8 @@ from werkzeug.wrappers import Response
 
 from showcase import create_app, generation, pagecache, web
 from showcase.extensions import db
-from showcase.models import Setting, Story, StoryStatus, utcnow
-from showcase.services import audit, changes, media, stories, taxonomy, transaction, workflow
+from showcase.models import Commendation, CommendationLevel, Setting, Story, StoryStatus, utcnow
+from showcase.services import audit, changes, exemplars, media, stories, taxonomy, transaction, workflow
 from showcase.services.media import add_image
 from tests.support import IsolatedClient, image_bytes
 
@@ -145,6 +145,25 @@ def test_each_change_shows_at_once_on_every_page_in_both_apps(app, client, site,
     with transaction():
         taxonomy.save(ward, {"name": "Đồ Sơn Biển", "slug": ward.slug}, by=editor, created=False)
     everywhere(story, "Đồ Sơn Biển", only={"home", "list", "story", "exemplar", "locality"})
+
+    # a new commendation of its exemplar: a commit whose only public write is an INSERT (on SQLite
+    # with RETURNING, whose row count reads 0 until the rows are fetched)
+    with transaction():
+        exemplars.save_commendation(
+            Commendation(),
+            {
+                "exemplar": exemplar,
+                "form": "Bằng khen của Chủ tịch UBND thành phố",
+                "level": CommendationLevel.CITY,
+                "issuer": "Chủ tịch UBND thành phố Hải Phòng",
+                "decision_no": "4321/QĐ-UBND",
+                "decision_date": date(2024, 5, 6),
+                "reason": "Đã có thành tích xuất sắc.",
+            },
+            by=editor,
+            created=True,
+        )
+    everywhere(story, "4321/QĐ-UBND", only={"exemplar"})
 
     # edit the credit of its cover photo
     with transaction():
