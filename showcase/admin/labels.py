@@ -33,6 +33,7 @@ ACTIONS = {
     "archive": "Gỡ xuống (lưu trữ)",
     "retract": "Thu hồi",
     "preview_revoke": "Hủy các liên kết xem trước",
+    "publish_refused": "Không đăng theo lịch: thiếu sự đồng ý",
     # citizens' nominations and their privacy (services/nominations.py)
     "nomination_submit": "Người dân gửi đề xuất",
     "nomination_status": "Đổi trạng thái đề xuất",
@@ -143,6 +144,7 @@ DETAILS = {
     "photos": "Số ảnh",
     "exemplar": "Điển hình số",
     "story": "Bài viết số",
+    "missing_consent": "Điển hình chưa có đồng ý (số)",
 }
 SOURCES = {"import": "nhập từ thư mục nội dung", "nomination": "người dân gửi kèm đề xuất"}
 STATUSES = {s.value: s.label for s in StoryStatus} | {s.value: s.label for s in NominationStatus}
