@@ -125,7 +125,10 @@ def make_exemplar(make_world):
         }
         # an individual's consent is on record unless a test says otherwise (consent=False):
         # a story about a person without it is not published (services/consent.py)
-        if values.pop("consent", True) and values.get("kind", ExemplarKind.INDIVIDUAL) == ExemplarKind.INDIVIDUAL:
+        if (
+            values.pop("consent", True)
+            and values.get("kind", ExemplarKind.INDIVIDUAL) == ExemplarKind.INDIVIDUAL
+        ):
             defaults |= {
                 "consent_date": date(2024, 1, 15),
                 "consent_method": ConsentMethod.WRITTEN,

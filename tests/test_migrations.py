@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from datetime import datetime
-
 from sqlalchemy import JSON, Boolean, DateTime, Integer, MetaData, inspect, text
 
 from showcase import config, create_app

@@ -324,7 +324,7 @@ class Importer:
             }
             record = db.session.scalar(select(Story).filter_by(slug=slug))
             try:
-                importing.check_story(record, values, workflow["status"])
+                importing.check_story(record, values, StoryStatus(d.get("status", "published")))
             except ServiceError as exc:
                 raise ContentError(e.path, str(exc)) from None
             if record is None:  # a new story takes its workflow state from the file

@@ -84,9 +84,11 @@ def check_consent(exemplar: Exemplar, values: dict[str, Any]) -> dict[str, Any]:
     values = {k: ("" if k in ("consent_by", "guardian_name") and v is None else v) for k, v in values.items()}
     current = {k: values.get(k, getattr(exemplar, k)) for k in (*CONSENT, *GUARDIAN, "is_minor", "kind")}
     today = checks.today()
-    for name, label in {"consent_date": CONSENT["consent_date"]} | {
-        "guardian_consent_date": GUARDIAN["guardian_consent_date"]
-    }.items():
+    dates = {
+        "consent_date": CONSENT["consent_date"],
+        "guardian_consent_date": GUARDIAN["guardian_consent_date"],
+    }
+    for name, label in dates.items():
         when = current[name]
         if isinstance(when, date) and when > today:
             raise ServiceError(f"{label} không thể ở tương lai (nhận {when:%d/%m/%Y}).")
