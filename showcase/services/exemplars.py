@@ -58,7 +58,8 @@ def _slug(exemplar: Exemplar, values: dict[str, Any]) -> str:
         guardian_consent_method=values.get("guardian_consent_method", exemplar.guardian_consent_method),
     )
     if not public_names.anonymised(future):
-        return make_slug(values.get("slug", ""), values.get("name", ""), Exemplar, exemplar.id)
+        kept = exemplar.slug if "slug" not in values and "name" not in values else ""  # a partial edit
+        return make_slug(values.get("slug", "") or kept, values.get("name", ""), Exemplar, exemplar.id)
     base = public_names.neutral_slug(future)
     if (exemplar.slug or "").startswith(base):
         return exemplar.slug  # already neutral: keep the link people have
