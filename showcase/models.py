@@ -101,7 +101,7 @@ class Gender(LabelledEnum):
 # be shown in a form that can be checked later). A collective needs none.
 class ConsentMethod(LabelledEnum):
     WRITTEN = "written", "Văn bản có chữ ký"
-    EMAIL = "email", "Thư điện tử, tin nhắn"
+    ELECTRONIC = "electronic", "Thư điện tử, tin nhắn"
     VERBAL = "verbal", "Bằng lời, có biên bản hoặc ghi âm"
     PUBLIC_RECORD = "public_record", "Thông tin đã được công bố chính thức"
 

@@ -14,7 +14,7 @@ down_revision = "0012"
 branch_labels = None
 depends_on = None
 
-METHODS = ("written", "email", "verbal", "public_record")
+METHODS = ("written", "electronic", "verbal", "public_record")
 
 
 def upgrade():
