@@ -213,7 +213,8 @@ def test_admin_creates_an_exemplar_with_consent(as_role, ctx, make_world):
     assert response.status_code == 200
     saved = db.session.scalar(select(Exemplar).filter_by(name="Hoàng Văn Bến"))
     assert saved is not None, response.get_data(as_text=True)[-3000:]
-    assert saved.consent_method == ConsentMethod.ELECTRONIC and saved.consent_by == "Chị Lan, cán bộ Ban TĐ-KT"
+    assert saved.consent_method == ConsentMethod.ELECTRONIC
+    assert saved.consent_by == "Chị Lan, cán bộ Ban TĐ-KT"
 
 
 def test_admin_warns_when_the_text_names_a_minor(as_role, ctx, make_story, make_exemplar):

@@ -52,7 +52,7 @@ EXEMPLAR_KEYS = {
     "collective_size": False,  # collectives: small, other
     # the person's consent to appear (individuals; a story about an adult without it is not
     # published) and, for a minor, the guardian's (without it: initials, no portrait)
-    "consent": False,  # {date: YYYY-MM-DD, method: written|electronic|verbal|public_record, by: who recorded it}
+    "consent": False,  # {date: YYYY-MM-DD, method: written|electronic|verbal|public_record, by: who}
     "minor": False,  # true: người chưa thành niên
     "guardian": False,  # minors: {name, date, method}
 }
