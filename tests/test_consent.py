@@ -453,3 +453,25 @@ def test_guardian_consent_shows_the_full_name_and_portrait(client, editor, minor
     assert MINOR in page and INITIALS not in page
     assert any(key in page for key in portrait_keys(w["portrait"]))
     assert client.get(f"/api/v1/exemplars/{w['minor'].slug}").get_json()["data"]["name"] == MINOR
+
+
+def test_admin_saves_a_minor_with_a_neutral_slug_and_warns_about_the_bio(as_role, ctx, make_world):
+    world = make_world()
+    client = as_role("editor")
+    response = client.post(
+        "/admin/exemplars/new/",
+        data={
+            "csrf_token": csrf_token(client, "/admin/exemplars/new/"),
+            "name": MINOR,
+            "slug": "trinh-khanh-vy",
+            "kind": "individual",
+            "locality": str(world["ward"].id),
+            "is_minor": "y",
+            "bio_md": f"Em {MINOR} học lớp 8.",
+        },
+        follow_redirects=True,
+    )
+    html = response.get_data(as_text=True)
+    assert f"Tiểu sử nhắc họ tên đầy đủ “{MINOR}”" in html
+    saved = db.session.scalar(select(Exemplar).filter_by(name=MINOR))
+    assert saved is not None and saved.is_minor and saved.slug == "dien-hinh-t-k-v"

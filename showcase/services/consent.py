@@ -97,6 +97,17 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFC", text).casefold()
 
 
+def bio_warning(exemplar: Exemplar) -> str:
+    """A warning for the editor when the biography of a minor shown by initials spells the full
+    name ("" otherwise): the page shows the biography as written."""
+    if not public_names.anonymised(exemplar) or _fold(exemplar.name) not in _fold(exemplar.bio_md or ""):
+        return ""
+    return (
+        f"Tiểu sử nhắc họ tên đầy đủ “{exemplar.name}” của một người chưa thành niên chưa có đồng ý của "
+        f"người giám hộ: trang công khai chỉ hiện “{public_names.public_name(exemplar)}”, hãy sửa tiểu sử."
+    )
+
+
 def name_warnings(story: Story) -> list[str]:
     """Warnings for the editor: the full name of a minor shown by initials written in the story's
     own text (title, summary, body, the 60-second bulletin), which no presenter can rewrite."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import url_for
+from flask import flash, url_for
 from flask_admin.contrib.sqla.filters import BooleanEqualFilter, FilterEqual
 from markupsafe import Markup
 from wtforms import StringField
@@ -179,6 +179,21 @@ class ExemplarView(HistoryMixin, SecureModelView):
 
     saver = staticmethod(exemplars.save_exemplar)
     remover = staticmethod(exemplars.delete)
+
+    def create(self, values):
+        record = super().create(values)
+        _warn_bio(record)
+        return record
+
+    def update(self, record, values, seen):
+        super().update(record, values, seen)
+        _warn_bio(record)
+
+
+def _warn_bio(exemplar: Exemplar) -> None:
+    warning = consent.bio_warning(exemplar)
+    if warning:
+        flash(warning, "warning")
 
 
 def public_code(view, context, model: Commendation, name: str) -> Markup:
