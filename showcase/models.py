@@ -99,6 +99,15 @@ class Gender(LabelledEnum):
     UNSTATED = "unstated", "Không nêu"
 
 
+# How a person's consent to appear on the site was obtained (Decree 13/2023/NĐ-CP: consent must
+# be shown in a form that can be checked later). A collective needs none.
+class ConsentMethod(LabelledEnum):
+    WRITTEN = "written", "Văn bản có chữ ký"
+    ELECTRONIC = "electronic", "Thư điện tử, tin nhắn"
+    VERBAL = "verbal", "Bằng lời, có biên bản hoặc ghi âm"
+    PUBLIC_RECORD = "public_record", "Thông tin đã được công bố chính thức"
+
+
 class WorkRole(LabelledEnum):
     DIRECT = "direct", "Trực tiếp lao động, sản xuất, công tác"
     MANAGEMENT = "management", "Lãnh đạo, quản lý"
@@ -336,6 +345,16 @@ class Exemplar(Versioned, Model):
     work_role: Mapped[WorkRole | None] = mapped_column(enum_column(WorkRole))
     sector: Mapped[Sector | None] = mapped_column(enum_column(Sector))
     collective_size: Mapped[CollectiveSize | None] = mapped_column(enum_column(CollectiveSize))
+    # an individual's consent to appear on the site (services/exemplars.py keeps these whole; a
+    # story about an adult without it is not published, see services/consent.py); a minor's is
+    # the guardian's: without it the public sees initials and no portrait (public_names.py)
+    consent_date: Mapped[date | None] = mapped_column(Date)
+    consent_method: Mapped[ConsentMethod | None] = mapped_column(enum_column(ConsentMethod))
+    consent_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    is_minor: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    guardian_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    guardian_consent_date: Mapped[date | None] = mapped_column(Date)
+    guardian_consent_method: Mapped[ConsentMethod | None] = mapped_column(enum_column(ConsentMethod))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

@@ -21,6 +21,7 @@ from showcase.media.images import EXTENSIONS
 from showcase.media.names import archive_entry, slug_or
 from showcase.models import Commendation, MediaAsset, Story
 from showcase.plaintext import paragraphs
+from showcase.public_names import public_name, public_portrait
 from showcase.visibility import story_is_public
 
 # Bumped when the files' layout changes, so packs built by an older release are rebuilt.
@@ -128,7 +129,9 @@ def photos(story: Story) -> list[tuple[str, MediaAsset]]:
     """The pack's photos with the names we give them: `anh/01-anh-bia.jpg`, then
     `anh/NN-chan-dung-<exemplar>.jpg`; never a name a client sent."""
     named = [("anh-bia", story.cover)]
-    named += [(f"chan-dung-{slug_or(e.slug, f'dien-hinh-{e.id}')}", e.portrait) for e in story.exemplars]
+    named += [
+        (f"chan-dung-{slug_or(e.slug, f'dien-hinh-{e.id}')}", public_portrait(e)) for e in story.exemplars
+    ]
     present = [(label, asset) for label, asset in named if asset is not None]
     return [
         (f"anh/{n:02d}-{label}.{EXTENSIONS.get(asset.content_type, 'bin')}", asset)
@@ -177,7 +180,7 @@ def _facts(story: Story) -> str:
     if not story.exemplars:
         blocks.append(["Điển hình: bài không gắn với điển hình nào"])
     for e in story.exemplars:
-        who = [f"Điển hình: {e.name} ({e.kind.label})"]
+        who = [f"Điển hình: {public_name(e)} ({e.kind.label})"]
         if e.role or e.organisation:
             who.append(f"Chức vụ, đơn vị: {', '.join(x for x in (e.role, e.organisation) if x)}")
         count = len(e.commendations)

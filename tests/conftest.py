@@ -12,6 +12,7 @@ from showcase.extensions import db
 from showcase.models import (
     Commendation,
     CommendationLevel,
+    ConsentMethod,
     Consultation,
     ConsultationCandidate,
     ConsultationStatus,
@@ -125,6 +126,17 @@ def make_exemplar(make_world):
             "locality": world["ward"],
             "bio_md": "Tiểu sử **ngắn**.",
         }
+        # an individual's consent is on record unless a test says otherwise (consent=False):
+        # a story about a person without it is not published (services/consent.py)
+        if (
+            values.pop("consent", True)
+            and values.get("kind", ExemplarKind.INDIVIDUAL) == ExemplarKind.INDIVIDUAL
+        ):
+            defaults |= {
+                "consent_date": date(2024, 1, 15),
+                "consent_method": ConsentMethod.WRITTEN,
+                "consent_by": "Phóng viên Báo Hải Phòng",
+            }
         snapshots.apply(exemplar, defaults | values)
         db.session.add(exemplar)
         db.session.commit()

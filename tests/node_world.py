@@ -4,9 +4,12 @@ Prints the story's id and slug."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from showcase import create_app
 from showcase.extensions import db
 from showcase.models import (
+    ConsentMethod,
     Exemplar,
     ExemplarKind,
     Field,
@@ -34,7 +37,16 @@ def make_world() -> Story:
     exemplar = Exemplar(slug="bac-si-lan-toa")
     snapshots.apply(
         exemplar,
-        {"name": "Bác sĩ Lan Tỏa", "kind": ExemplarKind.INDIVIDUAL, "locality": ward, "bio_md": "Bác sĩ"},
+        {
+            "name": "Bác sĩ Lan Tỏa",
+            "kind": ExemplarKind.INDIVIDUAL,
+            "locality": ward,
+            "bio_md": "Bác sĩ",
+            # her consent is on record: a story about a person without it is not published
+            "consent_date": date(2024, 1, 15),
+            "consent_method": ConsentMethod.WRITTEN,
+            "consent_by": "Phóng viên Báo Hải Phòng",
+        },
     )
     story = Story(slug="nguoi-thay-thuoc-lang-bien")
     snapshots.apply(

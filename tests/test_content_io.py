@@ -93,6 +93,10 @@ FILES = {
         gender: female
         work_role: direct
         sector: non_state
+        consent:
+          date: 2024-03-02
+          method: written
+          by: Phóng viên Báo Hải Phòng
         ---
         Bà Hoa **sinh năm 1960**.
         """,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ import pytest
 from showcase.extensions import db, limiter
 from showcase.models import (
     AuditLog,
+    ConsentMethod,
     Exemplar,
     ExemplarKind,
     Nomination,
@@ -25,7 +26,7 @@ from showcase.models import (
     StoryStatus,
     utcnow,
 )
-from showcase.services import nominations, transaction, workflow
+from showcase.services import exemplars, nominations, transaction, workflow
 from showcase.services.errors import ServiceError
 from tests.support import image_bytes, snapshot
 
@@ -281,14 +282,30 @@ def test_tracking_page_shows_status_and_reply_never_a_private_field(client, form
     assert client.get("/de-xuat/" + "A" * 200).status_code == 404
 
 
+def record_consent(exemplar, editor) -> None:
+    """The nominee's own consent, which the board obtains before publishing (services/consent.py);
+    the nominator's consent to the processing of their data is not it."""
+    exemplars.save_exemplar(
+        exemplar,
+        {
+            "consent_date": date(2025, 1, 6),
+            "consent_method": ConsentMethod.VERBAL,
+            "consent_by": "Cán bộ Ban",
+        },
+        by=editor,
+        created=False,
+    )
+
+
 def test_accepted_shows_the_story_once_it_is_public(client, form, people, make_world):
     code = sent_code(client, submit(client, form(client)))
     nomination = only_nomination()
     with transaction():
-        _exemplar, story = nominations.convert(nomination, by=people["editor"], field=make_world()["field"])
+        exemplar, story = nominations.convert(nomination, by=people["editor"], field=make_world()["field"])
     html = client.get(f"/de-xuat/{code}").get_data(as_text=True)
     assert "Đã tiếp nhận" in html and story.slug not in html and "đang được chuẩn bị" in html
     with transaction():
+        record_consent(exemplar, people["editor"])
         workflow.transition(story, "submit", by=people["editor"])
         workflow.transition(story, "publish", by=people["editor"])
     html = client.get(f"/de-xuat/{code}").get_data(as_text=True)
@@ -429,7 +446,8 @@ def filed(client, form, people):
     nomination = only_nomination()
     with transaction():
         nominations.add_note(nomination, "ghi chú mật", by=people["editor"])
-        _exemplar, story = nominations.convert(nomination, by=people["editor"])
+        exemplar, story = nominations.convert(nomination, by=people["editor"])
+        record_consent(exemplar, people["editor"])
         workflow.transition(story, "submit", by=people["editor"])
         workflow.transition(story, "publish", by=people["editor"])
     return nomination

@@ -6,7 +6,7 @@ The story status "hidden" (removed at the person's request) needs no change here
 stored as VARCHAR(20) without a CHECK constraint.
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-02 00:27:50
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0013'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

@@ -43,6 +43,7 @@ ACTIONS = {
     "hide": "Gỡ ngay theo yêu cầu",
     "unhide": "Bỏ gỡ (trả về bản nháp)",
     "preview_revoke": "Hủy các liên kết xem trước",
+    "publish_refused": "Không đăng theo lịch: thiếu sự đồng ý",
     # citizens' nominations and their privacy (services/nominations.py)
     "nomination_submit": "Người dân gửi đề xuất",
     "nomination_status": "Đổi trạng thái đề xuất",
@@ -192,6 +193,7 @@ DETAILS = {
     "closes": "Hết hạn lúc",
     "duplicate": "Có thể trùng với ý kiến số",
     "comments": "Số ý kiến",
+    "missing_consent": "Điển hình chưa có đồng ý (số)",
 }
 SOURCES = {"import": "nhập từ thư mục nội dung", "nomination": "người dân gửi kèm đề xuất"}
 STATUSES = (

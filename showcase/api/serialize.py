@@ -14,6 +14,7 @@ from flask import current_app, url_for
 
 from showcase.dates import to_local
 from showcase.models import Commendation, Exemplar, Field, Locality, MediaAsset, Movement, Story
+from showcase.public_names import public_name, public_portrait
 
 
 def absolute(path: str) -> str:
@@ -116,7 +117,7 @@ def locality_out(unit: Locality, by_id: dict[int, Locality], replaced: Iterable[
 def exemplar_ref(exemplar: Exemplar) -> dict:
     return {
         "slug": exemplar.slug,
-        "name": exemplar.name,
+        "name": public_name(exemplar),
         "kind": exemplar.kind.value,
         "url": site_url("site.exemplar", slug=exemplar.slug),
         "api_url": site_url("api.exemplar", slug=exemplar.slug),
@@ -128,7 +129,7 @@ def exemplar_summary(exemplar: Exemplar) -> dict:
         "role": exemplar.role,
         "organisation": exemplar.organisation,
         "locality": locality_ref(exemplar.locality),
-        "portrait": image(exemplar.portrait),
+        "portrait": image(public_portrait(exemplar)),
     }
 
 
@@ -208,7 +209,7 @@ def awardee(exemplar: Exemplar, public: bool) -> dict:
     """Whom a commendation went to; the addresses only when the exemplar has a public page."""
     return {
         "slug": exemplar.slug,
-        "name": exemplar.name,
+        "name": public_name(exemplar),
         "kind": exemplar.kind.value,
         "url": site_url("site.exemplar", slug=exemplar.slug) if public else None,
         "api_url": site_url("api.exemplar", slug=exemplar.slug) if public else None,

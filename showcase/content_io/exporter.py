@@ -30,6 +30,13 @@ def _dump(data: Any) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 
 
+def _consent(when: Any, method: Any, **who: str) -> dict[str, Any] | None:
+    """A consent record as the file writes it (None: nothing recorded)."""
+    if when is None or method is None:
+        return None
+    return who | {"date": when, "method": method.value}
+
+
 def _front_matter(data: dict[str, Any], body: str) -> str:
     clean = {k: v for k, v in data.items() if v not in (None, "", [], False)}
     return f"---\n{_dump(clean)}---\n{body.rstrip()}\n"
@@ -152,6 +159,9 @@ def export_content(root: Path) -> int:
             "work_role": e.work_role.value if e.work_role else None,
             "sector": e.sector.value if e.sector else None,
             "collective_size": e.collective_size.value if e.collective_size else None,
+            "consent": _consent(e.consent_date, e.consent_method, by=e.consent_by),
+            "minor": True if e.is_minor else None,
+            "guardian": _consent(e.guardian_consent_date, e.guardian_consent_method, name=e.guardian_name),
         }
         folder.write(f"exemplars/{e.slug}.md", _front_matter(data, e.bio_md))
     stories = list(db.session.scalars(select(Story).order_by(Story.slug)))

@@ -16,11 +16,13 @@ from typing import Any
 from sqlalchemy import select
 
 from showcase.content_io.reader import BALANCE_KEYS, Bundle, Entry, read_bundle
+from showcase.content_io.spec import ContentError
 from showcase.dates import format_date, format_datetime, from_local
 from showcase.extensions import db
 from showcase.models import (
     Commendation,
     CommendationLevel,
+    ConsentMethod,
     Exemplar,
     ExemplarKind,
     Field,
@@ -32,6 +34,7 @@ from showcase.models import (
     StoryStatus,
 )
 from showcase.services import importing, site_settings
+from showcase.services.errors import ServiceError
 
 KINDS = {
     "site": "Cài đặt",
@@ -254,7 +257,14 @@ class Importer:
             }
             for key, (enum_cls, _owner) in BALANCE_KEYS.items():
                 values[key] = enum_cls(d[key]) if d.get(key) is not None else None
-            self.upsert("exemplars", Exemplar, slug, values)
+            values |= consent_values(d)
+            record = db.session.scalar(select(Exemplar).filter_by(slug=slug))
+            target = record or Exemplar()
+            try:
+                values = importing.exemplar_values(target, values)
+            except ServiceError as exc:
+                raise ContentError(e.path, str(exc)) from None
+            self.save("exemplars", slug, target, {"slug": slug} | values, created=record is None)
 
     def commendations(self) -> None:
         exemplars, movements = _by_slug(Exemplar), _by_slug(Movement)
@@ -313,6 +323,10 @@ class Importer:
                 "featured": bool(d.get("featured", False)),
             }
             record = db.session.scalar(select(Story).filter_by(slug=slug))
+            try:
+                importing.check_story(record, values, StoryStatus(d.get("status", "published")))
+            except ServiceError as exc:
+                raise ContentError(e.path, str(exc)) from None
             if record is None:  # a new story takes its workflow state from the file
                 self.save("stories", slug, Story(), values | workflow, created=True)
                 continue
@@ -332,6 +346,20 @@ class Importer:
             outcome.changed["sample_data"] = ["value"]
         else:
             outcome.unchanged.append("sample_data")
+
+
+def consent_values(d: dict[str, Any]) -> dict[str, Any]:
+    """An exemplar file's `consent`, `minor` and `guardian` keys as the model's columns."""
+    given, guardian = d.get("consent") or {}, d.get("guardian") or {}
+    return {
+        "consent_date": given.get("date"),
+        "consent_method": ConsentMethod(given["method"]) if given.get("method") else None,
+        "consent_by": given.get("by") or "",
+        "is_minor": bool(d.get("minor", False)),
+        "guardian_name": guardian.get("name") or "",
+        "guardian_consent_date": guardian.get("date"),
+        "guardian_consent_method": ConsentMethod(guardian["method"]) if guardian.get("method") else None,
+    }
 
 
 def import_content(root: Path, dry_run: bool = False) -> Report:

@@ -11,15 +11,18 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from slugify import slugify
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from showcase import codes
 from showcase.content_io.spec import (
     COMMENDATION_KEYS,
+    CONSENT_KEYS,
     EXEMPLAR_KEYS,
     FIELD_KEYS,
     FRONT_MATTER,
+    GUARDIAN_KEYS,
     LOCALITY_KEYS,
     MAX_LENGTH,
     MOVEMENT_KEYS,
@@ -36,6 +39,7 @@ from showcase.models import (
     CollectiveSize,
     Commendation,
     CommendationLevel,
+    ConsentMethod,
     Exemplar,
     ExemplarKind,
     Field,
@@ -158,6 +162,27 @@ def _check_year(value: Any, key: str, rel: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 1900 <= value <= 2100:
         raise ContentError(rel, f"'{key}' phải là năm (nhận '{value}')")
     return value
+
+
+def _check_consent(slug: str, e: Entry) -> None:
+    """An exemplar's `consent`, `minor` and `guardian`: whole records of known methods; a minor
+    shown by initials has a slug that does not spell the name (checked on every import)."""
+    for key, keys in (("consent", CONSENT_KEYS), ("guardian", GUARDIAN_KEYS)):
+        record = e.data.get(key)
+        if record is None:
+            continue
+        _check_keys(record, keys, e.path)
+        _check_enum(record["method"], ConsentMethod, f"{key}.method", e.path)
+        record["date"] = _check_date(record["date"], f"{key}.date", e.path)
+    minor = e.data.get("minor", False)
+    if not isinstance(minor, bool):
+        raise ContentError(e.path, f"'minor' phải là true hoặc false (nhận '{minor}')")
+    if minor and e.data.get("guardian") is None and slugify(e.data["name"]) in slug:
+        raise ContentError(
+            e.path,
+            "người chưa thành niên chưa có đồng ý của người giám hộ: tên tệp (đường dẫn) không được "
+            "chứa họ tên đầy đủ; hãy đặt tên như dien-hinh-n-v-a",
+        )
 
 
 def _yaml_list(root: Path, name: str, keys: dict[str, bool]) -> list[Entry]:
@@ -317,7 +342,7 @@ def read_bundle(root: Path) -> Bundle:
                 if e.data[key] == e.data["slug"]:
                     raise ContentError(e.path, f"'{key}' không thể trỏ tới chính nó")
     _check_no_loop(bundle.localities)
-    for e in bundle.exemplars.values():
+    for slug, e in bundle.exemplars.items():
         _check_enum(e.data["kind"], ExemplarKind, "kind", e.path)
         ref(e.data["locality"], localities, "địa phương", e.path)
         for key, (enum_cls, owner) in BALANCE_KEYS.items():
@@ -326,6 +351,7 @@ def read_bundle(root: Path) -> Bundle:
             _check_enum(e.data[key], enum_cls, key, e.path)
             if owner is not None and e.data["kind"] != owner.value:
                 raise ContentError(e.path, f"'{key}' chỉ dùng cho kind: {owner.value}")
+        _check_consent(slug, e)
         if e.data.get("portrait"):
             image(e.data["portrait"], e.path)
     for e in bundle.commendations:

@@ -50,7 +50,14 @@ EXEMPLAR_KEYS = {
     "work_role": False,  # individuals: direct, management
     "sector": False,  # state, non_state
     "collective_size": False,  # collectives: small, other
+    # the person's consent to appear (individuals; a story about an adult without it is not
+    # published) and, for a minor, the guardian's (without it: initials, no portrait)
+    "consent": False,  # {date: YYYY-MM-DD, method: written|electronic|verbal|public_record, by: who}
+    "minor": False,  # true: người chưa thành niên
+    "guardian": False,  # minors: {name, date, method}
 }
+CONSENT_KEYS = {"date": True, "method": True, "by": True}
+GUARDIAN_KEYS = {"name": True, "date": True, "method": True}
 STORY_KEYS = {
     "title": True,
     "summary": True,
@@ -93,6 +100,7 @@ MAX_LENGTH = {
     "locality": 120,
     "cover": 200,
     "portrait": 200,
+    "by": 200,
 }
 TEXT_KEYS = {
     "code",
@@ -129,6 +137,8 @@ TEXT_KEYS = {
     "work_role",
     "sector",
     "collective_size",
+    "by",
+    "method",
 }
 
 

@@ -14,6 +14,7 @@ from jinja2.runtime import Context
 
 from showcase.outreach.feeds import ATOM, RSS, SITE_NAME
 from showcase.outreach.urls import absolute
+from showcase.public_names import public_name
 
 # the site's pages that follow the whole site's stories
 SITE_WIDE = frozenset({"site.home", "site.stories"})
@@ -49,7 +50,10 @@ def feed_links(context: Context) -> list[dict[str, str]]:
     record: Any = context.get(name)
     if record is None or not getattr(record, "slug", None):
         return site_feeds()
-    label = record.full_name if name == "locality" else record.name
+    if name == "locality":
+        label = record.full_name
+    else:
+        label = public_name(record) if name == "exemplar" else record.name
     links = _pair(
         label,
         absolute("outreach.section_feed", section=section, slug=record.slug),

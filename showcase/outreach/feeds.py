@@ -25,6 +25,7 @@ from showcase.dates import VIETNAM
 from showcase.extensions import db
 from showcase.models import Field, MediaAsset, Movement, Story
 from showcase.outreach.urls import absolute, site_url, tag
+from showcase.public_names import public_name
 from showcase.site import queries
 
 FEED_SIZE = 50  # the newest stories a feed carries
@@ -92,7 +93,10 @@ def section_scope(section: str, slug: str) -> Scope | None:
         stories = queries.stories_of_exemplar(record) if record else None
     if record is None or stories is None:
         return None
-    name = record.full_name if kind == "locality" else record.name
+    if kind == "locality":
+        name = record.full_name
+    else:
+        name = public_name(record) if kind == "exemplar" else record.name
     return Scope(
         key=(kind, record.id),
         feed_id=tag(f"{section}/{record.id}"),

@@ -15,6 +15,7 @@ from whoosh.system import pack_uint
 
 from showcase.dates import format_date
 from showcase.models import Exemplar, Locality, Story
+from showcase.public_names import public_name
 from showcase.search.analysis import (
     decision_key,
     decisions_in,
@@ -172,10 +173,10 @@ def story_document(story: Story) -> dict:
     exemplars = list(story.exemplars)
     commendations = [c for e in exemplars for c in e.commendations]
     title = normalise(story.title)
-    names = normalise(" ".join(e.name for e in exemplars))
+    names = normalise(" ".join(public_name(e) for e in exemplars))
     head = _join(  # what a story is about: exact diacritics count here (kept short: it is costly)
         story.summary,
-        " ".join(e.name for e in exemplars),
+        " ".join(public_name(e) for e in exemplars),
         " ".join(e.organisation for e in exemplars if e.organisation),
         " ".join(e.role for e in exemplars if e.role),
         " ".join(place_names(story.locality)),
@@ -202,7 +203,7 @@ def story_document(story: Story) -> dict:
         "exact": f"{title}\n{head}",
         "title_exact": f"{title}\n{names}",
         # the spelling dictionary: titles, names and places (what did-you-mean should prefer)
-        "phrases": _join(title, *(e.name for e in exemplars), *place_names(story.locality)),
+        "phrases": _join(title, *(public_name(e) for e in exemplars), *place_names(story.locality)),
         "decision": _decision_field(_decisions(exemplars), story.summary, body),
         "movement": ",".join(m.slug for m in story.movements),
         "field": story.field.slug,
@@ -217,7 +218,7 @@ def story_document(story: Story) -> dict:
 def exemplar_document(exemplar: Exemplar, stories: list[Story]) -> dict:
     """The index document of an exemplar with at least one published story."""
     commendations = list(exemplar.commendations)
-    title = normalise(exemplar.name)
+    title = normalise(public_name(exemplar))
     head = _join(
         exemplar.role,
         exemplar.organisation,

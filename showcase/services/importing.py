@@ -14,8 +14,9 @@ from sqlalchemy import select
 from showcase.extensions import db
 from showcase.media import images
 from showcase.media.storage import Storage
-from showcase.models import MediaAsset
-from showcase.services import records
+from showcase.models import Exemplar, MediaAsset, Story, StoryStatus
+from showcase.services import consent, exemplars, records
+from showcase.services.errors import ServiceError
 
 SOURCE = "import"
 
@@ -24,6 +25,27 @@ def save(record: Any, values: dict[str, Any], created: bool) -> list[str]:
     """Save one imported record (no user: the import did it); return the names of the values
     that changed (all of them for a new record)."""
     return records.save(record, values, by=None, created=created, source=SOURCE)
+
+
+def exemplar_values(exemplar: Exemplar, values: dict[str, Any]) -> dict[str, Any]:
+    """An imported exemplar's values checked like an editor's (the consent record whole, dates
+    not in the future): raise ServiceError."""
+    return exemplars.check_consent(exemplar, values)
+
+
+def check_story(story: Story | None, values: dict[str, Any], status: StoryStatus) -> None:
+    """Refuse to import a story that would be public about a person without consent: a new
+    published story, or a person added to a story already published."""
+    people = values.get("exemplars", [])
+    if story is None:
+        message = consent.refusal(people) if status == StoryStatus.PUBLISHED else ""
+        if message:
+            raise ServiceError(message)
+        return
+    if story.status == StoryStatus.PUBLISHED or story.publish_at is not None:
+        message = consent.refusal([e for e in people if e not in story.exemplars])
+        if message:
+            raise ServiceError(message)
 
 
 def find_image(data: bytes) -> MediaAsset | None:

@@ -87,6 +87,13 @@ TRACKED: dict[type, list[str]] = {
         "work_role",
         "sector",
         "collective_size",
+        "consent_date",
+        "consent_method",
+        "consent_by",
+        "is_minor",
+        "guardian_name",
+        "guardian_consent_date",
+        "guardian_consent_method",
     ],
     MediaAsset: ["alt_text", "caption", "credit", "licence"],
     Commendation: [

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from showcase.extensions import db
 from showcase.models import Story, StoryStatus, User
-from showcase.services import audit, records, trash, workflow
+from showcase.services import audit, consent, records, trash, workflow
 from showcase.services.errors import ServiceError
 
 # Only the workflow changes these; a form, the API or an import never sets them on an edit.
@@ -69,6 +69,7 @@ def update(story: Story, values: dict[str, Any], by: User, seen: int | None = No
     if not workflow.can_edit(story, by):
         raise ServiceError("Bạn chỉ sửa được bài của mình khi bài còn là bản nháp hoặc đang chờ duyệt.")
     values = dict(values, slug=make_slug(values.get("slug", ""), values.get("title", ""), Story, story.id))
+    _check_added_people(story, values.get("exemplars"))
     changed = bool(records.save(story, values, by=by, created=False, seen=seen))
     if changed and not by.is_editor and story.status == StoryStatus.IN_REVIEW:
         detail = {"from": story.status.value, "to": StoryStatus.IN_REVIEW.value}
@@ -77,6 +78,15 @@ def update(story: Story, values: dict[str, Any], by: User, seen: int | None = No
         story.publish_at = None
         audit.record("resubmit", story, by=by, **detail)
     return changed
+
+
+def _check_added_people(story: Story, exemplars: list | None) -> None:
+    """A person added to a story already public (or scheduled) needs consent like at publication."""
+    if exemplars is None or not (story.status == StoryStatus.PUBLISHED or story.publish_at is not None):
+        return
+    message = consent.refusal([e for e in exemplars if e not in story.exemplars])
+    if message:
+        raise ServiceError(message.replace("Chưa thể đăng", "Chưa thể thêm vào bài đã đăng hoặc đã hẹn giờ"))
 
 
 def can_delete(story: Story, by: User) -> bool:

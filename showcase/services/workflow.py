@@ -15,7 +15,7 @@ from sqlalchemy import select
 from showcase.extensions import db
 from showcase.markup import nfc
 from showcase.models import Story, StoryStatus, User, utcnow
-from showcase.services import audit
+from showcase.services import audit, consent
 from showcase.services.errors import ServiceError
 
 S = StoryStatus
@@ -102,12 +102,14 @@ def transition(
         story.status, story.review_comment, story.publish_at = S.DRAFT, text, None
         detail["comment"] = text
     elif name == "publish":
+        consent.check_publishable(story)
         if story.cover is not None and not story.cover.alt_text.strip():
             raise ServiceError("Ảnh bìa chưa có mô tả (alt text): hãy điền mô tả ảnh trước khi đăng.")
         story.status, story.publish_at, story.review_comment = S.PUBLISHED, None, ""
         if story.published_at is None or story.published_at > now:
             story.published_at = now
     elif name == "schedule":
+        consent.check_publishable(story)
         if when is None or when <= now:
             raise ServiceError("Thời điểm hẹn đăng phải ở tương lai.")
         if when > now + timedelta(days=366):
@@ -139,17 +141,31 @@ def transition(
 
 
 def publish_due(now: datetime | None = None) -> list[Story]:
-    """Publish every scheduled story whose time has come (safe to run twice)."""
+    """Publish every scheduled story whose time has come (safe to run twice).
+
+    A story whose person has no consent on record by then (withdrawn, or added after scheduling)
+    is not published: it stays in review with its schedule cleared, a note to the editors and an
+    audit row saying why; it is not retried at the next run."""
     now = now or utcnow()
     due = db.session.scalars(
         select(Story).where(
             Story.status == S.IN_REVIEW, Story.publish_at.is_not(None), Story.publish_at <= now
         )
     ).all()
+    published = []
     for story in due:
         when = story.publish_at
         assert when is not None  # the query asked for scheduled stories only
+        refused = consent.refusal(story.exemplars)
+        if refused:
+            story.publish_at, story.review_comment, story.updated_at = None, refused, now
+            missing = [e.id for e in consent.lacking(story.exemplars)]
+            audit.record(
+                "publish_refused", story, by=None, scheduled=when.isoformat(), missing_consent=missing
+            )
+            continue
         story.status, story.published_at, story.publish_at = S.PUBLISHED, when, None
         story.updated_at = now
         audit.record("publish", story, by=None, scheduled=when.isoformat(), to=S.PUBLISHED.value)
-    return list(due)
+        published.append(story)
+    return published

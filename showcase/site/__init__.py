@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from showcase import content_io
+from showcase import content_io, public_names
 from showcase.dates import format_date, format_datetime, iso_date
 from showcase.extensions import db
 from showcase.numbers import format_number, format_percent
@@ -29,6 +29,9 @@ def init_site(app: Flask) -> None:
     app.add_template_filter(iso_date, "isodate")
     app.add_template_filter(format_number, "number")
     app.add_template_filter(format_percent, "percent")
+    # how a person is named and pictured in public (initials, no portrait: a minor without consent)
+    app.add_template_filter(public_names.public_name, "public_name")
+    app.add_template_filter(public_names.public_portrait, "public_portrait")
     app.add_template_global(page_meta.head, "page_head")  # layout.html: OG tags, JSON-LD
     app.jinja_env.globals["page_meta"] = page_meta  # a page's `seo` (page_meta.for_story…)
     app.add_template_global(sharing.share_links_for, "share_links")  # Facebook, Zalo, copy link

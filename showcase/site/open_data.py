@@ -30,6 +30,7 @@ from sqlalchemy.orm import defer, joinedload, selectinload
 from showcase.dates import format_datetime, iso_date, to_local
 from showcase.extensions import db
 from showcase.models import Commendation, Exemplar, Story
+from showcase.public_names import public_name
 from showcase.site import listing, memo, queries, register
 from showcase.site.views import bp
 from showcase.visibility import has_published_story, is_published
@@ -189,7 +190,7 @@ def commendation_rows(filters: register.Filters) -> list[dict[str, str]]:
                 "form": c.form,
                 "level": c.level.label,
                 "issuer": c.issuer,
-                "recipient": e.name,
+                "recipient": public_name(e),
                 "recipient_kind": e.kind.label,
                 "recipient_url": _absolute("site.exemplar", slug=e.slug) if e.id in public else "",
                 "locality": e.locality.full_name,
@@ -225,7 +226,7 @@ def story_rows(filters: listing.StoryFilters) -> list[dict[str, str]]:
             "field": s.field.name,
             "locality": s.locality.full_name,
             "movements": "; ".join(m.name for m in s.movements),
-            "exemplars": "; ".join(e.name for e in s.exemplars),
+            "exemplars": "; ".join(public_name(e) for e in s.exemplars),
             "byline": s.byline,
         }
         for s in db.session.scalars(stmt).unique()

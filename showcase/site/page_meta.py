@@ -16,6 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 from showcase.models import Commendation, Exemplar, ExemplarKind, Field, Locality, Movement, Story
+from showcase.public_names import public_portrait
 from showcase.site import sharing, structured
 
 
@@ -61,7 +62,7 @@ def for_exemplar(exemplar: Exemplar) -> Seo:
     """An exemplar: a profile page whose main entity is the person or the collective."""
     return Seo(
         og_type="profile" if exemplar.kind == ExemplarKind.INDIVIDUAL else "website",
-        image=sharing.image_of(exemplar.portrait),
+        image=sharing.image_of(public_portrait(exemplar)),
         graph=[structured.exemplar_page(exemplar)],
         own_page_node=True,
     )

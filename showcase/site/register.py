@@ -16,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 from showcase.dates import format_date
 from showcase.extensions import db
 from showcase.models import Commendation, CommendationLevel, Exemplar, Locality, Movement
+from showcase.public_names import public_name
 from showcase.search.analysis import decision_key
 from showcase.site import memo, paging
 from showcase.site.params import ascii_number
@@ -217,7 +218,7 @@ def to_csv(rows: Sequence[Commendation]) -> str:
                 c.form,
                 c.level.label,
                 c.issuer,
-                c.exemplar.name,
+                public_name(c.exemplar),
                 c.exemplar.kind.label,
                 c.exemplar.locality.full_name,
                 c.movement.name if c.movement else "",

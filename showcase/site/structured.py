@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from showcase.dates import format_date, to_local
 from showcase.models import Commendation, Exemplar, ExemplarKind, MediaAsset, Story
+from showcase.public_names import public_name, public_portrait
 from showcase.site import sharing
 
 CONTEXT = "https://schema.org"
@@ -243,7 +244,7 @@ def exemplar_entity(
     node: dict[str, Any] = {
         "@type": "Person" if person else "Organization",
         "@id": url + "#dien-hinh" if url else None,
-        "name": exemplar.name,
+        "name": public_name(exemplar),
         "url": url,
         "description": ", ".join(p for p in (exemplar.role, exemplar.organisation) if p),
         "award": awards(commendations or []),
@@ -270,7 +271,7 @@ def exemplar_page(exemplar: Exemplar) -> dict[str, Any]:
     """An exemplar's page: a ProfilePage whose main entity is the person or the collective."""
     url = page_url("site.exemplar", slug=exemplar.slug)
     entity = exemplar_entity(exemplar, exemplar.commendations)
-    image = image_object(exemplar.portrait)
+    image = image_object(public_portrait(exemplar))
     if image:
         entity["image"] = image
     return _clean(
@@ -278,7 +279,7 @@ def exemplar_page(exemplar: Exemplar) -> dict[str, Any]:
             "@type": "ProfilePage",
             "@id": url + "#trang",
             "url": url,
-            "name": exemplar.name,
+            "name": public_name(exemplar),
             "inLanguage": LANGUAGE,
             "isPartOf": {"@type": "WebSite", "@id": _home() + "#trang-web", "url": _home()},
             "dateModified": iso(exemplar.updated_at),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import url_for
+from flask import flash, url_for
 from flask_admin.contrib.sqla.filters import BooleanEqualFilter, FilterEqual
 from markupsafe import Markup
 from wtforms import StringField
@@ -21,7 +21,7 @@ from showcase.models import (
     Sector,
     WorkRole,
 )
-from showcase.services import exemplars
+from showcase.services import consent, exemplars
 
 
 class IsRevoked(BooleanEqualFilter):
@@ -54,6 +54,29 @@ class YearIs(FilterEqual):
         return "là"
 
 
+class ConsentIs(FilterEqual):
+    """ "Đồng ý là: Chưa có đồng ý / Chỉ hiện tên viết tắt / Đã ghi nhận" (services/consent.py)."""
+
+    def __init__(self, column, name: str) -> None:
+        super().__init__(column, name, options=list(consent.STATES.items()))
+
+    def apply(self, query, value, alias=None):
+        return query.filter(consent.state_is(value))
+
+    def clean(self, value):
+        if value not in consent.STATES:
+            raise ValueError(value)  # Flask-Admin drops a filter it cannot read
+        return value
+
+    def operation(self) -> str:
+        return "là"
+
+
+def consent_state(view, context, model: Exemplar, name: str) -> str:
+    """The list's consent column, in words."""
+    return consent.describe(model)
+
+
 def photo_label(asset: MediaAsset) -> str:
     """A photo in a select: what it shows (its alt text), then its file name."""
     parts = [part for part in (asset.alt_text, asset.original_name) if part]
@@ -61,7 +84,7 @@ def photo_label(asset: MediaAsset) -> str:
 
 
 class ExemplarView(HistoryMixin, SecureModelView):
-    column_list = ("name", "kind", "locality", "role", "sector", "updated_at")
+    column_list = ("name", "kind", "locality", "role", "consent_state", "updated_at")
     column_searchable_list = ("name", "organisation", "role")
     column_default_sort = [("name", False), ("id", False)]
     column_filters = (
@@ -70,7 +93,9 @@ class ExemplarView(HistoryMixin, SecureModelView):
         EnumEqual(Exemplar.work_role, "Vị trí công tác", WorkRole),
         EnumEqual(Exemplar.sector, "Khu vực", Sector),
         EnumEqual(Exemplar.collective_size, "Quy mô tập thể", CollectiveSize),
+        ConsentIs(Exemplar.consent_date, "Đồng ý"),
     )
+    column_formatters = {"consent_state": consent_state}
     column_labels = {
         "name": "Tên",
         "kind": "Loại",
@@ -87,6 +112,14 @@ class ExemplarView(HistoryMixin, SecureModelView):
         "work_role": "Vị trí công tác",
         "sector": "Khu vực",
         "collective_size": "Quy mô tập thể",
+        "consent_state": "Đồng ý",
+        "consent_date": "Ngày đồng ý",
+        "consent_method": "Hình thức đồng ý",
+        "consent_by": "Người ghi nhận đồng ý",
+        "is_minor": "Người chưa thành niên",
+        "guardian_name": "Họ tên người giám hộ",
+        "guardian_consent_date": "Ngày người giám hộ đồng ý",
+        "guardian_consent_method": "Hình thức người giám hộ đồng ý",
     }
     form_columns = (
         "name",
@@ -101,6 +134,13 @@ class ExemplarView(HistoryMixin, SecureModelView):
         "collective_size",
         "portrait",
         "bio_md",
+        "consent_date",
+        "consent_method",
+        "consent_by",
+        "is_minor",
+        "guardian_name",
+        "guardian_consent_date",
+        "guardian_consent_method",
     )
     form_extra_fields = {"slug": optional_slug()}
     required_choices = {"locality": None}
@@ -115,10 +155,45 @@ class ExemplarView(HistoryMixin, SecureModelView):
         "collective_size": {
             "description": "Chỉ ghi cho tập thể: tập thể nhỏ như tổ, đội, thôn, khu dân cư, phòng, ban."
         },
+        "consent_date": {
+            "description": "Chỉ ghi cho cá nhân: ngày người được viết về đồng ý cho đăng tên, ảnh và câu "
+            "chuyện của mình. Bài về một người lớn chưa có đồng ý thì không đăng được. Tập thể không cần "
+            "ghi sự đồng ý cá nhân."
+        },
+        "consent_method": {"description": "Đồng ý bằng cách nào; giữ bản gốc (văn bản, thư, ghi âm) ở Ban."},
+        "consent_by": {
+            "description": "Họ tên, chức vụ của người đã nhận sự đồng ý (phóng viên, cán bộ Ban…)."
+        },
+        "is_minor": {
+            "description": "Đánh dấu nếu người này chưa đủ 18 tuổi. Khi chưa có đồng ý của người giám hộ, "
+            "trang công khai chỉ hiện tên viết tắt (ví dụ N.V.A.), không hiện ảnh chân dung, và đường dẫn "
+            "không chứa họ tên."
+        },
+        "guardian_name": {"description": "Chỉ ghi cho người chưa thành niên: cha, mẹ hoặc người giám hộ."},
+        "guardian_consent_date": {
+            "description": "Ngày người giám hộ đồng ý cho đăng họ tên và ảnh của em (với trẻ từ đủ 7 tuổi, "
+            "cần cả sự đồng ý của chính em)."
+        },
+        "guardian_consent_method": {"description": "Người giám hộ đồng ý bằng cách nào."},
     }
 
     saver = staticmethod(exemplars.save_exemplar)
     remover = staticmethod(exemplars.delete)
+
+    def create(self, values):
+        record = super().create(values)
+        _warn_bio(record)
+        return record
+
+    def update(self, record, values, seen):
+        super().update(record, values, seen)
+        _warn_bio(record)
+
+
+def _warn_bio(exemplar: Exemplar) -> None:
+    warning = consent.bio_warning(exemplar)
+    if warning:
+        flash(warning, "warning")
 
 
 def public_code(view, context, model: Commendation, name: str) -> Markup:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from flask import abort, flash, jsonify, redirect, request, url_for
+from flask import abort, flash, jsonify, redirect, request, session, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.helpers import get_redirect_target
@@ -35,7 +35,7 @@ from showcase.dates import from_local, to_local
 from showcase.extensions import db
 from showcase.markup import render_markdown
 from showcase.models import MediaAsset, Story, StoryStatus, utcnow
-from showcase.services import media, preview, stories, transaction, workflow
+from showcase.services import consent, media, preview, stories, transaction, workflow
 from showcase.services.errors import ServiceError, StaleError
 
 ALT_TEXT_LIMIT = 1000  # characters of a photo's description
@@ -99,6 +99,18 @@ def _author(view, context, model: Story, name: str) -> str:
     if author is None:
         return "—"
     return f"{author.name} ({author.organisation})" if author.organisation else author.name
+
+
+def _consent_notes(story: Story) -> None:
+    """Tell the editor, before they press «Duyệt và đăng», what the consent rule will refuse, and
+    where the text names a minor the public pages show by initials (once per page)."""
+    pending = {message for _category, message in session.get("_flashes", [])}
+    notes = consent.name_warnings(story)
+    if story.status in (StoryStatus.DRAFT, StoryStatus.IN_REVIEW):
+        notes += [n for n in [consent.refusal(story.exemplars)] if n]
+    for note in notes:
+        if note not in pending:
+            flash(note, "warning")
 
 
 class StoryView(HistoryMixin, SecureModelView):
@@ -308,6 +320,7 @@ class StoryView(HistoryMixin, SecureModelView):
     def update(self, record, values, seen):
         scheduled = record.publish_at
         changed = stories.update(record, values, by=me(), seen=seen)
+        _consent_notes(record)
         if changed and not me().is_editor and record.status == StoryStatus.IN_REVIEW:
             flash(
                 "Bài đã quay lại hàng chờ duyệt"
@@ -324,6 +337,8 @@ class StoryView(HistoryMixin, SecureModelView):
         story = self.get_one(request.args.get("id", ""))
         if not workflow.can_edit(story, me()):
             abort(403)
+        if request.method == "GET":
+            _consent_notes(story)
         return super().edit_view()
 
     @expose("/workflow/<int:story_id>/<step>", methods=("POST",))
