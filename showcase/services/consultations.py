@@ -604,7 +604,7 @@ def delete_coverage(item: ConsultationCoverage, by: User) -> None:
 # --- the content importer (content/consultations.yaml) ----------------------------------------------
 
 
-def _coverage_key(outlet: str, medium: Any, published_on: Any, url: str) -> tuple[str, str, Any, str]:
+def _coverage_key(outlet: Any, medium: Any, published_on: Any, url: Any) -> tuple[str, str, Any, str]:
     return (_text(outlet), str(getattr(medium, "value", medium)), published_on, _text(url))
 
 
@@ -719,8 +719,8 @@ def import_consultation(
         if key in have:
             continue
         have.add(key)
-        record = ConsultationCoverage()
-        _save_coverage(record, item | {"consultation": consultation}, by=None, created=True)
+        piece = ConsultationCoverage()
+        _save_coverage(piece, item | {"consultation": consultation}, by=None, created=True)
         changed.append("coverage")
     return consultation, created, sorted(set(changed)), left_alone
 
