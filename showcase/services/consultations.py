@@ -676,6 +676,7 @@ def import_consultation(
         changed.append("consultation")
     if slug and consultation.slug != slug:
         raise ServiceError(f"slug '{slug}' không dùng được (đã có hoặc không hợp lệ).")
+    candidates = [dict(c) for c in candidates]  # the caller's values stay as they were
     links = [c.pop("commendation", None) for c in candidates]
     stored = list(consultation.candidates)
     for position, wanted in enumerate(candidates, start=1):
