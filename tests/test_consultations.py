@@ -17,6 +17,7 @@ import holidays
 import pytest
 
 from showcase import workdays
+from showcase.dates import from_local
 from showcase.extensions import db, limiter
 from showcase.models import (
     AuditLog,
@@ -178,6 +179,78 @@ def test_close_only_after_the_term_and_decide_links_commendations(
     with pytest.raises(ServiceError, match="không đổi được ngày"):
         consultations.save(consultation, {"working_days": 12}, by=editor, created=False)
     db.session.rollback()
+
+
+def _imported(make_world, status, opens_on, decision="", decided_on=None, now=None, award=None):
+    """Call the importer's entry point as content/consultations.yaml does."""
+    ward = make_world()["ward"]
+    values = {
+        "slug": "dot-nhap-tu-tep",
+        "title": "Lấy ý kiến về đề nghị tặng Huân chương Lao động hạng Ba",
+        "award": "Huân chương Lao động hạng Ba",
+        "proposing_body": "UBND thành phố Hải Phòng",
+        "opens_on": opens_on,
+        "working_days": 10,
+    }
+    candidates = [
+        {"name": "Ông Trần Văn Cần", "locality": ward, "summary": "Sáng kiến bốc xếp.", "commendation": award}
+    ]
+    coverage = [{"outlet": "Báo Hải Phòng", "medium": "online", "published_on": opens_on, "url": ""}]
+    return consultations.import_consultation(
+        values, candidates, coverage, status, decision=decision, decided_on=decided_on, now=now
+    )
+
+
+def test_import_never_closes_early_nor_decides_before_the_end(make_world, make_commendation):
+    """The content importer's entry point keeps the editors' rules: closed and decided only once
+    the last working day is over, a decision dated after it and not in the future."""
+    opens_on = date(2025, 8, 4)  # last working day 18/08/2025
+    before_end = from_local(datetime(2025, 8, 18, 20, 0))
+    with pytest.raises(ServiceError, match="không được kết thúc sớm"):
+        _imported(make_world, ConsultationStatus.CLOSED, opens_on, now=before_end)
+    db.session.rollback()
+    with pytest.raises(ServiceError, match="phải sau ngày kết thúc lấy ý kiến \\(18/08/2025\\)"):
+        _imported(
+            make_world, ConsultationStatus.DECIDED, opens_on, "1/QĐ-CTN ngày 18/08/2025", date(2025, 8, 18)
+        )
+    db.session.rollback()
+    with pytest.raises(ServiceError, match="chưa tới"):
+        later = date(2025, 9, 1)
+        _imported(
+            make_world,
+            ConsultationStatus.DECIDED,
+            opens_on,
+            "1/QĐ-CTN",
+            later,
+            now=from_local(datetime(2025, 8, 25)),
+        )
+    db.session.rollback()
+    with pytest.raises(ServiceError, match="phải ghi số và ngày"):
+        _imported(make_world, ConsultationStatus.DECIDED, opens_on, "")
+    db.session.rollback()
+    award = make_commendation(form="Huân chương Lao động hạng Ba", decision_no="2135/QĐ-CTN")
+    with transaction():
+        consultation, created, _changed, _notes = _imported(
+            make_world,
+            ConsultationStatus.DECIDED,
+            opens_on,
+            "2135/QĐ-CTN ngày 24/10/2025",
+            date(2025, 10, 24),
+            award=award,
+        )
+    assert created and consultation.status == ConsultationStatus.DECIDED
+    assert consultation.candidates[0].commendation == award and len(consultation.coverage) == 1
+    logged = db.session.scalars(db.select(AuditLog).where(AuditLog.object_type.like("Consultation%"))).all()
+    assert {(a.user_id, a.detail.get("source")) for a in logged} == {(None, "import")}
+
+
+def test_an_imported_open_consultation_past_its_time_reads_as_closed(make_world):
+    with transaction():
+        consultation, *_ = _imported(make_world, ConsultationStatus.OPEN, date(2025, 8, 4))
+    assert consultation.status == ConsultationStatus.OPEN
+    assert consultations.phase(consultation) == ConsultationStatus.CLOSED
+    with pytest.raises(ServiceError, match="Đã hết thời gian lấy ý kiến"):
+        consultations.refuse_if_closed(consultation)
 
 
 def test_no_candidate_is_added_once_published(make_consultation, make_world, people):

@@ -7,16 +7,20 @@ from __future__ import annotations
 import filecmp
 import hashlib
 import textwrap
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from showcase import content_io
+from showcase.dates import from_local
 from showcase.extensions import db
 from showcase.media import images
 from showcase.models import (
     AuditLog,
     Commendation,
+    Consultation,
+    ConsultationStatus,
     Exemplar,
     Gender,
     Locality,
@@ -26,7 +30,7 @@ from showcase.models import (
     StoryStatus,
     WorkRole,
 )
-from showcase.services import records, revisions, workflow
+from showcase.services import consultations, records, revisions, workflow
 from tests.support import empty_database, image_bytes, snapshot
 
 FILES = {
@@ -166,6 +170,7 @@ def test_import_creates_everything(ctx, content, app):
         "images": 2,
         "exemplars": 1,
         "commendations": 2,
+        "consultations": 0,
         "stories": 2,
     }
     assert report.created == 15 and (report.updated, report.unchanged) == (0, 0)
@@ -284,6 +289,66 @@ BROKEN = {
         "fields.yaml",
         "- slug: y-te\n  name: Y tế\n- slug: y-te\n  name: Y tế 2\n- slug: giao-duc\n  name: GD\n",
         "lĩnh vực 'y-te' bị trùng",
+    ),
+    # consultations.yaml: the checker names the entry; the service's refusals do too
+    "comments in a consultation file": (
+        "consultations.yaml",
+        "- slug: dot-1\n  title: Đợt 1\n  award: Huân chương Lao động hạng Ba\n  proposing_body: UBND\n"
+        "  opens_on: 2025-08-04\n  comments:\n  - name: Lê Văn A\n    content: Đồng ý.\n",
+        "(mục 1): khóa không được hỗ trợ: comments",
+    ),
+    "a candidate from nowhere": (
+        "consultations.yaml",
+        "- slug: dot-1\n  title: Đợt 1\n  award: Huân chương Lao động hạng Ba\n  proposing_body: UBND\n"
+        "  opens_on: 2025-08-04\n  status: open\n  candidates:\n  - name: Lê Văn A\n"
+        "    locality: sao-hoa\n    summary: Thành tích.\n",
+        "(mục 1), người/tập thể thứ 1: địa phương 'sao-hoa' không tồn tại",
+    ),
+    "a consultation status unknown": (
+        "consultations.yaml",
+        "- slug: dot-1\n  title: Đợt 1\n  award: HC\n  proposing_body: UBND\n  opens_on: 2025-08-04\n"
+        "  status: finished\n",
+        "'status' phải là một trong: draft, open, closed, decided",
+    ),
+    "an award linked before the decision": (
+        "consultations.yaml",
+        "- slug: dot-1\n  title: Đợt 1\n  award: HC\n  proposing_body: UBND\n  opens_on: 2025-08-04\n"
+        "  status: closed\n  candidates:\n  - name: Hoa\n    locality: phuong-do-son\n    summary: Tốt.\n"
+        "    commendation: {exemplar: nguyen-thi-hoa, decision_no: 1234/QĐ-UBND}\n",
+        "chỉ gắn 'commendation' khi đợt đã có quyết định",
+    ),
+    "an award that does not exist": (
+        "consultations.yaml",
+        "- slug: dot-1\n  title: Đợt 1\n  award: HC\n  proposing_body: UBND\n  opens_on: 2025-08-04\n"
+        "  status: decided\n  decision_no: 1/QĐ-CTN\n  decision_date: 2025-10-01\n  candidates:\n"
+        "  - name: Hoa\n    locality: phuong-do-son\n    summary: Tốt.\n"
+        "    commendation: {exemplar: nguyen-thi-hoa, decision_no: 9999/QĐ-CTN}\n",
+        "không có khen thưởng '9999/QĐ-CTN' của 'nguyen-thi-hoa'",
+    ),
+    "decided without a decision": (
+        "consultations.yaml",
+        "- slug: dot-1\n  title: Đợt 1\n  award: HC\n  proposing_body: UBND\n  opens_on: 2025-08-04\n"
+        "  status: decided\n  candidates:\n  - name: Hoa\n    locality: phuong-do-son\n    summary: Tốt.\n",
+        "đợt 'decided' phải có 'decision_no' và 'decision_date'",
+    ),
+    "closed before its last working day": (
+        "consultations.yaml",
+        f"- slug: dot-1\n  title: Đợt 1\n  award: HC\n  proposing_body: UBND\n  opens_on: {date.today()}\n"
+        "  status: closed\n  candidates:\n  - name: Hoa\n    locality: phuong-do-son\n    summary: Tốt.\n",
+        "không được kết thúc sớm",
+    ),
+    "a decision dated before the consultation ended": (
+        "consultations.yaml",
+        "- slug: dot-1\n  title: Đợt 1\n  award: HC\n  proposing_body: UBND\n  opens_on: 2025-08-04\n"
+        "  status: decided\n  decision_no: 1/QĐ-CTN\n  decision_date: 2025-08-10\n  candidates:\n"
+        "  - name: Hoa\n    locality: phuong-do-son\n    summary: Tốt.\n",
+        "Ngày quyết định 10/08/2025 phải sau ngày kết thúc lấy ý kiến (18/08/2025)",
+    ),
+    "a coverage medium unknown": (
+        "consultations.yaml",
+        "- slug: dot-1\n  title: Đợt 1\n  award: HC\n  proposing_body: UBND\n  opens_on: 2025-08-04\n"
+        "  coverage:\n  - outlet: Báo Hải Phòng\n    medium: newspaper\n    date: 2025-08-04\n",
+        "(mục 1), tin bài thứ 1: 'medium' phải là một trong: print, online, tv, radio",
     ),
 }
 
@@ -535,3 +600,215 @@ def test_export_refuses_a_path_leaving_the_folder(ctx, make_story, tmp_path):
     with pytest.raises(content_io.ContentError, match="ngoài thư mục xuất"):
         content_io.export_content(root)
     assert [p for p in tmp_path.rglob("*.md") if root not in p.parents] == []
+
+
+# --- consultations.yaml ---------------------------------------------------------------------------
+
+CONSULTATIONS = """
+    - slug: dot-da-quyet-dinh
+      title: Lấy ý kiến về đề nghị tặng Huân chương Lao động hạng Ba năm 2025
+      award: Huân chương Lao động hạng Ba
+      proposing_body: UBND thành phố Hải Phòng
+      intro: |-
+        Đoạn mở đầu.
+
+        Đoạn thứ hai.
+      opens_on: 2025-08-04
+      working_days: 10
+      status: decided
+      decision_no: 2135/QĐ-CTN
+      decision_date: 2025-10-24
+      candidates:
+      - kind: individual
+        name: Nguyễn Thị Hoa
+        role: Tổ trưởng tổ dân phố
+        locality: phuong-do-son
+        summary: |-
+          Dòng một.
+          Dòng hai.
+        exemplar: nguyen-thi-hoa
+        commendation:
+          exemplar: nguyen-thi-hoa
+          decision_no: 1234/QĐ-UBND
+      - kind: collective
+        name: Trường Tiểu học Đồ Sơn
+        locality: phuong-do-son
+        summary: Năm năm liền là tập thể lao động xuất sắc.
+      coverage:
+      - outlet: Báo Hải Phòng
+        medium: online
+        date: 2025-08-04
+        url: https://baohaiphong.vn/vi-du
+      - outlet: Đài Phát thanh và Truyền hình Hải Phòng
+        medium: tv
+        date: 2025-08-05
+    - slug: dot-dang-mo
+      title: Lấy ý kiến năm 2026
+      award: Huân chương Lao động hạng Ba
+      proposing_body: UBND thành phố Hải Phòng
+      opens_on: 2026-11-30
+      working_days: 15
+      status: open
+      candidates:
+      - name: Trần Văn Cần
+        locality: quan-do-son
+        summary: Sáng kiến bốc xếp.
+    - slug: dot-nhap
+      title: Bản nháp đợt sau
+      award: Chiến sĩ thi đua toàn quốc
+      proposing_body: Sở Nội vụ
+      opens_on: 2026-12-14
+      decision: ""
+    """
+
+
+@pytest.fixture
+def with_consultations(tmp_path):
+    return write_content(tmp_path / "content", {"consultations.yaml": CONSULTATIONS})
+
+
+def consultation_rows() -> list[tuple]:
+    db.session.expire_all()
+    return [
+        (
+            c.slug,
+            c.title,
+            c.award,
+            c.proposing_body,
+            c.intro,
+            c.opens_on,
+            c.working_days,
+            c.closes_at,
+            c.status,
+            c.decision,
+            [
+                (
+                    p.position,
+                    p.kind,
+                    p.name,
+                    p.role,
+                    p.locality.slug,
+                    p.summary,
+                    p.exemplar.slug if p.exemplar else None,
+                    (p.commendation.exemplar.slug, p.commendation.decision_no) if p.commendation else None,
+                )
+                for p in c.candidates
+            ],
+            sorted((x.outlet, x.medium, x.published_on, x.url) for x in c.coverage),
+        )
+        for c in db.session.scalars(db.select(Consultation).order_by(Consultation.slug))
+    ]
+
+
+def test_consultations_import_through_the_service(ctx, with_consultations):
+    report = content_io.import_content(with_consultations)
+    assert sorted(report.kinds["consultations"].created) == ["dot-da-quyet-dinh", "dot-dang-mo", "dot-nhap"]
+    decided, open_, draft = (
+        db.session.scalar(db.select(Consultation).filter_by(slug=s))
+        for s in ("dot-da-quyet-dinh", "dot-dang-mo", "dot-nhap")
+    )
+    assert decided.status == ConsultationStatus.DECIDED
+    assert decided.decision == "2135/QĐ-CTN ngày 24/10/2025"
+    assert consultations.last_day(decided) == date(2025, 8, 18)  # 10 working days after 04/08
+    hoa, school = decided.candidates
+    assert (hoa.position, hoa.exemplar.slug, hoa.commendation.decision_no) == (
+        1,
+        "nguyen-thi-hoa",
+        "1234/QĐ-UBND",
+    )
+    assert (school.position, school.kind.value, school.commendation) == (2, "collective", None)
+    assert [x.outlet for x in decided.coverage] == [
+        "Đài Phát thanh và Truyền hình Hải Phòng",
+        "Báo Hải Phòng",
+    ]
+    assert open_.status == ConsultationStatus.OPEN and consultations.last_day(open_) == date(2026, 12, 21)
+    assert (
+        consultations.phase(open_, now=from_local(datetime(2026, 12, 21, 23, 0))) == ConsultationStatus.OPEN
+    )
+    assert (
+        consultations.phase(open_, now=from_local(datetime(2026, 12, 22, 0, 1))) == ConsultationStatus.CLOSED
+    )
+    assert draft.status == ConsultationStatus.DRAFT and draft.candidates == []
+    # written as an editor's work is: audit rows with no user, marked as the import's
+    logged = db.session.scalars(db.select(AuditLog).where(AuditLog.object_type.like("Consultation%"))).all()
+    assert {(a.user_id, a.detail.get("source")) for a in logged} == {(None, "import")}
+    assert {a.action for a in logged if a.object_id == decided.id and a.object_type == "Consultation"} == {
+        "create",
+        "consultation_open",
+        "consultation_close",
+        "consultation_decide",
+    }
+    # a second import changes nothing
+    before = snapshot()
+    again = content_io.import_content(with_consultations)
+    assert sorted(again.kinds["consultations"].unchanged) == ["dot-da-quyet-dinh", "dot-dang-mo", "dot-nhap"]
+    assert snapshot() == before
+
+
+def test_consultations_round_trip_without_comments(ctx, with_consultations, runner, tmp_path):
+    content_io.import_content(with_consultations)
+    open_ = db.session.scalar(db.select(Consultation).filter_by(slug="dot-dang-mo"))
+    comment = {
+        "candidate_id": str(open_.candidates[0].id),
+        "name": "Phạm Góp Ý",
+        "phone": "0912 345 678",
+        "email": "gopy-rieng@example.vn",
+        "content": "Tôi biết ông Cần nhiều năm, hoàn toàn đồng tình.",
+        "consent": "yes",
+    }
+    consultations.add_comment(open_, comment, now=from_local(datetime(2026, 12, 1, 9, 0)))
+    db.session.commit()
+    original = consultation_rows()
+    first = tmp_path / "export-1"
+    assert runner.invoke(args=["content", "export", str(first)]).exit_code == 0
+    exported = "".join(p.read_text("utf-8") for p in first.rglob("*") if p.suffix in (".yaml", ".md"))
+    for private in ("Góp Ý", "0912", "gopy-rieng", "hoàn toàn đồng tình", "comments"):
+        assert private not in exported
+    assert "decision_no: 2135/QĐ-CTN" in (first / "consultations.yaml").read_text("utf-8")
+    empty_database()
+    assert runner.invoke(args=["content", "import", str(first)]).exit_code == 0
+    assert consultation_rows() == original
+    second = tmp_path / "export-2"
+    assert runner.invoke(args=["content", "export", str(second)]).exit_code == 0
+    assert (first / "consultations.yaml").read_text("utf-8") == (second / "consultations.yaml").read_text(
+        "utf-8"
+    )
+
+
+def test_reimport_leaves_a_consultations_status_alone(ctx, with_consultations, people):
+    content_io.import_content(with_consultations)
+    draft = db.session.scalar(db.select(Consultation).filter_by(slug="dot-nhap"))
+    records.save(draft, {"title": "Tên do biên tập viên sửa"}, by=people["editor"], created=False)
+    db.session.commit()
+    text = CONSULTATIONS.replace("status: open", "status: closed")
+    path = with_consultations / "consultations.yaml"
+    path.write_text(textwrap.dedent(text).lstrip("\n"), "utf-8")
+    report = content_io.import_content(with_consultations)
+    outcome = report.kinds["consultations"]
+    assert outcome.left_alone == {
+        "dot-dang-mo": ["trạng thái «Đang lấy ý kiến» (tệp ghi «Đã hết thời gian lấy ý kiến»)"]
+    }
+    assert outcome.changed == {"dot-nhap": ["consultation"]}
+    db.session.expire_all()
+    assert (
+        db.session.scalar(db.select(Consultation.status).filter_by(slug="dot-dang-mo"))
+        == ConsultationStatus.OPEN
+    )
+    assert db.session.scalar(db.select(Consultation.title).filter_by(slug="dot-nhap")) == "Bản nháp đợt sau"
+
+
+def test_a_published_list_cannot_grow_by_import(ctx, with_consultations, runner):
+    content_io.import_content(with_consultations)
+    before = snapshot()
+    text = CONSULTATIONS.replace(
+        "summary: Sáng kiến bốc xếp.\n",
+        "summary: Sáng kiến bốc xếp.\n      - name: Người thêm sau\n        locality: quan-do-son\n"
+        "        summary: Thêm khi đã công bố.\n",
+    )
+    (with_consultations / "consultations.yaml").write_text(textwrap.dedent(text).lstrip("\n"), "utf-8")
+    result = runner.invoke(args=["content", "import", str(with_consultations)])
+    assert result.exit_code == 1
+    assert result.output.startswith("Lỗi: consultations.yaml (mục 2): Đợt lấy ý kiến đã công bố"), (
+        result.output
+    )
+    assert snapshot() == before

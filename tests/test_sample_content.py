@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from showcase import content_io
+from showcase.dates import from_local
 from showcase.extensions import db
 from showcase.models import (
     Commendation,
+    Consultation,
+    ConsultationStatus,
     Exemplar,
     ExemplarKind,
     Field,
@@ -20,6 +24,7 @@ from showcase.models import (
     Story,
     StoryStatus,
 )
+from showcase.services import consultations
 from tests.support import Database, build_app
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
@@ -150,3 +155,48 @@ def test_sample_searches_find_the_right_stories(sample, sample_client):
     assert int(re.search(r'class="result-count">(\d+)<', html).group(1)) >= 40
     decision = search_urls(sample_client, "1245/QĐ-UBND")
     assert "/bai-viet/vinh-danh-nhung-guong-mat-tuyen-dau-chong-dich" in decision[:3]
+
+
+def sample_consultations() -> dict[ConsultationStatus, Consultation]:
+    found = db.session.scalars(db.select(Consultation)).all()
+    assert len(found) == 2
+    return {c.status: c for c in found}
+
+
+def test_a_decided_consultation_links_to_the_register(sample):
+    decided = sample_consultations()[ConsultationStatus.DECIDED]
+    assert decided.award == "Huân chương Lao động hạng Ba" and decided.opens_on.year == 2025
+    assert decided.decision == "2135/QĐ-CTN ngày 24/10/2025"
+    assert {c.kind for c in decided.candidates} == {ExemplarKind.INDIVIDUAL, ExemplarKind.COLLECTIVE}
+    for candidate in decided.candidates:
+        given = candidate.commendation
+        assert given is not None and given.exemplar == candidate.exemplar, candidate.name
+        assert (given.form, given.decision_no) == (decided.award, "2135/QĐ-CTN")
+    assert {x.medium.value for x in decided.coverage} == {"online", "tv"}
+
+
+def test_the_open_consultation_runs_from_30_11_2026(sample):
+    open_ = sample_consultations()[ConsultationStatus.OPEN]
+    assert open_.opens_on == date(2026, 11, 30) and consultations.last_day(open_) == date(2026, 12, 21)
+    assert len(open_.candidates) == 3
+    assert {c.kind for c in open_.candidates} == {ExemplarKind.INDIVIDUAL, ExemplarKind.COLLECTIVE}
+    during, after = from_local(datetime(2026, 12, 10, 9)), from_local(datetime(2026, 12, 22, 9))
+    assert consultations.accepts_comments(open_, now=during)
+    assert consultations.phase(open_, now=after) == ConsultationStatus.CLOSED  # then it reads as closed
+
+
+def test_the_public_list_shows_both_consultations(sample, sample_client):
+    html = sample_client.get("/lay-y-kien").get_data(as_text=True)
+    assert "dữ liệu mẫu" in html
+    for consultation in sample_consultations().values():
+        assert f"/lay-y-kien/{consultation.slug}" in html
+        page = sample_client.get(f"/lay-y-kien/{consultation.slug}")
+        assert page.status_code == 200
+        text = page.get_data(as_text=True)
+        for candidate in consultation.candidates:
+            assert candidate.name in text
+    decided = sample_consultations()[ConsultationStatus.DECIDED]
+    text = sample_client.get(f"/lay-y-kien/{decided.slug}").get_data(as_text=True)
+    assert "2135/QĐ-CTN ngày 24/10/2025" in text
+    for candidate in decided.candidates:
+        assert f"/khen-thuong/{candidate.commendation.code}" in text

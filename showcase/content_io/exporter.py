@@ -8,6 +8,7 @@ written is checked to stay inside the export folder.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -20,10 +21,23 @@ from showcase.content_io.spec import ContentError
 from showcase.dates import to_local
 from showcase.extensions import db
 from showcase.media.images import FORMATS
-from showcase.models import Commendation, Exemplar, Field, Locality, MediaAsset, Movement, Story, StoryStatus
+from showcase.models import (
+    Commendation,
+    Consultation,
+    ConsultationStatus,
+    Exemplar,
+    Field,
+    Locality,
+    MediaAsset,
+    Movement,
+    Story,
+    StoryStatus,
+)
 from showcase.services.site_settings import is_sample_data
 
 EXTENSIONS = {content_type: extension for extension, content_type in FORMATS.values()}
+# a decision as the importer writes it: "2135/QĐ-CTN ngày 24/10/2025"
+DECISION = re.compile(r"^(?P<no>\S.*?) ngày (?P<d>\d{2})/(?P<m>\d{2})/(?P<y>\d{4})$")
 
 
 def _dump(data: Any) -> str:
@@ -90,6 +104,63 @@ class ImageNames:
         return self.names[asset.id]
 
 
+def _decision(text: str) -> dict[str, Any]:
+    """A decided consultation's decision: number and date when it reads so, else the text."""
+    match = DECISION.match(text)
+    if match is None:
+        return {"decision": text}
+    try:
+        when = date(int(match["y"]), int(match["m"]), int(match["d"]))
+    except ValueError:
+        return {"decision": text}
+    return {"decision_no": match["no"], "decision_date": when}
+
+
+def _consultations() -> list[dict[str, Any]]:
+    """Every consultation with its candidates and coverage; never the people's comments."""
+    out = []
+    for c in db.session.scalars(select(Consultation).order_by(Consultation.opens_on, Consultation.slug)):
+        item: dict[str, Any] = {
+            "slug": c.slug,
+            "title": c.title,
+            "award": c.award,
+            "proposing_body": c.proposing_body,
+        }
+        if c.intro:
+            item["intro"] = c.intro
+        item |= {"opens_on": c.opens_on, "working_days": c.working_days, "status": c.status.value}
+        if c.status == ConsultationStatus.DECIDED:
+            item |= _decision(c.decision)
+        candidates = []
+        for person in c.candidates:
+            entry: dict[str, Any] = {"kind": person.kind.value, "name": person.name}
+            if person.role:
+                entry["role"] = person.role
+            entry |= {"locality": person.locality.slug, "summary": person.summary}
+            if person.exemplar is not None:
+                entry["exemplar"] = person.exemplar.slug
+            if person.commendation is not None:
+                given = person.commendation
+                entry["commendation"] = {"exemplar": given.exemplar.slug, "decision_no": given.decision_no}
+            candidates.append(entry)
+        if candidates:
+            item["candidates"] = candidates
+        coverage = []
+        for piece in sorted(c.coverage, key=lambda x: (x.published_on, x.id)):
+            found: dict[str, Any] = {
+                "outlet": piece.outlet,
+                "medium": piece.medium.value,
+                "date": piece.published_on,
+            }
+            if piece.url:
+                found["url"] = piece.url
+            coverage.append(found)
+        if coverage:
+            item["coverage"] = coverage
+        out.append(item)
+    return out
+
+
 def export_content(root: Path) -> int:
     """Write the whole database in the content format; return the number of stories."""
     folder = Folder(root)
@@ -146,6 +217,7 @@ def export_content(root: Path) -> int:
             }
         commendations.append(item)
     folder.write("commendations.yaml", _dump(commendations))
+    folder.write("consultations.yaml", _dump(_consultations()))
     for e in db.session.scalars(select(Exemplar).order_by(Exemplar.slug)):
         data: dict[str, Any] = {
             "name": e.name,

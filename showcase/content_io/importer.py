@@ -23,6 +23,7 @@ from showcase.models import (
     Commendation,
     CommendationLevel,
     ConsentMethod,
+    ConsultationStatus,
     Exemplar,
     ExemplarKind,
     Field,
@@ -33,7 +34,7 @@ from showcase.models import (
     Story,
     StoryStatus,
 )
-from showcase.services import importing, site_settings
+from showcase.services import consultations, importing, site_settings
 from showcase.services.errors import ServiceError
 
 KINDS = {
@@ -44,12 +45,15 @@ KINDS = {
     "images": "Ảnh",
     "exemplars": "Điển hình",
     "commendations": "Khen thưởng",
+    "consultations": "Lấy ý kiến",
     "stories": "Bài viết",
 }
 WHY_LEFT_ALONE = {
     "stories": "bài đã có, việc nhập không đổi trạng thái quy trình; "
     "hãy dùng các nút quy trình trong trang quản trị",
     "commendations": "mã công khai của một khen thưởng đã có không bao giờ đổi (mã QR đã in vẫn dẫn đúng)",
+    "consultations": "việc nhập không đổi trạng thái một đợt lấy ý kiến đã có; "
+    "hãy dùng các nút trong trang quản trị",
 }
 
 
@@ -147,6 +151,7 @@ class Importer:
         self.images()
         self.exemplars()
         self.commendations()
+        self.consultations()
         self.stories()
         self.site()
         return self.report
@@ -298,6 +303,66 @@ class Importer:
                 self.report.kinds["commendations"].left_alone[key] = [f"mã {record.code} (tệp ghi {code})"]
             self.save("commendations", key, record, values, created=False)
 
+    def consultations(self) -> None:
+        """Each consultation through services.consultations.import_consultation: built as an
+        editor builds one, its status reached by the same rules (never closed early)."""
+        localities, exemplars = _by_slug(Locality), _by_slug(Exemplar)
+        outcome = self.report.kinds["consultations"]
+        for e in self.bundle.consultations:
+            d = e.data
+            values = {
+                "slug": d["slug"],
+                "title": d["title"],
+                "award": d["award"],
+                "proposing_body": d["proposing_body"],
+                "intro": d.get("intro") or "",
+                "opens_on": d["opens_on"],
+                "working_days": d.get("working_days", 10),
+            }
+            candidates = [
+                {
+                    "kind": ExemplarKind(c.get("kind", "individual")),
+                    "name": c["name"],
+                    "role": c.get("role") or "",
+                    "locality": localities[c["locality"]],
+                    "summary": c["summary"],
+                    "exemplar": exemplars.get(c.get("exemplar") or ""),
+                    "commendation": _commendation(c.get("commendation")),
+                }
+                for c in d.get("candidates") or []
+            ]
+            coverage = [
+                {
+                    "outlet": c["outlet"],
+                    "medium": c["medium"],
+                    "published_on": c["date"],
+                    "url": c.get("url") or "",
+                }
+                for c in d.get("coverage") or []
+            ]
+            decision = d.get("decision") or ""
+            if d.get("decision_no"):
+                decision = f"{d['decision_no']} ngày {format_date(d['decision_date'])}"
+            try:
+                _record, created, changed, notes = consultations.import_consultation(
+                    values,
+                    candidates,
+                    coverage,
+                    ConsultationStatus(d.get("status", "draft")),
+                    decision=decision,
+                    decided_on=d.get("decision_date"),
+                )
+            except ServiceError as exc:
+                raise ContentError(e.path, str(exc)) from None
+            if created:
+                outcome.created.append(d["slug"])
+            elif changed:
+                outcome.changed[d["slug"]] = changed
+            else:
+                outcome.unchanged.append(d["slug"])
+            if notes:
+                outcome.left_alone[d["slug"]] = notes
+
     def stories(self) -> None:
         fields, localities = _by_slug(Field), _by_slug(Locality)
         exemplars, movements = _by_slug(Exemplar), _by_slug(Movement)
@@ -346,6 +411,20 @@ class Importer:
             outcome.changed["sample_data"] = ["value"]
         else:
             outcome.unchanged.append("sample_data")
+
+
+def _commendation(link: Any) -> Commendation | None:
+    """A candidate's commendation: by public code, or by (exemplar, decision_no) (the reader
+    checked that it exists; the commendations were imported just before)."""
+    if link is None:
+        return None
+    if isinstance(link, str):
+        return db.session.scalar(select(Commendation).filter_by(code=link))
+    return db.session.scalar(
+        select(Commendation)
+        .join(Commendation.exemplar)
+        .where(Exemplar.slug == link["exemplar"], Commendation.decision_no == str(link["decision_no"]))
+    )
 
 
 def consent_values(d: dict[str, Any]) -> dict[str, Any]:

@@ -17,8 +17,12 @@ from sqlalchemy.orm import aliased
 
 from showcase import codes
 from showcase.content_io.spec import (
+    CANDIDATE_KEYS,
     COMMENDATION_KEYS,
+    COMMENDATION_REF_KEYS,
     CONSENT_KEYS,
+    CONSULTATION_COVERAGE_KEYS,
+    CONSULTATION_KEYS,
     EXEMPLAR_KEYS,
     FIELD_KEYS,
     FRONT_MATTER,
@@ -40,6 +44,8 @@ from showcase.models import (
     Commendation,
     CommendationLevel,
     ConsentMethod,
+    ConsultationStatus,
+    CoverageMedium,
     Exemplar,
     ExemplarKind,
     Field,
@@ -92,6 +98,7 @@ class Bundle:
     movements: list[Entry] = field(default_factory=list)
     localities: list[Entry] = field(default_factory=list)
     commendations: list[Entry] = field(default_factory=list)
+    consultations: list[Entry] = field(default_factory=list)
     exemplars: dict[str, Entry] = field(default_factory=dict)
     stories: dict[str, Entry] = field(default_factory=dict)
     images: dict[str, ImageFile] = field(default_factory=dict)
@@ -293,6 +300,84 @@ def _check_codes(entries: list[Entry]) -> None:
         e.data["code"] = code
 
 
+def _check_consultations(bundle: Bundle, localities: set[str], exemplars: set[str]) -> None:
+    """Each consultation's dates, status, decision, candidates (with their references) and
+    coverage, checked before anything is written; a candidate's commendation is either a public
+    code or the (exemplar, decision_no) of a commendation in the files or the database."""
+    stored = {
+        (slug, decision_no): code
+        for code, slug, decision_no in db.session.execute(
+            select(Commendation.code, Exemplar.slug, Commendation.decision_no).join(Commendation.exemplar)
+        )
+    }
+    by_pair = {(e.data["exemplar"], str(e.data["decision_no"])) for e in bundle.commendations} | set(stored)
+    by_code = {e.data["code"] for e in bundle.commendations if e.data.get("code")} | set(stored.values())
+    for e in bundle.consultations:
+        d = e.data
+        d["opens_on"] = _check_date(d["opens_on"], "opens_on", e.path)
+        if isinstance(d["opens_on"], datetime):
+            raise ContentError(e.path, f"'opens_on' phải là ngày dạng YYYY-MM-DD (nhận '{d['opens_on']}')")
+        days = d.get("working_days", 10)
+        if not isinstance(days, int) or isinstance(days, bool):
+            raise ContentError(e.path, f"'working_days' phải là số ngày làm việc (nhận '{days}')")
+        status = d.get("status", "draft")
+        _check_enum(status, ConsultationStatus, "status", e.path)
+        decided = status == ConsultationStatus.DECIDED.value
+        has_pair = d.get("decision_no") is not None or d.get("decision_date") is not None
+        if decided and not has_pair and not d.get("decision"):
+            raise ContentError(
+                e.path, "đợt 'decided' phải có 'decision_no' và 'decision_date' (hoặc 'decision')"
+            )
+        if not decided and (has_pair or d.get("decision")):
+            raise ContentError(e.path, "chỉ đợt có status 'decided' mới ghi quyết định khen thưởng")
+        if has_pair:
+            if d.get("decision"):
+                raise ContentError(
+                    e.path, "ghi 'decision_no' và 'decision_date', hoặc 'decision', không ghi cả hai"
+                )
+            if d.get("decision_no") in (None, "") or d.get("decision_date") is None:
+                raise ContentError(e.path, "cần cả 'decision_no' và 'decision_date'")
+            d["decision_date"] = _check_date(d["decision_date"], "decision_date", e.path)
+        candidates = d.get("candidates") or []
+        if not isinstance(candidates, list):
+            raise ContentError(e.path, "'candidates' phải là danh sách người, tập thể được đề nghị")
+        if status != ConsultationStatus.DRAFT.value and not candidates:
+            raise ContentError(
+                e.path, "đợt đã công bố phải có ít nhất một người hoặc tập thể trong 'candidates'"
+            )
+        for i, item in enumerate(candidates, start=1):
+            rel = f"{e.path}, người/tập thể thứ {i}"
+            _check_keys(item, CANDIDATE_KEYS, rel)
+            _check_enum(item.get("kind", "individual"), ExemplarKind, "kind", rel)
+            if item["locality"] not in localities:
+                raise ContentError(rel, f"địa phương '{item['locality']}' không tồn tại")
+            if item.get("exemplar") is not None and item["exemplar"] not in exemplars:
+                raise ContentError(rel, f"điển hình '{item['exemplar']}' không tồn tại")
+            link = item.get("commendation")
+            if link is None:
+                continue
+            if not decided:
+                raise ContentError(rel, "chỉ gắn 'commendation' khi đợt đã có quyết định (status: decided)")
+            if isinstance(link, str):
+                code = codes.normalise(link)
+                if code is None or code not in by_code:
+                    raise ContentError(rel, f"không có khen thưởng mang mã '{link}'")
+                item["commendation"] = code
+            else:
+                _check_keys(link, COMMENDATION_REF_KEYS, f"{rel}, 'commendation'")
+                pair = (link["exemplar"], str(link["decision_no"]))
+                if pair not in by_pair:
+                    raise ContentError(rel, f"không có khen thưởng '{pair[1]}' của '{pair[0]}'")
+        coverage = d.get("coverage") or []
+        if not isinstance(coverage, list):
+            raise ContentError(e.path, "'coverage' phải là danh sách tin bài đã đăng, phát")
+        for i, item in enumerate(coverage, start=1):
+            rel = f"{e.path}, tin bài thứ {i}"
+            _check_keys(item, CONSULTATION_COVERAGE_KEYS, rel)
+            _check_enum(item["medium"], CoverageMedium, "medium", rel)
+            item["date"] = _check_date(item["date"], "date", rel)
+
+
 def read_bundle(root: Path) -> Bundle:
     """Read and check a content directory without changing anything."""
     if not root.is_dir():
@@ -305,6 +390,7 @@ def read_bundle(root: Path) -> Bundle:
     bundle.movements = _yaml_list(root, "movements.yaml", MOVEMENT_KEYS)
     bundle.localities = _yaml_list(root, "localities.yaml", LOCALITY_KEYS)
     bundle.commendations = _yaml_list(root, "commendations.yaml", COMMENDATION_KEYS)
+    bundle.consultations = _yaml_list(root, "consultations.yaml", CONSULTATION_KEYS)
     bundle.exemplars = _markdown_files(root, "exemplars", EXEMPLAR_KEYS)
     bundle.stories = _markdown_files(root, "stories", STORY_KEYS)
 
@@ -371,6 +457,8 @@ def read_bundle(root: Path) -> Bundle:
             raise ContentError(e.path, f"khen thưởng '{pair[1]}' của '{pair[0]}' bị trùng")
         seen.add(pair)
     _check_codes(bundle.commendations)
+    _unique(bundle.consultations, "đợt lấy ý kiến")
+    _check_consultations(bundle, localities, exemplars)
     for e in bundle.stories.values():
         d = e.data
         for key in ("exemplars", "movements"):

@@ -2,8 +2,8 @@
 one error every part of content_io raises.
 
 A directory holds site.yaml, fields.yaml, movements.yaml, localities.yaml,
-commendations.yaml, exemplars/<slug>.md, stories/<slug>.md and images/. Every file is
-optional; references may point at rows already in the database.
+commendations.yaml, consultations.yaml, exemplars/<slug>.md, stories/<slug>.md and images/.
+Every file is optional; references may point at rows already in the database.
 """
 
 from __future__ import annotations
@@ -77,6 +77,34 @@ STORY_KEYS = {
     "cover_licence": False,
 }
 SITE_KEYS = {"sample_data": False}
+# consultations.yaml: public consultations on award candidates (/lay-y-kien). The commenters'
+# comments are private and never part of a content file: a `comments` key is refused.
+CONSULTATION_KEYS = {
+    "slug": True,
+    "title": True,
+    "award": True,
+    "proposing_body": True,
+    "intro": False,
+    "opens_on": True,
+    "working_days": False,  # 10 when absent (the legal minimum)
+    "status": False,  # draft | open | closed | decided (draft when absent)
+    "decision_no": False,  # decided: the award decision's number and date…
+    "decision_date": False,
+    "decision": False,  # …or, when it cannot be split so, the text the site shows
+    "candidates": False,
+    "coverage": False,
+}
+CANDIDATE_KEYS = {
+    "kind": False,  # individual | collective (individual when absent)
+    "name": True,
+    "role": False,  # position and unit, as the list shows it
+    "locality": True,
+    "summary": True,
+    "exemplar": False,
+    "commendation": False,  # decided: a code, or {exemplar, decision_no}
+}
+COMMENDATION_REF_KEYS = {"exemplar": True, "decision_no": True}
+CONSULTATION_COVERAGE_KEYS = {"outlet": True, "medium": True, "date": True, "url": False}
 # The longest text each key may hold (the database columns' lengths).
 MAX_LENGTH = {
     "slug": 120,
@@ -101,6 +129,11 @@ MAX_LENGTH = {
     "cover": 200,
     "portrait": 200,
     "by": 200,
+    "award": 300,
+    "proposing_body": 300,
+    "decision": 300,
+    "outlet": 200,
+    "url": 1000,
 }
 TEXT_KEYS = {
     "code",
@@ -139,6 +172,13 @@ TEXT_KEYS = {
     "collective_size",
     "by",
     "method",
+    "award",
+    "proposing_body",
+    "intro",
+    "decision",
+    "outlet",
+    "medium",
+    "url",
 }
 
 

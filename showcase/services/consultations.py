@@ -26,7 +26,7 @@ from sqlalchemy import or_, select
 from sqlalchemy import update as sql_update
 
 from showcase import workdays
-from showcase.dates import format_date, format_datetime, from_local
+from showcase.dates import format_date, format_datetime, from_local, to_local
 from showcase.extensions import db
 from showcase.markup import nfc
 from showcase.models import (
@@ -52,6 +52,7 @@ from showcase.services.nominations import folded_name
 from showcase.services.stories import make_slug
 
 Status = ConsultationStatus
+IMPORT = "import"  # the audit rows' source when the content importer wrote (no user)
 LIMITS = {"name": 200, "phone": 30, "email": 254, "content": 3000}
 MIN_CONTENT = 10
 CLOSED_MESSAGE = (
@@ -153,6 +154,16 @@ def save(
 ) -> bool:
     """Create or edit a consultation (editors); the closing time is computed, never typed."""
     _editors_only(by)
+    return _save(consultation, values, by, created, seen)
+
+
+def _save(
+    consultation: Consultation,
+    values: dict[str, Any],
+    by: User | None,
+    created: bool,
+    seen: int | None = None,
+) -> bool:
     for forbidden in ("status", "closes_at"):
         values.pop(forbidden, None)
     values = _check(consultation, values)
@@ -164,7 +175,8 @@ def save(
     )
     if created:
         consultation.status = Status.DRAFT
-    return bool(records.save(consultation, values, by=by, created=created, seen=seen))
+    detail = {} if by is not None else {"source": IMPORT}
+    return bool(records.save(consultation, values, by=by, created=created, seen=seen, **detail))
 
 
 def create(values: dict[str, Any], by: User) -> Consultation:
@@ -228,6 +240,16 @@ def save_candidate(
     """Add or edit a candidate (editors); the list is fixed once the consultation is over, except
     for the link to the commendation given."""
     _editors_only(by)
+    return _save_candidate(candidate, values, by, created, seen)
+
+
+def _save_candidate(
+    candidate: ConsultationCandidate,
+    values: dict[str, Any],
+    by: User | None,
+    created: bool,
+    seen: int | None = None,
+) -> bool:
     consultation = values.get("consultation") or candidate.consultation
     if consultation is None:
         raise ServiceError("Hãy chọn đợt lấy ý kiến.")
@@ -269,7 +291,8 @@ def save_candidate(
         name in clean and clean[name] != getattr(candidate, name, None) for name in listed
     ):
         raise ServiceError("Đợt lấy ý kiến đã kết thúc: danh sách được đề nghị không sửa được nữa.")
-    return bool(records.save(candidate, clean, by=by, created=created, seen=seen))
+    detail = {} if by is not None else {"source": IMPORT}
+    return bool(records.save(candidate, clean, by=by, created=created, seen=seen, **detail))
 
 
 def delete_candidate(candidate: ConsultationCandidate, by: User) -> None:
@@ -533,6 +556,16 @@ def save_coverage(
 ) -> bool:
     """Record where a newspaper, radio or TV ran the list (editors)."""
     _editors_only(by)
+    return _save_coverage(item, values, by, created, seen)
+
+
+def _save_coverage(
+    item: ConsultationCoverage,
+    values: dict[str, Any],
+    by: User | None,
+    created: bool,
+    seen: int | None = None,
+) -> bool:
     clean = dict(values)
     if "outlet" in values or created:
         outlet = _text(values.get("outlet"))
@@ -556,15 +589,141 @@ def save_coverage(
     checks.check_date(values.get("published_on"), "Ngày đăng, phát", earliest=date(2000, 1, 1))
     if created and not isinstance(values.get("consultation"), Consultation):
         raise ServiceError("Hãy chọn đợt lấy ý kiến.")
-    if created:
+    if created and by is not None:
         item.created_by_id = by.id
-    return bool(records.save(item, clean, by=by, created=created, seen=seen))
+    detail = {} if by is not None else {"source": IMPORT}
+    return bool(records.save(item, clean, by=by, created=created, seen=seen, **detail))
 
 
 def delete_coverage(item: ConsultationCoverage, by: User) -> None:
     _editors_only(by)
     audit.record("delete", item, by=by, label=item.outlet[:200])
     db.session.delete(item)
+
+
+# --- the content importer (content/consultations.yaml) ----------------------------------------------
+
+
+def _coverage_key(outlet: Any, medium: Any, published_on: Any, url: Any) -> tuple[str, str, Any, str]:
+    return (_text(outlet), str(getattr(medium, "value", medium)), published_on, _text(url))
+
+
+def _import_state(
+    consultation: Consultation, status: Status, decision: str, decided_on: date | None, now: datetime
+) -> None:
+    """Bring a new imported consultation from draft to the status its file records. Opening is
+    allowed whatever the date (an open consultation past its time reads as closed, as a real
+    one nobody closed does); closed and decided only once its last working day is over; a
+    decision only dated after that day and not in the future."""
+    if status == Status.DRAFT:
+        return
+    if not consultation.candidates:
+        raise ServiceError("Một đợt đã công bố phải có ít nhất một người hoặc tập thể được đề nghị.")
+    consultation.closes_at = workdays.closing_time(consultation.opens_on, consultation.working_days)
+    consultation.status = Status.OPEN
+    audit.record(
+        "consultation_open", consultation, closes=format_datetime(consultation.closes_at), source=IMPORT
+    )
+    if status == Status.OPEN:
+        return
+    if now < consultation.closes_at:
+        raise ServiceError(
+            f"Chưa hết thời gian lấy ý kiến (đến hết ngày {format_date(last_day(consultation))}): "
+            f"không ghi được trạng thái «{status.label}», không được kết thúc sớm."
+        )
+    consultation.status = Status.CLOSED
+    audit.record("consultation_close", consultation, source=IMPORT)
+    if status == Status.CLOSED:
+        return
+    text = _text(decision)
+    if not text:
+        raise ServiceError("Đợt đã có quyết định khen thưởng phải ghi số và ngày quyết định.")
+    if decided_on is not None:
+        if decided_on <= last_day(consultation):
+            raise ServiceError(
+                f"Ngày quyết định {format_date(decided_on)} phải sau ngày kết thúc lấy ý kiến "
+                f"({format_date(last_day(consultation))})."
+            )
+        if decided_on > to_local(now).date():
+            raise ServiceError(f"Ngày quyết định {format_date(decided_on)} chưa tới.")
+    consultation.decision = text[:300]
+    consultation.status = Status.DECIDED
+    audit.record("consultation_decide", consultation, source=IMPORT)
+
+
+def import_consultation(
+    values: dict[str, Any],
+    candidates: list[dict[str, Any]],
+    coverage: list[dict[str, Any]],
+    status: Status,
+    decision: str = "",
+    decided_on: date | None = None,
+    now: datetime | None = None,
+) -> tuple[Consultation, bool, list[str], list[str]]:
+    """Create or update a consultation from the content files (no user: the import did it; the
+    commenters' comments are never part of a file). A new one is built as an editor builds it —
+    a draft, its candidates, then its status (see _import_state) and, once decided, the links to
+    the commendations given. An existing one (same slug) gets the editors' rules: its status is
+    left alone (reported), its list is fixed once published. Return the consultation, whether it
+    was created, the names of what changed and the status differences left alone."""
+    now = now or utcnow()
+    slug = str(values.get("slug") or "")
+    consultation = db.session.scalar(select(Consultation).filter_by(slug=slug)) if slug else None
+    created = consultation is None
+    consultation = consultation or Consultation()
+    changed: list[str] = []
+    if _save(consultation, dict(values), by=None, created=created):
+        changed.append("consultation")
+    if slug and consultation.slug != slug:
+        raise ServiceError(f"slug '{slug}' không dùng được (đã có hoặc không hợp lệ).")
+    candidates = [dict(c) for c in candidates]  # the caller's values stay as they were
+    links = [c.pop("commendation", None) for c in candidates]
+    stored = list(consultation.candidates)
+    for position, wanted in enumerate(candidates, start=1):
+        data = wanted | {"consultation": consultation, "position": position}
+        if position <= len(stored):
+            record, is_new = stored[position - 1], False
+            if consultation.status == Status.DECIDED:
+                data["commendation"] = links[position - 1]
+        else:
+            record, is_new = ConsultationCandidate(), True
+        if _save_candidate(record, data, by=None, created=is_new):
+            changed.append(f"candidate {position}")
+    for extra in stored[len(candidates) :]:
+        if consultation.status != Status.DRAFT:
+            raise ServiceError("Đợt lấy ý kiến đã công bố: không bớt người, tập thể khỏi danh sách được.")
+        audit.record("delete", extra, label=extra.name[:200], source=IMPORT)
+        consultation.candidates.remove(extra)
+        db.session.delete(extra)
+        changed.append(f"candidate {extra.position}")
+    left_alone: list[str] = []
+    if created:
+        _import_state(consultation, status, decision, decided_on, now)
+        if consultation.status == Status.DECIDED:
+            for record, link in zip(consultation.candidates, links, strict=True):
+                if link is not None:
+                    _save_candidate(record, {"commendation": link}, by=None, created=False)
+    else:
+        if consultation.status != status:
+            left_alone.append(f"trạng thái «{consultation.status.label}» (tệp ghi «{status.label}»)")
+        if (
+            status == Status.DECIDED
+            and consultation.status == status
+            and _text(decision) != consultation.decision
+        ):
+            left_alone.append(f"quyết định «{consultation.decision}» (tệp ghi «{_text(decision)}»)")
+    have = {_coverage_key(c.outlet, c.medium, c.published_on, c.url) for c in consultation.coverage}
+    for item in coverage:
+        key = _coverage_key(
+            item.get("outlet"), item.get("medium"), item.get("published_on"), item.get("url") or ""
+        )
+        if key in have:
+            continue
+        have.add(key)
+        piece = ConsultationCoverage()
+        _save_coverage(piece, item | {"consultation": consultation}, by=None, created=True)
+        changed.append("coverage")
+    return consultation, created, sorted(set(changed)), left_alone
 
 
 # --- privacy -----------------------------------------------------------------------------------------

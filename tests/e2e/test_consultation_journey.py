@@ -16,6 +16,7 @@ from showcase.dates import to_local
 from showcase.models import utcnow
 
 pytestmark = pytest.mark.e2e
+TITLE = "Lấy ý kiến nhân dân về đề nghị tặng Huân chương Lao động hạng Ba năm 2026"
 
 
 def _shot(page, name: str) -> None:
@@ -33,7 +34,7 @@ def test_citizen_comments_on_a_candidate_from_a_phone(live_server, browser, edit
     admin = staff.new_page()
     log_in(admin, live_server, editor)
     admin.goto(live_server + "/admin/consultations/new/")
-    admin.fill("#title", "Lấy ý kiến nhân dân về đề nghị tặng Huân chương Lao động hạng Ba năm 2026")
+    admin.fill("#title", TITLE)
     admin.fill("#award", "Huân chương Lao động hạng Ba")
     admin.fill("#proposing_body", "Ủy ban nhân dân thành phố Hải Phòng")
     admin.fill("#intro", "Ý kiến của nhân dân giúp Hội đồng xét chọn đúng người, đúng thành tích.")
@@ -43,7 +44,8 @@ def test_citizen_comments_on_a_candidate_from_a_phone(live_server, browser, edit
     admin.click("input[type=submit][value='Lưu']")
     expect(admin.locator(".alert-danger")).to_have_count(0)
     admin.goto(live_server + "/admin/consultation_candidates/new/")
-    admin.select_option("#consultation", index=1, force=True)  # select2 hides the <select>
+    # select2 hides the <select>; the sample content has consultations of its own
+    admin.select_option("#consultation", label=TITLE, force=True)
     admin.select_option("#kind", "individual", force=True)
     admin.fill("#name", "Ông Nguyễn Văn Cảng")
     admin.fill("#role", "Tổ trưởng bốc xếp, Cảng Chùa Vẽ")
@@ -54,7 +56,7 @@ def test_citizen_comments_on_a_candidate_from_a_phone(live_server, browser, edit
     admin.click("input[type=submit][value='Lưu']")
     expect(admin.locator(".alert-danger")).to_have_count(0)
     admin.goto(live_server + "/admin/consultations/")
-    admin.click("a[href*='/admin/consultations/edit/']")
+    admin.locator("tr", has_text=TITLE).locator("a[href*='/admin/consultations/edit/']").first.click()
     admin.click("text=Công bố, mở lấy ý kiến")
     expect(admin.locator("body")).to_contain_text("Đã công bố danh sách")
     _shot(admin, "admin-edit-1280")
@@ -66,10 +68,10 @@ def test_citizen_comments_on_a_candidate_from_a_phone(live_server, browser, edit
     )
     page = phone.new_page()
     page.goto(live_server + "/lay-y-kien")
-    expect(page.locator(".consult-countdown")).to_contain_text("ngày làm việc")
+    expect(page.locator(".consult-countdown").first).to_contain_text("ngày làm việc")
     _fits(page, 390)
     _shot(page, "list-390")
-    page.click("text=Lấy ý kiến nhân dân về đề nghị tặng Huân chương Lao động hạng Ba năm 2026")
+    page.click(f"text={TITLE}")
     expect(page.locator("h1")).to_contain_text("Huân chương Lao động hạng Ba")
     expect(page.locator(".consult-countdown")).to_contain_text("Còn")
     _fits(page, 390)
@@ -126,7 +128,7 @@ def test_citizen_comments_on_a_candidate_from_a_phone(live_server, browser, edit
     admin = small.new_page()
     log_in(admin, live_server, editor)
     admin.goto(live_server + "/admin/consultations/")
-    admin.click("a[href*='/admin/consultations/edit/']")
+    admin.locator("tr", has_text=TITLE).locator("a[href*='/admin/consultations/edit/']").first.click()
     expect(admin.locator("body")).to_contain_text("Xuất ý kiến (CSV) cho Hội đồng")
     _shot(admin, "admin-edit-390")
     admin.goto(live_server + "/admin/consultation_comments/")
