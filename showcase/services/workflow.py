@@ -143,8 +143,8 @@ def transition(
 def publish_due(now: datetime | None = None) -> list[Story]:
     """Publish every scheduled story whose time has come (safe to run twice).
 
-    A story whose person has no consent on record by then (withdrawn, or added after scheduling)
-    is not published: it stays in review with its schedule cleared, a note to the editors and an
+    A story whose person has no consent on record by then (withdrawn, or added after scheduling),
+    or whose text spells the full name of a minor shown by initials, is not published: it stays in review with its schedule cleared, a note to the editors and an
     audit row saying why; it is not retried at the next run."""
     now = now or utcnow()
     due = db.session.scalars(
@@ -156,12 +156,18 @@ def publish_due(now: datetime | None = None) -> list[Story]:
     for story in due:
         when = story.publish_at
         assert when is not None  # the query asked for scheduled stories only
-        refused = consent.refusal(story.exemplars)
+        refused = consent.publish_refusal(story, then="rồi hẹn giờ hoặc bấm “Duyệt và đăng” lại")
         if refused:
             story.publish_at, story.review_comment, story.updated_at = None, refused, now
             missing = [e.id for e in consent.lacking(story.exemplars)]
+            named = [e.id for e, _ in consent.name_places(story.exemplars, consent.story_texts(story))]
             audit.record(
-                "publish_refused", story, by=None, scheduled=when.isoformat(), missing_consent=missing
+                "publish_refused",
+                story,
+                by=None,
+                scheduled=when.isoformat(),
+                missing_consent=missing or None,
+                minor_named=named or None,
             )
             continue
         story.status, story.published_at, story.publish_at = S.PUBLISHED, when, None
