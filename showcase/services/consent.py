@@ -152,9 +152,7 @@ def story_texts(story: Story) -> dict[str, str]:
     return {name: getattr(story, name) or "" for name in PLACES}
 
 
-def name_places(
-    exemplars: Iterable[Exemplar], texts: Mapping[str, str]
-) -> list[tuple[Exemplar, list[str]]]:
+def name_places(exemplars: Iterable[Exemplar], texts: Mapping[str, str]) -> list[tuple[Exemplar, list[str]]]:
     """The detector: each minor shown by initials whose full name a story's text spells, with
     the places (PLACES' words) it appears: folded (no diacritics, any case), and in the address
     as the slug of the name (“nguyen-minh-khoi”)."""
@@ -163,9 +161,7 @@ def name_places(
         if not public_names.anonymised(e):
             continue
         places = [
-            word
-            for name, word in PLACES.items()
-            if name != "slug" and _names(e.name, texts.get(name) or "")
+            word for name, word in PLACES.items() if name != "slug" and _names(e.name, texts.get(name) or "")
         ]
         slug_name = slugify(e.name)
         if slug_name and f"-{slug_name}-" in f"-{texts.get('slug') or ''}-":

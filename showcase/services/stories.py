@@ -94,7 +94,9 @@ def _check_public_text(story: Story, values: dict[str, Any]) -> None:
     texts = {name: str(values.get(name, getattr(story, name)) or "") for name in consent.PLACES}
     named = consent.name_warnings(story, people, texts)
     if named:
-        raise ServiceError("Chưa lưu được bài đã đăng hoặc đã hẹn giờ: " + " ".join(m[0].lower() + m[1:] for m in named))
+        raise ServiceError(
+            "Chưa lưu được bài đã đăng hoặc đã hẹn giờ: " + " ".join(m[0].lower() + m[1:] for m in named)
+        )
 
 
 def can_delete(story: Story, by: User) -> bool:

@@ -353,10 +353,14 @@ class StoryView(HistoryMixin, SecureModelView):
             except (ValueError, OverflowError):  # not a time, or one no calendar here holds
                 flash("Thời điểm hẹn đăng không hợp lệ.", "error")
                 return redirect(self._back(story))
-        label = workflow.TRANSITIONS[step].label if step in workflow.TRANSITIONS else step
+        if step == "hide" and request.form.get("confirm") != "yes":
+            # hiding is at once and on every channel: the form asks for a tick first
+            flash("Chưa gỡ: hãy đánh dấu ô xác nhận bên nút «Gỡ ngay theo yêu cầu» rồi bấm lại.", "error")
+            return redirect(self._back(story))
+        t = workflow.TRANSITIONS.get(step)
         attempt(
             lambda: workflow.transition(story, step, by=me(), text=request.form.get("text", ""), when=when),
-            f"Đã «{label}»: {story.title}",
+            t.done_text(story) if t is not None else "",
         )
         return redirect(self._back(story))
 
