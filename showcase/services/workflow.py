@@ -184,8 +184,9 @@ def publish_due(now: datetime | None = None) -> list[Story]:
     """Publish every scheduled story whose time has come (safe to run twice).
 
     A story whose person has no consent on record by then (withdrawn, or added after scheduling),
-    or whose text spells the full name of a minor shown by initials, is not published: it stays in review with its schedule cleared, a note to the editors and an
-    audit row saying why; it is not retried at the next run."""
+    or whose text spells the full name of a minor shown by initials, is not published: it stays
+    in review with its schedule cleared, a note to the editors and an audit row saying why; it is
+    not retried at the next run."""
     now = now or utcnow()
     due = db.session.scalars(
         select(Story).where(
