@@ -495,7 +495,8 @@ def test_a_minor_named_in_the_text_or_slug_is_refused_at_every_door(ctx, editor,
             workflow.transition(story, step, by=editor, when=when)
         message = str(refused.value)
         assert message.startswith("Chưa thể đăng: bài nhắc họ tên đầy đủ “Nguyễn Minh Khôi”"), message
-        assert "tiêu đề, nội dung và đường dẫn" in message and "tên viết tắt “N.M.K.”" in message
+        assert "ở tiêu đề, nội dung và đường dẫn, mà đây là người chưa thành niên" in message
+        assert "Hãy viết tên viết tắt “N.M.K.” thay cho họ tên" in message and "“n-m-k-…”" in message
         assert "tóm tắt" not in message and "bản tin" not in message
     db.session.rollback()
     story = reload(story)
@@ -533,7 +534,7 @@ def test_a_minor_named_in_the_text_or_slug_is_refused_at_every_door(ctx, editor,
 def test_a_published_story_cannot_be_edited_or_given_a_minor_it_names(ctx, editor, make_story, make_exemplar):
     minor = make_exemplar(name=MINOR, is_minor=True, consent=False)
     story = make_story(title="Bài về một em nhỏ", summary=f"Em {FOLDED.lower()} nhặt được ví.")
-    with pytest.raises(ServiceError, match="tóm tắt: trang công khai chỉ hiện “T.K.V.”"):
+    with pytest.raises(ServiceError, match=r"ở tóm tắt, mà .*\(trang công khai chỉ hiện “T.K.V.”\)"):
         stories.update(story, {"title": story.title, "exemplars": [minor]}, by=editor)
     db.session.rollback()
     story = reload(story)
@@ -575,7 +576,7 @@ def test_the_warning_names_the_places_and_the_admin_flashes_read_plainly(
     )
     client = as_role("editor")
     edit = client.get(f"/admin/stories/edit/?id={story.id}").get_data(as_text=True)
-    assert f"Bài nhắc họ tên đầy đủ “{MINOR}” của một người chưa thành niên" in edit and "ở tiêu đề:" in edit
+    assert f"Bài nhắc họ tên đầy đủ “{MINOR}” ở tiêu đề, mà đây là người chưa thành niên" in edit
     token = csrf_token(client, "/admin/")
     page = client.post(
         f"/admin/stories/workflow/{story.id}/publish", data={"csrf_token": token}, follow_redirects=True

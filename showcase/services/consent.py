@@ -187,12 +187,12 @@ def name_warnings(
     for e, places in found:
         short = public_names.public_name(e)
         where = _places(places)
-        fix = f"hãy thay họ tên bằng tên viết tắt “{short}” ở {where}"
+        address = ""
         if PLACES["slug"] in places:
-            fix += f" (đường dẫn: sửa ô “Đường dẫn (slug)”, ví dụ “{slugify(short)}-…”)"
+            address = f" (ô “Đường dẫn (slug)”, ví dụ “{slugify(short)}-…”)"
         messages.append(
-            f"Bài nhắc họ tên đầy đủ “{e.name}” của một người chưa thành niên chưa có đồng ý của người giám "
-            f"hộ ở {where}: trang công khai chỉ hiện “{short}”; {fix}, hoặc ghi sự đồng ý của người "
-            "giám hộ ở mục Điển hình."
+            f"Bài nhắc họ tên đầy đủ “{e.name}” ở {where}, mà đây là người chưa thành niên chưa có đồng ý "
+            f"của người giám hộ (trang công khai chỉ hiện “{short}”). Hãy viết tên viết tắt “{short}” thay "
+            f"cho họ tên ở {where}{address}, hoặc ghi sự đồng ý của người giám hộ ở mục Điển hình."
         )
     return messages
