@@ -648,8 +648,8 @@ class InfoRequest(Model):
     exemplar: Mapped[Exemplar | None] = relationship()
     handled_by: Mapped[User | None] = relationship()
 
-    def __str__(self) -> str:
-        return f"Yêu cầu {self.code}"
+    def __str__(self) -> str:  # the code as the requester reads it (contacts.show_code)
+        return "Yêu cầu " + "-".join((self.code or "")[i : i + 4] for i in range(0, len(self.code or ""), 4))
 
 
 class CoverageItem(Versioned, Model):

@@ -475,3 +475,141 @@ def test_admin_saves_a_minor_with_a_neutral_slug_and_warns_about_the_bio(as_role
     assert f"Tiểu sử nhắc họ tên đầy đủ “{MINOR}”" in html
     saved = db.session.scalar(select(Exemplar).filter_by(name=MINOR))
     assert saved is not None and saved.is_minor and saved.slug == "dien-hinh-t-k-v"
+
+
+# --- the publish gate: a minor's full name in the story's own text or address (fixpriv12) -----
+
+
+def test_a_minor_named_in_the_text_or_slug_is_refused_at_every_door(ctx, editor, make_story, make_exemplar):
+    minor = make_exemplar(name="Nguyễn Minh Khôi", is_minor=True, consent=False)
+    story = make_story(
+        status=StoryStatus.IN_REVIEW,
+        published_at=None,
+        title="Nguyễn Minh Khôi được tuyên dương",
+        slug="nguyen-minh-khoi-duoc-tuyen-duong",
+        body_md="Cậu học trò NGUYEN MINH KHOI trả lại chiếc ví.",  # folded and shouted: still the name
+        exemplars=[minor],
+    )
+    for step, when in (("publish", None), ("schedule", utcnow() + timedelta(days=1))):
+        with pytest.raises(ServiceError) as refused:
+            workflow.transition(story, step, by=editor, when=when)
+        message = str(refused.value)
+        assert message.startswith("Chưa thể đăng: bài nhắc họ tên đầy đủ “Nguyễn Minh Khôi”"), message
+        assert "ở tiêu đề, nội dung và đường dẫn, mà đây là người chưa thành niên" in message
+        assert "Hãy viết tên viết tắt “N.M.K.” thay cho họ tên" in message and "“n-m-k-…”" in message
+        assert "tóm tắt" not in message and "bản tin" not in message
+    db.session.rollback()
+    story = reload(story)
+    assert story.status == StoryStatus.IN_REVIEW and story.publish_at is None
+
+    # scheduled before the name was written in: the run refuses it, says why and does not retry
+    story.publish_at = utcnow() + timedelta(minutes=5)
+    story.broadcast_summary = "Em Nguyễn Minh Khôi, học sinh lớp 7."
+    db.session.commit()
+    assert workflow.publish_due(now=utcnow() + timedelta(hours=1)) == []
+    db.session.commit()
+    story = reload(story)
+    assert story.status == StoryStatus.IN_REVIEW and story.publish_at is None
+    assert "bản tin 60 giây" in story.review_comment and "N.M.K." in story.review_comment
+    row = db.session.scalar(select(AuditLog).where(AuditLog.action == "publish_refused"))
+    assert row is not None and row.detail["minor_named"] == [minor.id]
+
+    # written by initials, with an address that does not spell the name: it goes through
+    stories.update(
+        story,
+        {
+            "title": "Em N.M.K. được tuyên dương",
+            "slug": "em-n-m-k-duoc-tuyen-duong",
+            "summary": story.summary,
+            "body_md": "Cậu học trò N.M.K. trả lại chiếc ví.",
+            "broadcast_summary": "Em N.M.K., học sinh lớp 7.",
+        },
+        by=editor,
+    )
+    workflow.transition(story, "publish", by=editor)
+    db.session.commit()
+    assert reload(story).status == StoryStatus.PUBLISHED
+
+
+def test_a_published_story_cannot_be_edited_or_given_a_minor_it_names(ctx, editor, make_story, make_exemplar):
+    minor = make_exemplar(name=MINOR, is_minor=True, consent=False)
+    story = make_story(title="Bài về một em nhỏ", summary=f"Em {FOLDED.lower()} nhặt được ví.")
+    with pytest.raises(ServiceError, match=r"ở tóm tắt, mà .*\(trang công khai chỉ hiện “T.K.V.”\)"):
+        stories.update(story, {"title": story.title, "exemplars": [minor]}, by=editor)
+    db.session.rollback()
+    story = reload(story)
+    assert minor not in story.exemplars
+    story.summary = "Em nhặt được ví."
+    db.session.commit()
+    stories.update(story, {"title": story.title, "exemplars": [minor]}, by=editor)  # now it may
+    with pytest.raises(ServiceError, match="Chưa lưu được bài đã đăng hoặc đã hẹn giờ: bài nhắc"):
+        stories.update(story, {"title": f"Em {MINOR} được khen"}, by=editor)
+    db.session.rollback()
+    assert MINOR not in reload(story).title
+    # a guardian's consent on record lifts the rule: the public may then see the full name
+    exemplars.save_exemplar(minor, dict(GUARDIAN), by=editor, created=False)
+    stories.update(reload(story), {"title": f"Em {MINOR} được khen"}, by=editor)
+
+
+def test_importer_refuses_a_published_story_naming_a_minor(ctx, tmp_path):
+    files = dict(FILES)
+    files["exemplars/dien-hinh-t-k-v.md"] = (
+        f"---\nname: {MINOR}\nkind: individual\nlocality: phuong-do-son\nminor: true\n---\nx\n"
+    )
+    files["stories/nguoi-giu-lua.md"] = (
+        textwrap.dedent(files["stories/nguoi-giu-lua.md"])
+        .replace("exemplars: [nguyen-thi-hoa]", "exemplars: [nguyen-thi-hoa, dien-hinh-t-k-v]")
+        .replace("Đoạn một.", f"Em {MINOR} cùng bà Hoa dọn rác.")
+    )
+    root = write_content(tmp_path / "c", files)
+    with pytest.raises(content_io.ContentError, match=f"stories/nguoi-giu-lua.md: .*“{MINOR}”.* ở nội dung"):
+        content_io.import_content(root)
+    assert db.session.scalar(select(Story)) is None
+
+
+def test_the_warning_names_the_places_and_the_admin_flashes_read_plainly(
+    as_role, ctx, make_story, make_exemplar
+):
+    minor = make_exemplar(name=MINOR, is_minor=True, consent=False)
+    story = make_story(
+        status=StoryStatus.IN_REVIEW, published_at=None, title=f"{MINOR} nhặt được ví", exemplars=[minor]
+    )
+    client = as_role("editor")
+    edit = client.get(f"/admin/stories/edit/?id={story.id}").get_data(as_text=True)
+    assert f"Bài nhắc họ tên đầy đủ “{MINOR}” ở tiêu đề, mà đây là người chưa thành niên" in edit
+    token = csrf_token(client, "/admin/")
+    page = client.post(
+        f"/admin/stories/workflow/{story.id}/publish", data={"csrf_token": token}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "Chưa thể đăng: bài nhắc họ tên đầy đủ" in page and reload(story).status == StoryStatus.IN_REVIEW
+    story = reload(story)
+    story.title = "Em T.K.V. nhặt được ví"
+    db.session.commit()
+    page = client.post(
+        f"/admin/stories/workflow/{story.id}/publish", data={"csrf_token": token}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "Đã duyệt và đăng bài “Em T.K.V. nhặt được ví”." in page and "Đã «" not in page
+
+
+def test_refusal_tells_to_press_the_button_again(ctx, editor, make_story, unconsented):
+    story = make_story(status=StoryStatus.IN_REVIEW, published_at=None, exemplars=[unconsented])
+    with pytest.raises(ServiceError, match="rồi bấm “Duyệt và đăng” lại."):
+        workflow.transition(story, "publish", by=editor)
+
+
+def test_partners_pick_a_hidden_minor_by_initials(as_role, ctx, make_exemplar, make_story, people):
+    make_exemplar(name=MINOR, is_minor=True, consent=False)
+    consented = make_exemplar(name="Phạm Gia Bảo", is_minor=True, consent=False, **GUARDIAN)
+    draft = make_story(status=StoryStatus.DRAFT, published_at=None, author=people["a"])
+    for url in ("/admin/stories/new/", f"/admin/stories/edit/?id={draft.id}"):
+        partner = as_role("a").get(url).get_data(as_text=True)
+        assert INITIALS in partner and MINOR not in partner, url
+        assert consented.name in partner  # a guardian consented: the public sees the name too
+    assert MINOR in as_role("editor").get("/admin/stories/new/").get_data(as_text=True)
+
+
+def test_sample_minor_biography_says_under_age():
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "content" / "exemplars" / "dien-hinh-n-m-k.md").read_text()
+    assert "chưa thành niên" in text and "16 tuổi" not in text

@@ -268,7 +268,9 @@ def test_editor_saves_status_and_notes_through_the_form(client, form, as_role, c
 def hide_through_the_admin(as_role, csrf, request_id):
     editor = as_role("editor")
     url = f"/admin/info_requests/edit/?id={request_id}"
-    response = editor.post(f"/admin/info_requests/hide/{request_id}", data={"csrf_token": csrf(editor, url)})
+    response = editor.post(
+        f"/admin/info_requests/hide/{request_id}", data={"csrf_token": csrf(editor, url), "confirm": "yes"}
+    )
     assert response.status_code == 302
     return editor.get(response.headers["Location"]).get_data(as_text=True)
 
@@ -366,7 +368,7 @@ def test_only_editors_hide_service_and_doors(client, form, story, people, as_rol
     partner = as_role("a")
     partner.post(
         f"/admin/stories/workflow/{story.id}/hide",
-        data={"csrf_token": csrf(partner, "/admin/stories/")},
+        data={"csrf_token": csrf(partner, "/admin/stories/"), "confirm": "yes"},
     )
     assert partner.post(f"/admin/info_requests/hide/{request.id}").status_code in (400, 403)
     db.session.expire_all()
@@ -497,3 +499,106 @@ def test_purge_erases_exactly_the_contacts_of_old_closed_requests_once(client, f
     again = runner.invoke(args=["privacy", "purge"])
     assert again.exit_code == 0 and "của 0 yêu cầu" in again.output
     assert snapshot() == after
+
+
+# --- fixpriv12: the people a request is about, confirming, the code, the way back ----------------
+
+
+def test_request_screen_lists_the_people_and_warns_who_stays_public(
+    client, form, story, as_role, csrf, make_story, app
+):
+    person = story.exemplars[0]
+    other = make_story(title="Một bài khác vẫn đăng", exemplars=[person], slug="bai-khac")
+    sent_code(client, client.post(URL, data=form(client, story)))
+    request = only_request()
+    editor = as_role("editor")
+    url = f"/admin/info_requests/edit/?id={request.id}"
+    page = editor.get(url).get_data(as_text=True)
+    assert "Không gắn với điển hình nào" not in page
+    assert f'href="/admin/exemplars/edit/?id={person.id}' in page and person.name in page
+    assert f'href="/dien-hinh/{person.slug}"' in page and "công khai</span> qua 2 bài" in page
+    assert 'name="confirm" value="yes" required' in page
+
+    # without the tick nothing happens
+    response = editor.post(f"/admin/info_requests/hide/{request.id}", data={"csrf_token": csrf(editor, url)})
+    assert "hãy đánh dấu ô xác nhận" in editor.get(response.headers["Location"]).get_data(as_text=True)
+    db.session.expire_all()
+    assert story.status == StoryStatus.PUBLISHED
+
+    page = hide_through_the_admin(as_role, csrf, request.id)
+    assert f"“{person.name}” vẫn công khai (trang /dien-hinh/{person.slug}" in page
+    assert f"qua 1 bài khác đang đăng: “{other.title}”" in page and "bấm «Gỡ ngay theo yêu cầu»" in page
+    assert "ghi việc rút lại sự đồng ý" in page
+    assert client.get(f"/dien-hinh/{person.slug}").status_code == 200  # true: the other story
+
+    # a second request, about the other story: once hidden, the person is public nowhere
+    sent_code(client, client.post(URL, data=form(client, other)))
+    second = db.session.scalars(db.select(InfoRequest).where(InfoRequest.story_id == other.id)).one()
+    page = hide_through_the_admin(as_role, csrf, second.id)
+    assert f"“{person.name}” không còn bài nào đang đăng" in page and "không còn công khai" in page
+    assert client.get(f"/dien-hinh/{person.slug}").status_code == 404
+    assert client.get(f"/api/v1/exemplars/{person.slug}").status_code == 404
+
+
+def test_hide_only_what_is_public_or_scheduled_and_only_once_confirmed(people, make_story, as_role, csrf):
+    editor = people["editor"]
+    draft = make_story(status=StoryStatus.DRAFT, published_at=None)
+    waiting = make_story(status=StoryStatus.IN_REVIEW, published_at=None)
+    scheduled = make_story(
+        status=StoryStatus.IN_REVIEW, published_at=None, publish_at=utcnow() + timedelta(days=1)
+    )
+    published = make_story()
+    assert "hide" not in workflow.allowed(draft, editor) and "hide" not in workflow.allowed(waiting, editor)
+    assert "hide" in workflow.allowed(scheduled, editor) and "hide" in workflow.allowed(published, editor)
+    for story in (draft, waiting):
+        with pytest.raises(ServiceError, match="không có gì công khai để gỡ"):
+            workflow.transition(story, "hide", by=editor)
+    db.session.rollback()
+
+    client = as_role("editor")
+    page = client.get(f"/admin/stories/edit/?id={waiting.id}").get_data(as_text=True)
+    assert "Duyệt và đăng" in page and "Gỡ ngay theo yêu cầu" not in page
+    url = f"/admin/stories/edit/?id={published.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Gỡ ngay theo yêu cầu" in page and 'id="confirm-hide"' in page
+    hide = f"/admin/stories/workflow/{published.id}/hide"
+    unconfirmed = client.post(hide, data={"csrf_token": csrf(client, url)}, follow_redirects=True)
+    assert "Chưa gỡ: hãy đánh dấu ô xác nhận" in unconfirmed.get_data(as_text=True)
+    db.session.expire_all()
+    assert published.status == StoryStatus.PUBLISHED
+    done = client.post(hide, data={"csrf_token": csrf(client, url), "confirm": "yes"}, follow_redirects=True)
+    assert f"Đã gỡ bài “{published.title}” khỏi trang công khai theo yêu cầu." in done.get_data(as_text=True)
+    db.session.expire_all()
+    assert published.status == StoryStatus.HIDDEN
+
+
+def test_code_reads_with_dashes_and_the_log_names_the_request(client, form, story, as_role):
+    code = sent_code(client, client.post(URL, data=form(client, story)))
+    request = only_request()
+    assert code == "-".join(request.code[i : i + 4] for i in range(0, 12, 4))
+    for user in ("editor", "admin"):
+        details = as_role(user).get(f"/admin/info_requests/details/?id={request.id}").get_data(as_text=True)
+        assert code in details and request.code not in details, user
+    admin = as_role("admin")
+    for url in ("/admin/", "/admin/audit/"):
+        text = admin.get(url).get_data(as_text=True)
+        assert f"mã {code}" in text, url
+        assert "Yêu cầu gỡ bỏ, chỉnh sửa Yêu cầu gỡ bỏ, chỉnh sửa" not in re.sub(r"<[^>]+>|\s+", " ", text)
+
+
+def test_the_confirmation_links_back_to_what_the_request_was_about(client, form, story):
+    person = story.exemplars[0]
+    response = client.post(URL, data=form(client, story, **{"dien-hinh": person.slug}))
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f'href="/bai-viet/{story.slug}">Trở lại bài viết “{story.title}”' in page
+    assert f'href="/dien-hinh/{person.slug}">Trở lại trang điển hình {person.name}' in page
+    assert "Về trang chủ" in page
+    loose = client.post(URL, data=form(client))
+    page = client.get(loose.headers["Location"]).get_data(as_text=True)
+    assert "Trở lại" not in page and "Về trang chủ" in page
+
+
+def test_the_form_asks_what_you_want_once(client):
+    page = client.get(URL).get_data(as_text=True)
+    assert "<legend>Bạn muốn <span" in page and "<legend>Bạn muốn</legend>" not in page
+    assert "<legend>Yêu cầu <span" not in page

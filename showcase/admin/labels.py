@@ -194,6 +194,7 @@ DETAILS = {
     "duplicate": "Có thể trùng với ý kiến số",
     "comments": "Số ý kiến",
     "missing_consent": "Điển hình chưa có đồng ý (số)",
+    "minor_named": "Bài nhắc họ tên người chưa thành niên (điển hình số)",
 }
 SOURCES = {"import": "nhập từ thư mục nội dung", "nomination": "người dân gửi kèm đề xuất"}
 STATUSES = (

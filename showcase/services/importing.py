@@ -34,18 +34,27 @@ def exemplar_values(exemplar: Exemplar, values: dict[str, Any]) -> dict[str, Any
 
 
 def check_story(story: Story | None, values: dict[str, Any], status: StoryStatus) -> None:
-    """Refuse to import a story that would be public about a person without consent: a new
-    published story, or a person added to a story already published."""
+    """Refuse to import a story that would be public about a person without consent, or spelling
+    the full name of a minor shown by initials: a new published story, or a story already
+    published (or scheduled) given a person or a text."""
     people = values.get("exemplars", [])
+    texts = {name: str(values.get(name) or "") for name in consent.PLACES}
+    then = "rồi nhập lại"
+    message = ""
     if story is None:
-        message = consent.refusal(people) if status == StoryStatus.PUBLISHED else ""
-        if message:
-            raise ServiceError(message)
-        return
-    if story.status == StoryStatus.PUBLISHED or story.publish_at is not None:
-        message = consent.refusal([e for e in people if e not in story.exemplars])
-        if message:
-            raise ServiceError(message)
+        if status == StoryStatus.PUBLISHED:
+            message = consent.publish_refusal(None, people, texts, then=then)
+    elif story.status == StoryStatus.PUBLISHED or story.publish_at is not None:
+        message = " ".join(
+            m
+            for m in [
+                consent.refusal([e for e in people if e not in story.exemplars], then),
+                *consent.name_warnings(story, people, texts),
+            ]
+            if m
+        )
+    if message:
+        raise ServiceError(message)
 
 
 def find_image(data: bytes) -> MediaAsset | None:

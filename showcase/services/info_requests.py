@@ -36,7 +36,7 @@ from showcase.models import (
 from showcase.services import audit, workflow
 from showcase.services.contacts import check_contact, new_code, scrub
 from showcase.services.errors import ServiceError
-from showcase.visibility import has_published_story, story_is_public
+from showcase.visibility import has_published_story, is_published, story_is_public
 
 CLOSED = frozenset({InfoRequestStatus.DONE, InfoRequestStatus.REJECTED})
 LIMITS = {"details": 3000, "requester_name": 200, "contact_phone": 30, "contact_email": 254}
@@ -218,6 +218,50 @@ def hide_story(request: InfoRequest, by: User) -> Story:
         _handled(request, by)
     add_note(request, f"Đã gỡ bài “{story.title}” khỏi trang công khai.", by)
     return story
+
+
+def people(request: InfoRequest) -> list[Exemplar]:
+    """The people a request concerns: the exemplar it names, then those of the story it names."""
+    found = [request.exemplar] if request.exemplar is not None else []
+    if request.story is not None:
+        found += [e for e in request.story.exemplars if e not in found]
+    return found
+
+
+def exposure(request: InfoRequest) -> list[tuple[Exemplar, list[Story]]]:
+    """Each person the request concerns with the published stories that keep them public — their
+    page /dien-hinh/<slug>, name and portrait there and in the API (visibility.has_published_story):
+    an empty list means the person is no longer public anywhere."""
+    found = []
+    for exemplar in people(request):
+        stories = db.session.scalars(
+            select(Story)
+            .where(Story.exemplars.any(Exemplar.id == exemplar.id), is_published())
+            .order_by(Story.published_at.desc(), Story.id)
+        ).all()
+        found.append((exemplar, list(stories)))
+    return found
+
+
+def exposure_warnings(request: InfoRequest) -> list[str]:
+    """What the editor is told after hiding the story: who is still public through another story,
+    and what to do about it; who no longer is."""
+    lines = []
+    for exemplar, stories in exposure(request):
+        if not stories:
+            lines.append(
+                f"“{exemplar.name}” không còn bài nào đang đăng, nên trang điển hình, tên và ảnh chân dung "
+                "của người này cũng không còn công khai."
+            )
+            continue
+        titles = ", ".join(f"“{s.title}”" for s in stories[:5]) + (" …" if len(stories) > 5 else "")
+        lines.append(
+            f"“{exemplar.name}” vẫn công khai (trang /dien-hinh/{exemplar.slug}, tên, ảnh chân dung và API) "
+            f"qua {len(stories)} bài khác đang đăng: {titles}. Nếu người này muốn gỡ cả thông tin về mình, "
+            "hãy mở từng bài đó và bấm «Gỡ ngay theo yêu cầu»; muốn bỏ ảnh hoặc ghi việc rút lại sự đồng "
+            "ý, hãy mở điển hình và sửa ở đó."
+        )
+    return lines
 
 
 # --- privacy ---------------------------------------------------------------------------------------

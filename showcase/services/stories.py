@@ -69,7 +69,7 @@ def update(story: Story, values: dict[str, Any], by: User, seen: int | None = No
     if not workflow.can_edit(story, by):
         raise ServiceError("Bạn chỉ sửa được bài của mình khi bài còn là bản nháp hoặc đang chờ duyệt.")
     values = dict(values, slug=make_slug(values.get("slug", ""), values.get("title", ""), Story, story.id))
-    _check_added_people(story, values.get("exemplars"))
+    _check_public_text(story, values)
     changed = bool(records.save(story, values, by=by, created=False, seen=seen))
     if changed and not by.is_editor and story.status == StoryStatus.IN_REVIEW:
         detail = {"from": story.status.value, "to": StoryStatus.IN_REVIEW.value}
@@ -80,13 +80,23 @@ def update(story: Story, values: dict[str, Any], by: User, seen: int | None = No
     return changed
 
 
-def _check_added_people(story: Story, exemplars: list | None) -> None:
-    """A person added to a story already public (or scheduled) needs consent like at publication."""
-    if exemplars is None or not (story.status == StoryStatus.PUBLISHED or story.publish_at is not None):
+def _check_public_text(story: Story, values: dict[str, Any]) -> None:
+    """An edit of a story already public (or scheduled) meets the publishing gate: a person added
+    needs consent like at publication, and the text and address must not spell the full name of
+    a minor shown by initials (consent.name_warnings, the one detector)."""
+    if not (story.status == StoryStatus.PUBLISHED or story.publish_at is not None):
         return
-    message = consent.refusal([e for e in exemplars if e not in story.exemplars])
-    if message:
-        raise ServiceError(message.replace("Chưa thể đăng", "Chưa thể thêm vào bài đã đăng hoặc đã hẹn giờ"))
+    exemplars = values.get("exemplars")
+    people = story.exemplars if exemplars is None else exemplars
+    added = consent.refusal([e for e in people if e not in story.exemplars], "rồi lưu lại")
+    if added:
+        raise ServiceError(added.replace("Chưa thể đăng", "Chưa thể thêm vào bài đã đăng hoặc đã hẹn giờ"))
+    texts = {name: str(values.get(name, getattr(story, name)) or "") for name in consent.PLACES}
+    named = consent.name_warnings(story, people, texts)
+    if named:
+        raise ServiceError(
+            "Chưa lưu được bài đã đăng hoặc đã hẹn giờ: " + " ".join(m[0].lower() + m[1:] for m in named)
+        )
 
 
 def can_delete(story: Story, by: User) -> bool:

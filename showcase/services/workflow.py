@@ -1,6 +1,6 @@
 """The editorial workflow: draft → in_review → published → archived, with changes requested,
 scheduling, featuring, retraction, and hiding at the request of the person concerned (any
-status → hidden → draft). Every transition writes exactly one audit row.
+public or scheduled story → hidden → draft). Every transition writes exactly one audit row.
 
 Views, the CLI and the API call `transition`; nothing else changes a story's status.
 """
@@ -28,24 +28,57 @@ class Transition:
     sources: frozenset[StoryStatus]
     editors_only: bool = True
     needs_text: str = ""  # the text this transition asks for ("" = none)
+    done: str = "Đã cập nhật bài “{title}”."  # what the editor reads once it is done
+
+    def done_text(self, story: Story) -> str:
+        return self.done.format(title=story.title)
 
 
 TRANSITIONS: dict[str, Transition] = {
-    "submit": Transition("Gửi duyệt", frozenset({S.DRAFT}), editors_only=False),
-    "request_changes": Transition("Yêu cầu sửa", frozenset({S.IN_REVIEW}), needs_text="Nhận xét cho tác giả"),
-    "publish": Transition("Duyệt và đăng", frozenset({S.IN_REVIEW, S.ARCHIVED})),
-    "schedule": Transition("Hẹn giờ đăng", frozenset({S.IN_REVIEW}), needs_text="Thời điểm đăng"),
-    "feature": Transition("Đưa lên nổi bật", frozenset({S.PUBLISHED})),
-    "unfeature": Transition("Bỏ nổi bật", frozenset({S.PUBLISHED})),
-    "archive": Transition("Gỡ xuống (lưu trữ)", frozenset({S.PUBLISHED})),
+    "submit": Transition(
+        "Gửi duyệt", frozenset({S.DRAFT}), editors_only=False, done="Đã gửi duyệt bài “{title}”."
+    ),
+    "request_changes": Transition(
+        "Yêu cầu sửa",
+        frozenset({S.IN_REVIEW}),
+        needs_text="Nhận xét cho tác giả",
+        done="Đã gửi nhận xét, trả bài “{title}” cho tác giả sửa.",
+    ),
+    "publish": Transition(
+        "Duyệt và đăng", frozenset({S.IN_REVIEW, S.ARCHIVED}), done="Đã duyệt và đăng bài “{title}”."
+    ),
+    "schedule": Transition(
+        "Hẹn giờ đăng",
+        frozenset({S.IN_REVIEW}),
+        needs_text="Thời điểm đăng",
+        done="Đã hẹn giờ đăng bài “{title}”.",
+    ),
+    "feature": Transition(
+        "Đưa lên nổi bật", frozenset({S.PUBLISHED}), done="Đã đưa bài “{title}” lên nổi bật."
+    ),
+    "unfeature": Transition("Bỏ nổi bật", frozenset({S.PUBLISHED}), done="Đã bỏ nổi bật bài “{title}”."),
+    "archive": Transition(
+        "Gỡ xuống (lưu trữ)", frozenset({S.PUBLISHED}), done="Đã gỡ bài “{title}” xuống lưu trữ."
+    ),
     "retract": Transition(
-        "Thu hồi", frozenset({S.PUBLISHED, S.ARCHIVED}), needs_text="Lý do thu hồi (công khai)"
+        "Thu hồi",
+        frozenset({S.PUBLISHED, S.ARCHIVED}),
+        needs_text="Lý do thu hồi (công khai)",
+        done="Đã thu hồi bài “{title}”.",
     ),
     # at the person's request: gone at once from every channel, the URL answers 410 without the
-    # title or any name (retraction, by contrast, publishes the title and a reason)
-    "hide": Transition("Gỡ ngay theo yêu cầu", frozenset(set(S) - {S.HIDDEN})),
+    # title or any name (retraction, by contrast, publishes the title and a reason). Only what is
+    # public or about to be: published, scheduled (in review with a time, see `allowed`), or
+    # retracted (its notice names the title); a draft has nothing public to take down.
+    "hide": Transition(
+        "Gỡ ngay theo yêu cầu",
+        frozenset({S.PUBLISHED, S.IN_REVIEW, S.RETRACTED}),
+        done="Đã gỡ bài “{title}” khỏi trang công khai theo yêu cầu.",
+    ),
     # back to a draft: the text is corrected, then reviewed and published again by an editor
-    "unhide": Transition("Bỏ gỡ (trả về bản nháp)", frozenset({S.HIDDEN})),
+    "unhide": Transition(
+        "Bỏ gỡ (trả về bản nháp)", frozenset({S.HIDDEN}), done="Đã bỏ gỡ: bài “{title}” trở về bản nháp."
+    ),
 }
 
 
@@ -68,6 +101,8 @@ def allowed(story: Story, user: User) -> list[str]:
             continue
         if name == "feature" and story.featured or name == "unfeature" and not story.featured:
             continue
+        if name == "hide" and story.status == S.IN_REVIEW and story.publish_at is None:
+            continue  # waiting for review, not scheduled: nothing public to take down
         names.append(name)
     return names
 
@@ -88,6 +123,11 @@ def transition(
     if name not in allowed(story, by):
         if t.editors_only and not by.is_editor:
             raise ServiceError(f"Bạn không có quyền «{t.label}».")
+        if name == "hide":
+            raise ServiceError(
+                "Chỉ gỡ theo yêu cầu được bài đang đăng, đã hẹn giờ hoặc đã thu hồi: bài này "
+                f"(«{story.status.label}») không có gì công khai để gỡ."
+            )
         raise ServiceError(f"Không thể «{t.label}» một bài đang ở trạng thái «{story.status.label}».")
     text = nfc(text.strip())
     if len(text) > MAX_TEXT:
@@ -143,9 +183,10 @@ def transition(
 def publish_due(now: datetime | None = None) -> list[Story]:
     """Publish every scheduled story whose time has come (safe to run twice).
 
-    A story whose person has no consent on record by then (withdrawn, or added after scheduling)
-    is not published: it stays in review with its schedule cleared, a note to the editors and an
-    audit row saying why; it is not retried at the next run."""
+    A story whose person has no consent on record by then (withdrawn, or added after scheduling),
+    or whose text spells the full name of a minor shown by initials, is not published: it stays
+    in review with its schedule cleared, a note to the editors and an audit row saying why; it is
+    not retried at the next run."""
     now = now or utcnow()
     due = db.session.scalars(
         select(Story).where(
@@ -156,12 +197,18 @@ def publish_due(now: datetime | None = None) -> list[Story]:
     for story in due:
         when = story.publish_at
         assert when is not None  # the query asked for scheduled stories only
-        refused = consent.refusal(story.exemplars)
+        refused = consent.publish_refusal(story, then="rồi hẹn giờ hoặc bấm “Duyệt và đăng” lại")
         if refused:
             story.publish_at, story.review_comment, story.updated_at = None, refused, now
             missing = [e.id for e in consent.lacking(story.exemplars)]
+            named = [e.id for e, _ in consent.name_places(story.exemplars, consent.story_texts(story))]
             audit.record(
-                "publish_refused", story, by=None, scheduled=when.isoformat(), missing_consent=missing
+                "publish_refused",
+                story,
+                by=None,
+                scheduled=when.isoformat(),
+                missing_consent=missing or None,
+                minor_named=named or None,
             )
             continue
         story.status, story.published_at, story.publish_at = S.PUBLISHED, when, None

@@ -21,6 +21,7 @@ from showcase.site.nominate import HONEYPOT
 from showcase.site.views import bp
 
 SENT = "info_request_sent"  # session key: the reference shown once on the page after the form
+ABOUT = "info_request_about"  # session key: what the request was about, to link back to it
 STORY_ARG, EXEMPLAR_ARG = "bai-viet", "dien-hinh"
 
 
@@ -69,16 +70,20 @@ def info_request_post():
     except info_requests.InfoRequestInvalid as exc:
         return _form(values, exc.errors, story, exemplar, 422)
     session[SENT] = code
+    session[ABOUT] = {STORY_ARG: story.slug if story else "", EXEMPLAR_ARG: exemplar.slug if exemplar else ""}
     return redirect(url_for("site.info_request_sent"), 303)
 
 
 @bp.get("/yeu-cau-go-bo/da-gui")
 def info_request_sent():
     code = session.pop(SENT, None)
+    about = session.pop(ABOUT, None)
     if not code:
         return redirect(url_for("site.info_request"))
+    # a link back to what the request was about, while the public can still see it
+    story, exemplar = _subject(about if isinstance(about, dict) else {})
     response = current_app.make_response(
-        render_template("site/info_request_sent.html", shown=show_code(code))
+        render_template("site/info_request_sent.html", shown=show_code(code), story=story, exemplar=exemplar)
     )
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -61,6 +61,7 @@ def test_reader_asks_to_remove_a_story_and_the_editor_hides_it(live_server, brow
     page.click("button.nom-submit")
     page.wait_for_url("**/yeu-cau-go-bo/da-gui")
     assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", page.locator("#ma-yeu-cau").inner_text())
+    expect(page.locator(".req-back")).to_contain_text(f"Trở lại bài viết “{title}”")  # the way back
     _fits(page, 390)
     _shot(page, "sent-390")
 
@@ -75,9 +76,17 @@ def test_reader_asks_to_remove_a_story_and_the_editor_hides_it(live_server, brow
     admin_page.click("a[href*='/admin/info_requests/edit/']")
     expect(admin_page.locator("body")).to_contain_text("0912 000 111")
     _shot(admin_page, "detail-1280")
+    admin_page.click("button:has-text('Gỡ bài ngay')")  # not ticked: the browser asks first
+    assert admin_page.locator("#confirm-hide").evaluate("box => !box.validity.valid")
+    expect(admin_page.locator("body")).not_to_contain_text("Đã gỡ bài khỏi trang công khai")
+    admin_page.check("#confirm-hide")
     admin_page.click("button:has-text('Gỡ bài ngay')")
     expect(admin_page.locator("body")).to_contain_text("Đã gỡ bài khỏi trang công khai")
     expect(admin_page.locator("body")).to_contain_text("Đã xử lý xong")
+    # what became of the people in the story: still public through another story, or nowhere
+    expect(admin_page.locator(".alert-warning").first).to_contain_text(
+        re.compile("vẫn công khai|không còn bài nào đang đăng")
+    )
     _shot(admin_page, "hidden-1280")
     staff.close()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import redirect, url_for
+from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from sqlalchemy import select
 from wtforms import TextAreaField
@@ -15,7 +15,7 @@ from wtforms.validators import Optional
 from showcase.admin.views.base import ADMIN, EDITOR, EnumEqual, SecureModelView, attempt, me, valid_csrf
 from showcase.extensions import db
 from showcase.models import InfoRequest, InfoRequestKind, InfoRequestStatus, Story, StoryStatus
-from showcase.services import info_requests
+from showcase.services import info_requests, workflow
 from showcase.services.contacts import show_code
 
 LABELS = {
@@ -56,6 +56,7 @@ class InfoRequestView(SecureModelView):
     form_args = {"note": {"validators": [Optional()], "description": "Chỉ Ban xem."}}
     form_widget_args = {"note": {"rows": 6}}
     edit_template = "admin/info_request_edit.html"
+    column_formatters = {"code": lambda v, c, m, n: show_code(m.code)}
 
     def search_rows(self) -> list[tuple[int, str]]:
         # the code as stored and as people read it aloud (ABCD-EFGH-JKMN), and the story's title
@@ -73,17 +74,27 @@ class InfoRequestView(SecureModelView):
         info_requests.update(record, values, by=me())
 
     def render(self, template: str, **kwargs: Any):
-        if template == self.edit_template and kwargs.get("model") is not None:
+        model = kwargs.get("model")
+        if template == self.edit_template and isinstance(model, InfoRequest):
             kwargs["Hidden"] = StoryStatus.HIDDEN
+            kwargs["show_code"] = show_code
+            kwargs["exposure"] = info_requests.exposure(model)
+            kwargs["can_hide"] = model.story is not None and "hide" in workflow.allowed(model.story, me())
         return super().render(template, **kwargs)
 
     @expose("/hide/<int:record_id>", methods=("POST",))
     def hide_view(self, record_id: int):
         valid_csrf()
         record = self.get_one(record_id)
-        attempt(
+        if request.form.get("confirm") != "yes":
+            flash("Chưa gỡ: hãy đánh dấu ô xác nhận bên nút «Gỡ bài ngay» rồi bấm lại.", "error")
+            return redirect(url_for(".edit_view", id=record_id))
+        done = attempt(
             lambda: info_requests.hide_story(record, by=me()),
             "Đã gỡ bài khỏi trang công khai; địa chỉ của bài giờ chỉ báo bài đã được gỡ theo yêu cầu, "
             "không nêu tên bài.",
         )
+        if done:
+            for line in info_requests.exposure_warnings(record):
+                flash(line, "warning")
         return redirect(url_for(".edit_view", id=record_id))

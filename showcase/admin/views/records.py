@@ -17,6 +17,7 @@ from showcase.admin.views.base import ADMIN, SecureModelView, attempt, me, valid
 from showcase.extensions import db
 from showcase.models import AuditLog, User
 from showcase.services import trash
+from showcase.services.contacts import show_code
 
 
 def person(user_id: int | None) -> str:
@@ -85,6 +86,8 @@ class AuditObject(NamedTuple):
 def _title(record: Any) -> str:
     if isinstance(record, User):
         return record.name
+    if isinstance(record, models.InfoRequest):  # named by its code, as the requester reads it
+        return f"mã {show_code(record.code)}"
     for name in ("title", "name", "label", "decision_no", "caption", "original_name", "key"):
         value = getattr(record, name, None)
         if value:

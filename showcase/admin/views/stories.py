@@ -17,7 +17,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
-from showcase import readout
+from showcase import public_names, readout
 from showcase.admin import editor
 from showcase.admin.views.base import (
     LARGEST_ID,
@@ -113,6 +113,14 @@ def _consent_notes(story: Story) -> None:
             flash(note, "warning")
 
 
+def _people_for(form):
+    """A partner picks people by the name the public sees: a minor shown by initials is shown by
+    initials here too (editors, who record consent, keep full names)."""
+    if not me().is_editor and hasattr(form, "exemplars"):
+        form.exemplars.get_label = public_names.public_name
+    return form
+
+
 class StoryView(HistoryMixin, SecureModelView):
     roles = STAFF
     owner = "author_id"
@@ -190,6 +198,12 @@ class StoryView(HistoryMixin, SecureModelView):
     edit_template = "admin/story_edit.html"
     create_template = "admin/story_create.html"
     details_template = "admin/story_details.html"
+
+    def create_form(self, obj=None):
+        return _people_for(super().create_form(obj))
+
+    def edit_form(self, obj=None):
+        return _people_for(super().edit_form(obj))
 
     def render(self, template, **kwargs):
         model = kwargs.get("model")
@@ -353,10 +367,14 @@ class StoryView(HistoryMixin, SecureModelView):
             except (ValueError, OverflowError):  # not a time, or one no calendar here holds
                 flash("Thời điểm hẹn đăng không hợp lệ.", "error")
                 return redirect(self._back(story))
-        label = workflow.TRANSITIONS[step].label if step in workflow.TRANSITIONS else step
+        if step == "hide" and request.form.get("confirm") != "yes":
+            # hiding is at once and on every channel: the form asks for a tick first
+            flash("Chưa gỡ: hãy đánh dấu ô xác nhận bên nút «Gỡ ngay theo yêu cầu» rồi bấm lại.", "error")
+            return redirect(self._back(story))
+        t = workflow.TRANSITIONS.get(step)
         attempt(
             lambda: workflow.transition(story, step, by=me(), text=request.form.get("text", ""), when=when),
-            f"Đã «{label}»: {story.title}",
+            t.done_text(story) if t is not None else "",
         )
         return redirect(self._back(story))
 
