@@ -11,6 +11,15 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import update as sql_update
+
+from showcase.extensions import db
+from showcase.models import AuditLog, utcnow
 
 # no 0/O, 1/I/L: a code read aloud over the phone or copied by hand comes out right
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -65,3 +74,36 @@ def scrub(text: str, known: list[str]) -> str:
         if secret and len(secret) >= 3:
             text = re.sub(re.escape(secret), ERASED, text, flags=re.IGNORECASE)
     return text
+
+
+def purge_window(now: datetime | None, days: int | None) -> tuple[datetime, int, datetime]:
+    """Now, the days private data is kept (`PRIVATE_DATA_DAYS` unless given) and the cutoff:
+    what closed before the cutoff has its contacts erased."""
+    now = now or utcnow()
+    days = current_app.config["PRIVATE_DATA_DAYS"] if days is None else days
+    return now, days, now - timedelta(days=days)
+
+
+def erase(
+    due: Sequence[Any],
+    known: Callable[[Any], list[str]],
+    scrubbed: tuple[str, ...],
+    blank: dict[str, str],
+    now: datetime,
+) -> None:
+    """Erase the contacts of these records: every copy of `known(record)` out of the `scrubbed`
+    fields, the `blank` fields set to their erased value, `purged_at` stamped, and the address
+    their audit rows recorded when they were sent."""
+    for record in due:
+        secrets_ = known(record)
+        for name in scrubbed:
+            setattr(record, name, scrub(getattr(record, name) or "", secrets_))
+        for name, value in blank.items():
+            setattr(record, name, value)
+        record.purged_at = now
+    if due:
+        db.session.execute(
+            sql_update(AuditLog)
+            .where(AuditLog.object_type == type(due[0]).__name__, AuditLog.object_id.in_([r.id for r in due]))
+            .values(ip="")
+        )

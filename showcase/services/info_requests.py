@@ -11,18 +11,15 @@ public record, a revision or an audit row, backups leave them out unless made wi
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy import update as sql_update
 
 from showcase.dates import format_datetime
 from showcase.extensions import db
 from showcase.markup import nfc
 from showcase.models import (
-    AuditLog,
     Exemplar,
     InfoRequest,
     InfoRequestKind,
@@ -34,7 +31,7 @@ from showcase.models import (
     utcnow,
 )
 from showcase.services import audit, workflow
-from showcase.services.contacts import check_contact, new_code, scrub
+from showcase.services.contacts import check_contact, erase, new_code, purge_window
 from showcase.services.errors import ServiceError
 from showcase.visibility import has_published_story, is_published, story_is_public
 
@@ -271,9 +268,7 @@ def purge(now: datetime | None = None, days: int | None = None) -> int:
     """Erase the contact data (name, phone, email, and the address they sent it from) of
     requests closed more than PRIVATE_DATA_DAYS ago; return how many. Running it again erases
     nothing more. One audit row says how many, without any of the data."""
-    now = now or utcnow()
-    days = current_app.config["PRIVATE_DATA_DAYS"] if days is None else days
-    cutoff = now - timedelta(days=days)
+    now, days, cutoff = purge_window(now, days)
     due = list(
         db.session.scalars(
             select(InfoRequest).where(
@@ -283,20 +278,13 @@ def purge(now: datetime | None = None, days: int | None = None) -> int:
             )
         )
     )
-    for request in due:
-        known = [request.contact_phone, request.contact_email, request.requester_name]
-        request.note = scrub(request.note or "", known)
-        request.details = scrub(request.details or "", known)
-        request.requester_name = ""
-        request.contact_phone = ""
-        request.contact_email = ""
-        request.purged_at = now
+    erase(
+        due,
+        lambda r: [r.contact_phone, r.contact_email, r.requester_name],
+        scrubbed=("note", "details"),
+        blank={"requester_name": "", "contact_phone": "", "contact_email": ""},
+        now=now,
+    )
     if due:
-        ids = [r.id for r in due]
-        db.session.execute(
-            sql_update(AuditLog)
-            .where(AuditLog.object_type == "InfoRequest", AuditLog.object_id.in_(ids))
-            .values(ip="")
-        )
         audit.record("info_request_purge", None, count=len(due), days=days)
     return len(due)

@@ -22,7 +22,7 @@ import shutil
 import smtplib
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,6 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 from sqlalchemy import exists, select
-from sqlalchemy import update as sql_update
 
 from showcase.dates import format_datetime
 from showcase.extensions import db
@@ -38,7 +37,6 @@ from showcase.markup import nfc
 from showcase.media import images
 from showcase.media.names import display_name
 from showcase.models import (
-    AuditLog,
     Exemplar,
     ExemplarKind,
     Field,
@@ -54,7 +52,7 @@ from showcase.models import (
 from showcase.search.analysis import folded_terms, normalise
 from showcase.services import audit, exemplars, records, stories
 from showcase.services.contacts import ERASED as ERASED
-from showcase.services.contacts import check_contact, scrub
+from showcase.services.contacts import check_contact, erase, purge_window
 from showcase.services.contacts import clean_code as clean_code
 from showcase.services.contacts import new_code as new_code
 from showcase.services.contacts import show_code as show_code
@@ -530,9 +528,7 @@ def purge(now: datetime | None = None, days: int | None = None) -> int:
     """Erase the contact data (name, phone, email, and the address they sent it from) of
     nominations closed more than PRIVATE_DATA_DAYS ago; return how many. Running it again
     erases nothing more. One audit row says how many, without any of the data."""
-    now = now or utcnow()
-    days = current_app.config["PRIVATE_DATA_DAYS"] if days is None else days
-    cutoff = now - timedelta(days=days)
+    now, days, cutoff = purge_window(now, days)
     due = list(
         db.session.scalars(
             select(Nomination).where(
@@ -542,20 +538,13 @@ def purge(now: datetime | None = None, days: int | None = None) -> int:
             )
         )
     )
-    for nomination in due:
-        known = [nomination.contact_phone, nomination.contact_email, nomination.contact_name]
-        nomination.note = scrub(nomination.note or "", known)
-        nomination.public_reply = scrub(nomination.public_reply or "", known)
-        nomination.contact_name = ""
-        nomination.contact_phone = ""
-        nomination.contact_email = ""
-        nomination.purged_at = now
+    erase(
+        due,
+        lambda n: [n.contact_phone, n.contact_email, n.contact_name],
+        scrubbed=("note", "public_reply"),
+        blank={"contact_name": "", "contact_phone": "", "contact_email": ""},
+        now=now,
+    )
     if due:
-        ids = [n.id for n in due]
-        db.session.execute(
-            sql_update(AuditLog)
-            .where(AuditLog.object_type == "Nomination", AuditLog.object_id.in_(ids))
-            .values(ip="")
-        )
         audit.record("privacy_purge", None, count=len(due), days=days)
     return len(due)
