@@ -101,11 +101,12 @@ def test_working_days_across_a_weekend():
     assert workdays.add_working_days(date(2026, 12, 4), 10) == date(2026, 12, 18)
 
 
-def test_working_days_left_counts_today_until_it_ends():
+def test_working_days_left_never_counts_today():
     closes = workdays.closing_time(date(2026, 12, 4), 10)  # end of Fri 18/12/2026
-    assert workdays.working_days_left(datetime(2026, 12, 7, 2, 0), closes) == 10  # Mon 9:00 in Hải Phòng
+    assert workdays.working_days_left(datetime(2026, 12, 4, 2, 0), closes) == 10  # the opening day
+    assert workdays.working_days_left(datetime(2026, 12, 7, 2, 0), closes) == 9  # Mon 9:00 in Hải Phòng
     assert workdays.working_days_left(datetime(2026, 12, 12, 2, 0), closes) == 5  # a Saturday
-    assert workdays.working_days_left(datetime(2026, 12, 18, 16, 59), closes) == 1  # 23:59 on the last day
+    assert workdays.working_days_left(datetime(2026, 12, 18, 2, 0), closes) == 0  # the last day
     assert workdays.working_days_left(datetime(2026, 12, 18, 17, 0), closes) == 0
 
 
@@ -172,10 +173,16 @@ def test_close_only_after_the_term_and_decide_links_commendations(
         consultations.save_candidate(candidate, {"name": "Tên khác"}, by=editor, created=False)
     db.session.rollback()
     with transaction():
-        consultations.decide(consultation, "77/QĐ-CTN ngày 01/03/2027", by=editor, now=consultation.closes_at)
+        consultations.decide(
+            consultation,
+            "77/QĐ-CTN",
+            workdays.last_day(consultation.closes_at) + timedelta(days=1),
+            by=editor,
+            now=consultation.closes_at + timedelta(days=1),
+        )
         consultations.save_candidate(candidate, {"commendation": award}, by=editor, created=False)
     assert consultation.status == ConsultationStatus.DECIDED
-    with pytest.raises(ServiceError, match="không đổi được ngày"):
+    with pytest.raises(ServiceError, match="không đổi được nữa"):
         consultations.save(consultation, {"working_days": 12}, by=editor, created=False)
     db.session.rollback()
 
@@ -254,7 +261,7 @@ def test_page_shows_award_dates_countdown_and_a_form_without_javascript(client, 
     assert 'từ <time datetime="2026-12-01">01/12/2026</time> đến hết' in html
     assert last.strftime("%d/%m/%Y") in html
     left = workdays.working_days_left(utcnow(), consultation.closes_at)
-    assert f"Còn {left} ngày làm việc" in html
+    assert f"Còn {left} ngày làm việc nữa để góp ý, không kể hôm nay (hạn cuối: hết ngày {last:%d/%m/%Y})" in html
     assert (
         'name="csrf_token"' in html and 'name="website"' in html and "<script" not in html.split("<main")[1]
     )
@@ -416,7 +423,7 @@ def test_likely_duplicates_are_marked(client, make_consultation, csrf):
         CommentStatus.COUNTED,
         CommentStatus.COUNTED,
     ]
-    assert f"ý kiến số {rows[0].id}" in rows[1].note
+    assert f"Có thể trùng với ý kiến mã {rows[0].id}" in rows[1].note
 
 
 def test_marking_spam_is_for_editors(make_consultation, people, client, csrf):
@@ -481,10 +488,11 @@ def test_comments_listed_per_candidate_with_contacts_for_editors_and_export(
     assert "attachment" in export.headers["Content-Disposition"]
     text = export.get_data().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[2][:3] == ["STT", "Người, tập thể được đề nghị", "Địa phương"]
-    assert rows[3][5:8] == ["Lê Thị Góp Ý", "0987654321", "gopy@example.vn"] and rows[3][8] == CONTENT
-    assert rows[4][8].startswith("'=HYPERLINK")  # never run as a formula
-    assert rows[3][9] == "Hợp lệ"
+    assert rows[0][:4] == ["STT", "Người, tập thể được đề nghị", "Địa phương", "Mã ý kiến"]  # header first
+    assert rows[1][5:8] == ["Lê Thị Góp Ý", "0987 654 321", "gopy@example.vn"] and rows[1][8] == CONTENT
+    assert rows[2][8].startswith("'=HYPERLINK")  # never run as a formula
+    assert rows[1][9] == "Hợp lệ"
+    assert f'filename="y-kien-{consultation.slug}.csv"' in export.headers["Content-Disposition"]
     assert as_role("a").get(f"/admin/consultations/export/{consultation.id}").status_code == 403
     with pytest.raises(ServiceError, match="Chỉ biên tập viên"):
         consultations.export_csv(consultation, by=people["b"])

@@ -85,6 +85,8 @@ class AuditObject(NamedTuple):
 def _title(record: Any) -> str:
     if isinstance(record, User):
         return record.name
+    if isinstance(record, models.ConsultationComment):  # never the commenter's name: the Mã and whom
+        return f"Ý kiến mã {record.id} về {record.candidate.name}"
     for name in ("title", "name", "label", "decision_no", "caption", "original_name", "key"):
         value = getattr(record, name, None)
         if value:
