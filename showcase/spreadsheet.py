@@ -26,5 +26,6 @@ def phone_cell(digits: str) -> str:
     head, rest = digits[:4], digits[4:]
     groups = [rest[i : i + 3] for i in range(0, len(rest), 3)]
     if len(groups) > 1 and len(groups[-1]) == 1:  # never a lone digit at the end: 0225 384 2123
-        groups[-2] += groups.pop()
+        lone = groups.pop()
+        groups[-1] += lone
     return " ".join([head, *groups])

@@ -507,7 +507,11 @@ def set_comment_status(comment: ConsultationComment, status: CommentStatus | str
     before = comment.status
     comment.status = status
     audit.record(
-        "consultation_comment_status", comment, by=by, **_about(comment), **{"from": before.value, "to": status.value}
+        "consultation_comment_status",
+        comment,
+        by=by,
+        **_about(comment),
+        **{"from": before.value, "to": status.value},
     )
     return True
 

@@ -181,7 +181,9 @@ class ConsultationView(SecureModelView):
         if not attempt(lambda: saved.append(consultations.export_csv(record, by=me()))):
             return redirect(url_for(".edit_view", id=record_id))
         response = Response(saved[0].encode("utf-8"), mimetype="text/csv")
-        response.headers["Content-Disposition"] = f'attachment; filename="{consultations.export_name(record)}"'
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="{consultations.export_name(record)}"'
+        )
         response.headers["Cache-Control"] = "private, no-store"
         return response
 
