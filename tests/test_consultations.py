@@ -1058,7 +1058,7 @@ def test_an_audit_row_names_the_comment_and_the_candidate(make_consultation, cli
         "consultation_comment_note",
     ]
     for row in rows:
-        assert row.detail["comment"] == comment.id and row.detail["candidate"] == "Ông Trần Văn Cần"
+        assert row.detail["comment_id"] == comment.id and row.detail["candidate"] == "Ông Trần Văn Cần"
     log = as_role("admin").get("/admin/audit/").get_data(as_text=True)
     assert f"Ý kiến mã {comment.id} về Ông Trần Văn Cần" in log
     assert f"Ý kiến mã: {comment.id} · Về người, tập thể: Ông Trần Văn Cần" in log

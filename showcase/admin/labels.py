@@ -192,7 +192,7 @@ DETAILS = {
     "info_request": "Theo yêu cầu gỡ bỏ, chỉnh sửa số",
     "kind": "Loại yêu cầu",
     "closes": "Hết hạn lúc",
-    "comment": "Ý kiến mã",
+    "comment_id": "Ý kiến mã",
     "candidate": "Về người, tập thể",
     "duplicate": "Có thể trùng với ý kiến mã",
     "decision_before": "Quyết định trước khi sửa",

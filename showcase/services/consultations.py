@@ -29,7 +29,6 @@ from showcase import workdays
 from showcase.dates import format_date, format_datetime, from_local, to_local
 from showcase.extensions import db
 from showcase.markup import nfc
-from showcase.numbers import format_number
 from showcase.models import (
     AuditLog,
     Commendation,
@@ -46,6 +45,7 @@ from showcase.models import (
     User,
     utcnow,
 )
+from showcase.numbers import format_number
 from showcase.services import audit, checks, records
 from showcase.services.contacts import ERASED, check_contact, scrub
 from showcase.services.errors import ServiceError
@@ -452,7 +452,7 @@ def _about(comment: ConsultationComment) -> dict[str, Any]:
     if comment.id is None:
         db.session.flush()
     candidate = comment.candidate or db.session.get(ConsultationCandidate, comment.candidate_id)
-    return {"comment": comment.id, "candidate": candidate.name if candidate is not None else None}
+    return {"comment_id": comment.id, "candidate": candidate.name if candidate is not None else None}
 
 
 def add_comment(
