@@ -1008,7 +1008,7 @@ def test_comment_edit_screen_shows_the_comment_to_judge(as_role, make_consultati
         "Ông Trần Văn Cần",
         "Mua hàng giá rẻ tại http://spam.example",
         "le thi gop y",
-        "0987654321",
+        'href="tel:0987654321">0987 654 321</a>',
         "gopy@example.vn",
         f"ý kiến mã {first.id}</a>",
     ):

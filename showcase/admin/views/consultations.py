@@ -34,6 +34,7 @@ from showcase.models import (
     Locality,
 )
 from showcase.services import consultations
+from showcase.spreadsheet import phone_cell
 
 CONSULTATION_LABELS = {
     "title": "Tiêu đề",
@@ -334,6 +335,7 @@ class CommentView(LiveChoices, SecureModelView):
     def render(self, template: str, **kwargs: Any):
         if template == self.edit_template and kwargs.get("model") is not None:
             kwargs["duplicate"] = consultations.duplicate_of(kwargs["model"])
+            kwargs["phone"] = phone_cell(kwargs["model"].phone)  # 0987 654 321, as the CSV writes it
         return super().render(template, **kwargs)
 
     def update(self, record: ConsultationComment, values: dict[str, Any], seen: int | None) -> None:
