@@ -14,6 +14,7 @@ from showcase.media.names import slug_or
 from showcase.models import Consultation
 from showcase.outreach.urls import absolute
 from showcase.services import consultations
+from showcase.spreadsheet import safe_cell
 
 
 def candidate_lines(consultation: Consultation) -> list[str]:
@@ -43,7 +44,7 @@ def announcement(consultation: Consultation) -> str:
         parts += ["", consultation.intro]
     parts += ["", "Danh sách:", *candidate_lines(consultation), ""]
     parts.append(
-        f"Ý kiến góp ý xin gửi trực tuyến tại {page}, hoặc gửi về {contact.office} "
+        f"Ý kiến xin gửi trực tuyến tại {page}, hoặc gửi về {contact.office} "
         f"(thư điện tử {contact.email}, điện thoại {contact.phone}). Ý kiến cần ghi rõ họ tên và số "
         "điện thoại hoặc email của người góp ý; thông tin liên hệ chỉ Ban dùng để xác minh, không "
         "công bố."
@@ -58,7 +59,7 @@ def candidates_csv(consultation: Consultation) -> str:
     writer.writerow(["STT", "Tên", "Cá nhân/Tập thể", "Chức vụ, đơn vị", "Địa phương", "Tóm tắt thành tích"])
     for number, c in enumerate(consultation.candidates, start=1):
         cells = [number, c.name, c.kind.label, c.role, c.locality.full_name, " ".join(c.summary.split())]
-        writer.writerow(["'" + v if v[:1] in "=+-@" else v for v in map(str, cells)])
+        writer.writerow([safe_cell(v) for v in cells])
     return "\ufeff" + out.getvalue()
 
 

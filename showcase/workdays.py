@@ -56,11 +56,12 @@ def last_day(closes_at: datetime) -> date:
 
 
 def working_days_left(now: datetime, closes_at: datetime) -> int:
-    """How many working days are left before the closing time, counting today when today is a
-    working day that has not ended (0 once it has closed)."""
+    """How many working days are left after today before the closing time: today is never
+    counted (the day a consultation opens is not one of its N days, and on the last day none is
+    left after it); 0 once it has closed."""
     if now >= closes_at:
         return 0
-    day, end = to_local(now).date(), last_day(closes_at)
+    day, end = to_local(now).date() + timedelta(days=1), last_day(closes_at)
     count = 0
     while day <= end:
         count += is_working_day(day)

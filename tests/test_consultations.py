@@ -12,6 +12,7 @@ import json
 import re
 import zipfile
 from datetime import date, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import holidays
 import pytest
@@ -102,11 +103,12 @@ def test_working_days_across_a_weekend():
     assert workdays.add_working_days(date(2026, 12, 4), 10) == date(2026, 12, 18)
 
 
-def test_working_days_left_counts_today_until_it_ends():
+def test_working_days_left_never_counts_today():
     closes = workdays.closing_time(date(2026, 12, 4), 10)  # end of Fri 18/12/2026
-    assert workdays.working_days_left(datetime(2026, 12, 7, 2, 0), closes) == 10  # Mon 9:00 in Hải Phòng
+    assert workdays.working_days_left(datetime(2026, 12, 4, 2, 0), closes) == 10  # the opening day
+    assert workdays.working_days_left(datetime(2026, 12, 7, 2, 0), closes) == 9  # Mon 9:00 in Hải Phòng
     assert workdays.working_days_left(datetime(2026, 12, 12, 2, 0), closes) == 5  # a Saturday
-    assert workdays.working_days_left(datetime(2026, 12, 18, 16, 59), closes) == 1  # 23:59 on the last day
+    assert workdays.working_days_left(datetime(2026, 12, 18, 2, 0), closes) == 0  # the last day
     assert workdays.working_days_left(datetime(2026, 12, 18, 17, 0), closes) == 0
 
 
@@ -173,10 +175,16 @@ def test_close_only_after_the_term_and_decide_links_commendations(
         consultations.save_candidate(candidate, {"name": "Tên khác"}, by=editor, created=False)
     db.session.rollback()
     with transaction():
-        consultations.decide(consultation, "77/QĐ-CTN ngày 01/03/2027", by=editor, now=consultation.closes_at)
+        consultations.decide(
+            consultation,
+            "77/QĐ-CTN",
+            workdays.last_day(consultation.closes_at) + timedelta(days=1),
+            by=editor,
+            now=consultation.closes_at + timedelta(days=1),
+        )
         consultations.save_candidate(candidate, {"commendation": award}, by=editor, created=False)
     assert consultation.status == ConsultationStatus.DECIDED
-    with pytest.raises(ServiceError, match="không đổi được ngày"):
+    with pytest.raises(ServiceError, match="không đổi được nữa"):
         consultations.save(consultation, {"working_days": 12}, by=editor, created=False)
     db.session.rollback()
 
@@ -327,7 +335,10 @@ def test_page_shows_award_dates_countdown_and_a_form_without_javascript(client, 
     assert 'từ <time datetime="2026-12-01">01/12/2026</time> đến hết' in html
     assert last.strftime("%d/%m/%Y") in html
     left = workdays.working_days_left(utcnow(), consultation.closes_at)
-    assert f"Còn {left} ngày làm việc" in html
+    assert (
+        f"Còn {left} ngày làm việc nữa để góp ý, không kể hôm nay (hạn cuối: hết ngày {last:%d/%m/%Y})"
+        in html
+    )
     assert (
         'name="csrf_token"' in html and 'name="website"' in html and "<script" not in html.split("<main")[1]
     )
@@ -489,7 +500,7 @@ def test_likely_duplicates_are_marked(client, make_consultation, csrf):
         CommentStatus.COUNTED,
         CommentStatus.COUNTED,
     ]
-    assert f"ý kiến số {rows[0].id}" in rows[1].note
+    assert f"Có thể trùng với ý kiến mã {rows[0].id}" in rows[1].note
 
 
 def test_marking_spam_is_for_editors(make_consultation, people, client, csrf):
@@ -554,10 +565,11 @@ def test_comments_listed_per_candidate_with_contacts_for_editors_and_export(
     assert "attachment" in export.headers["Content-Disposition"]
     text = export.get_data().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[2][:3] == ["STT", "Người, tập thể được đề nghị", "Địa phương"]
-    assert rows[3][5:8] == ["Lê Thị Góp Ý", "0987654321", "gopy@example.vn"] and rows[3][8] == CONTENT
-    assert rows[4][8].startswith("'=HYPERLINK")  # never run as a formula
-    assert rows[3][9] == "Hợp lệ"
+    assert rows[0][:4] == ["STT", "Người, tập thể được đề nghị", "Địa phương", "Mã ý kiến"]  # header first
+    assert rows[1][5:8] == ["Lê Thị Góp Ý", "0987 654 321", "gopy@example.vn"] and rows[1][8] == CONTENT
+    assert rows[2][8].startswith("'=HYPERLINK")  # never run as a formula
+    assert rows[1][9] == "Hợp lệ"
+    assert f'filename="y-kien-{consultation.slug}.csv"' in export.headers["Content-Disposition"]
     assert as_role("a").get(f"/admin/consultations/export/{consultation.id}").status_code == 403
     with pytest.raises(ServiceError, match="Chỉ biên tập viên"):
         consultations.export_csv(consultation, by=people["b"])
@@ -781,3 +793,346 @@ def test_comment_table_is_private_to_the_data_generation():
 
     # a comment changes no public page: it must not empty every worker's caches either
     assert "consultation_comment" in generation.PRIVATE_TABLES
+
+
+# --- the review of the consultation feature (issue fixcons12) ---------------------------------------
+
+
+def _today() -> date:
+    return (utcnow() + timedelta(hours=7)).date()
+
+
+def _decided(consultation, editor, number="77/QĐ-CTN"):
+    """Close the consultation at its time and record a decision the day after its last day."""
+    after = workdays.last_day(consultation.closes_at) + timedelta(days=1)
+    with transaction():
+        consultations.decide(
+            consultation, number, after, by=editor, now=consultation.closes_at + timedelta(days=1)
+        )
+    return after
+
+
+def test_dates_are_fixed_once_published(make_consultation, people, as_role, csrf):
+    editor = people["editor"]
+    running = make_consultation()  # open now
+    closes = running.closes_at
+    for change in (
+        {"opens_on": running.opens_on + timedelta(days=1)},
+        {"working_days": 15},
+        {"opens_on": running.opens_on - timedelta(days=30), "working_days": 60},
+    ):
+        with pytest.raises(ServiceError, match="ngày bắt đầu và số ngày làm việc không đổi được nữa"):
+            consultations.save(running, dict(change), by=editor, created=False)
+        db.session.rollback()
+    running = db.session.get(Consultation, running.id)
+    assert running.closes_at == closes
+    # the same dates with another title go through
+    with transaction():
+        consultations.save(
+            running,
+            {"title": "Tiêu đề đã sửa", "opens_on": running.opens_on, "working_days": running.working_days},
+            by=editor,
+            created=False,
+        )
+    # closed by time (still OPEN in the table): no reopening by moving the dates
+    ended = make_consultation(opens_on=date(2026, 1, 5))
+    with pytest.raises(ServiceError, match="không đổi được nữa"):
+        consultations.save(ended, {"opens_on": _today()}, by=editor, created=False)
+    db.session.rollback()
+    assert consultations.phase(db.session.get(Consultation, ended.id)) == ConsultationStatus.CLOSED
+    # a draft's dates still move
+    draft = make_consultation(status=ConsultationStatus.DRAFT)
+    with transaction():
+        consultations.save(draft, {"working_days": 12}, by=editor, created=False)
+    assert draft.working_days == 12
+    # the panel shows them read-only, and a forged post is refused
+    panel = as_role("editor")
+    url = f"/admin/consultations/edit/?id={running.id}"
+    page = panel.get(url).get_data(as_text=True)
+    assert re.search(r'<input[^>]*name="working_days"[^>]*readonly', page)
+    assert re.search(r'<input[^>]*name="opens_on"[^>]*readonly', page)
+    data = {
+        "csrf_token": csrf(panel, url),
+        "seen": str(running.version),
+        "title": running.title,
+        "slug": running.slug,
+        "award": running.award,
+        "proposing_body": running.proposing_body,
+        "intro": running.intro,
+        "opens_on": running.opens_on.isoformat(),
+        "working_days": "20",
+    }
+    html = panel.post(url, data=data).get_data(as_text=True)
+    assert "không đổi được nữa" in html
+    db.session.expire_all()
+    assert db.session.get(Consultation, running.id).working_days == 10
+
+
+@pytest.mark.parametrize(
+    ("number", "day", "message"),
+    [
+        ("sai định dạng", 1, "không đúng dạng số quyết định"),
+        ("", 1, "Hãy ghi số quyết định"),
+        ("1234", 1, "không đúng dạng số quyết định"),
+        ("77/QĐ-CTN", None, "Hãy chọn ngày ký quyết định"),
+        ("77/QĐ-CTN", 0, "phải sau khi hết thời gian lấy ý kiến"),  # the last day itself
+        ("77/QĐ-CTN", 3, "không được sau hôm nay"),
+    ],
+)
+def test_a_decision_needs_a_number_in_form_and_a_date_after_closing(
+    make_consultation, people, number, day, message
+):
+    consultation = make_consultation()
+    last = workdays.last_day(consultation.closes_at)
+    now = consultation.closes_at + timedelta(days=1)  # the day after the last day
+    decided_on = None if day is None else last + timedelta(days=day)
+    with pytest.raises(ServiceError, match=message):
+        consultations.decide(consultation, number, decided_on, by=people["editor"], now=now)
+    db.session.rollback()
+    assert db.session.get(Consultation, consultation.id).decision == ""
+
+
+def test_a_decision_is_recorded_and_corrected_with_an_audit_row(make_consultation, people, as_role, csrf):
+    consultation = make_consultation()
+    editor = people["editor"]
+    after = _decided(consultation, editor, number="12/2027/QĐ-CTN")
+    assert consultation.status == ConsultationStatus.DECIDED
+    assert consultation.decision == f"12/2027/QĐ-CTN ngày {after:%d/%m/%Y}"
+    assert consultations.decision_parts(consultation) == ("12/2027/QĐ-CTN", after)
+    with transaction():
+        consultations.decide(
+            consultation, "1234/QĐ-CTN", after, by=editor, now=consultation.closes_at + timedelta(days=2)
+        )
+    assert consultation.decision == f"1234/QĐ-CTN ngày {after:%d/%m/%Y}"
+    fix = db.session.scalar(db.select(AuditLog).where(AuditLog.action == "consultation_decision_fix"))
+    assert fix.detail == {
+        "decision_before": f"12/2027/QĐ-CTN ngày {after:%d/%m/%Y}",
+        "decision": f"1234/QĐ-CTN ngày {after:%d/%m/%Y}",
+    }
+    with pytest.raises(ServiceError, match="Chỉ biên tập viên"):
+        consultations.decide(consultation, "1/QĐ-CTN", after, by=people["a"])
+    db.session.rollback()
+    # the panel: a correction form prefilled with the decision; a bad number is refused, said why
+    panel = as_role("editor")
+    url = f"/admin/consultations/edit/?id={consultation.id}"
+    page = panel.get(url).get_data(as_text=True)
+    assert (
+        'value="1234/QĐ-CTN"' in page and f'value="{after.isoformat()}"' in page and "Sửa quyết định" in page
+    )
+    response = panel.post(
+        f"/admin/consultations/decide/{consultation.id}",
+        data={
+            "csrf_token": csrf(panel, url),
+            "decision_number": "sai định dạng",
+            "decision_date": after.isoformat(),
+        },
+        follow_redirects=True,
+    )
+    assert "không đúng dạng số quyết định" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Consultation, consultation.id).decision.startswith("1234/QĐ-CTN")
+    # nor can the decision be typed through the consultation's own form
+    with pytest.raises(ServiceError, match="Ghi quyết định"):
+        consultations.save(consultation, {"decision": "bất kỳ"}, by=editor, created=False)
+    db.session.rollback()
+
+
+def test_press_list_leaves_an_empty_cell_empty_and_shares_the_formula_guard(make_consultation):
+    from showcase import announce, spreadsheet
+
+    consultation = make_consultation()
+    second = consultation.candidates[1]
+    assert second.role == ""
+    second.summary = "-5% chi phí; =SUM(A1)"
+    db.session.commit()
+    rows = list(csv.reader(io.StringIO(announce.candidates_csv(consultation).lstrip("\ufeff"))))
+    assert rows[2][3] == ""  # not a lone apostrophe
+    assert rows[2][5] == "'-5% chi phí; =SUM(A1)"
+    assert spreadsheet.safe_cell("") == "" and spreadsheet.safe_cell(None) == ""
+    assert spreadsheet.safe_cell("@x") == "'@x" and spreadsheet.safe_cell(12) == "12"
+    # one guard for both files: neither module keeps its own
+    assert announce.safe_cell is spreadsheet.safe_cell is consultations.safe_cell
+
+
+def test_council_csv_names_comments_by_mã_and_keeps_phones_as_text(make_consultation, client, csrf, people):
+    consultation = make_consultation()
+    post_comment(client, consultation, csrf)
+    post_comment(client, consultation, csrf, name="le thi gop y", content="Tôi nhắc lại: ông Cần rất tốt.")
+    text = consultations.export_csv(consultation, by=people["editor"])
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    header = rows[0]
+    assert header[0] == "STT" and "Số ý kiến" not in header  # no title lines above the header
+    code = header.index("Mã ý kiến")
+    first, second = rows[1], rows[2]
+    assert f"Có thể trùng với ý kiến mã {first[code]}" in second[header.index("Ghi chú của Ban")]
+    phone = first[header.index("Điện thoại")]
+    assert phone == "0987 654 321" and not phone.startswith(("=", "'"))
+    assert consultations.export_name(consultation) == f"y-kien-{consultation.slug}.csv"
+
+
+def test_phone_cells_keep_the_leading_zero_in_groups():
+    from showcase.spreadsheet import phone_cell
+
+    assert phone_cell("0912345678") == "0912 345 678"
+    assert phone_cell("02253842123") == "0225 384 2123"
+    assert phone_cell("") == ""
+
+
+def test_countdown_never_counts_today_and_names_the_deadline(make_consultation):
+    consultation = make_consultation(opens_on=date(2026, 12, 4))  # a Friday; last day Fri 18/12/2026
+    say = consultations.countdown
+    assert say(consultation, datetime(2026, 12, 3, 2)) == (
+        "Bắt đầu nhận ý kiến từ ngày 04/12/2026; hạn cuối: hết ngày 18/12/2026."
+    )
+    assert say(consultation, datetime(2026, 12, 4, 2)) == (
+        "Còn 10 ngày làm việc nữa để góp ý, không kể hôm nay (hạn cuối: hết ngày 18/12/2026)."
+    )
+    assert say(consultation, datetime(2026, 12, 17, 2)).startswith("Còn 1 ngày làm việc nữa")
+    assert say(consultation, datetime(2026, 12, 18, 16, 59)) == (
+        "Hôm nay là ngày cuối cùng để góp ý (hạn cuối: hết ngày 18/12/2026)."
+    )
+    assert say(consultation, datetime(2026, 12, 18, 17, 0)) == ""
+
+
+def test_public_page_list_and_admin_on_the_opening_day_and_the_last_day(client, make_consultation, as_role):
+    today = _today()
+    opening = make_consultation(opens_on=today, working_days=10)
+    last = workdays.last_day(opening.closes_at)
+    page = client.get(f"/lay-y-kien/{opening.slug}").get_data(as_text=True)
+    assert f"Còn 10 ngày làm việc nữa để góp ý, không kể hôm nay (hạn cuối: hết ngày {last:%d/%m/%Y})" in page
+    assert "Còn 11" not in page
+    # the last day: the stored closing time is the end of today
+    ending = make_consultation(
+        title="Đợt sắp hết",
+        opens_on=today - timedelta(days=20),
+        closes_at=workdays.from_local(today + timedelta(days=1)),
+    )
+    page = client.get(f"/lay-y-kien/{ending.slug}").get_data(as_text=True)
+    assert f"Hôm nay là ngày cuối cùng để góp ý (hạn cuối: hết ngày {today:%d/%m/%Y})" in page
+    assert 'name="content"' in page
+    listing = client.get("/lay-y-kien").get_data(as_text=True)
+    assert "Hôm nay là ngày cuối cùng để góp ý" in listing and "Còn 10 ngày làm việc nữa" in listing
+    admin = as_role("editor").get(f"/admin/consultations/edit/?id={ending.id}").get_data(as_text=True)
+    assert "Hôm nay là ngày cuối cùng để góp ý" in admin
+
+
+def test_shortcuts_prefill_the_consultation_and_come_back(as_role, make_consultation, make_world, csrf):
+    draft = make_consultation(status=ConsultationStatus.DRAFT)
+    editor = as_role("editor")
+    screen = f"/admin/consultations/edit/?id={draft.id}"
+    page = editor.get(screen).get_data(as_text=True)
+    back = f"/admin/consultations/edit/?id={draft.id}"
+    add = (
+        re.search(r'href="(/admin/consultation_candidates/new/\?[^"]+)"', page).group(1).replace("&amp;", "&")
+    )
+    press = (
+        re.search(r'href="(/admin/consultation_coverage/new/\?[^"]+)"', page).group(1).replace("&amp;", "&")
+    )
+    for url in (add, press):
+        query = parse_qs(urlsplit(url).query)
+        assert query["consultation"] == [str(draft.id)] and query["url"] == [back]
+    for url in (add, press):
+        form = editor.get(url).get_data(as_text=True)
+        assert (
+            f'<option selected value="{draft.id}">' in form or f'<option value="{draft.id}" selected' in form
+        )
+    data = {
+        "csrf_token": csrf(editor, add),
+        "consultation": str(draft.id),
+        "position": "3",
+        "kind": "individual",
+        "name": "Bà Vũ Thị Mới",
+        "role": "",
+        "locality": str(make_world()["ward"].id),
+        "summary": "Nhiều năm làm công tác xã hội.",
+    }
+    response = editor.post(add, data=data)
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"/admin/consultations/edit/?id={draft.id}"
+    )
+    data = {
+        "csrf_token": csrf(editor, press),
+        "consultation": str(draft.id),
+        "outlet": "Báo Hải Phòng",
+        "medium": "print",
+        "published_on": _today().isoformat(),
+        "url": "",
+    }
+    response = editor.post(press, data=data)
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"/admin/consultations/edit/?id={draft.id}"
+    )
+    assert db.session.scalar(db.select(db.func.count(ConsultationCoverage.id))) == 1
+    # an unknown or forged consultation leaves the choice empty, no error
+    assert editor.get("/admin/consultation_candidates/new/?consultation=99999999").status_code == 200
+    assert editor.get("/admin/consultation_candidates/new/?consultation=x%27").status_code == 200
+
+
+def test_comment_edit_screen_shows_the_comment_to_judge(as_role, make_consultation, client, csrf):
+    consultation = make_consultation()
+    post_comment(client, consultation, csrf)
+    post_comment(
+        client, consultation, csrf, name="le thi gop y", content="Mua hàng giá rẻ tại http://spam.example"
+    )
+    first, second = db.session.scalars(db.select(ConsultationComment).order_by(ConsultationComment.id)).all()
+    page = as_role("editor").get(f"/admin/consultation_comments/edit/?id={second.id}").get_data(as_text=True)
+    for shown in (
+        f"Ý kiến mã {second.id}",
+        "Ông Trần Văn Cần",
+        "Mua hàng giá rẻ tại http://spam.example",
+        "le thi gop y",
+        'href="tel:0987654321">0987 654 321</a>',
+        "gopy@example.vn",
+        f"ý kiến mã {first.id}</a>",
+    ):
+        assert shown in page, shown
+    assert 'name="status"' in page and 'name="note"' in page
+    assert 'name="content"' not in page  # read-only
+
+
+def test_a_late_comment_gives_the_words_back_with_the_boards_contact(client, make_consultation, csrf, app):
+    consultation = make_consultation(opens_on=date(2026, 1, 5))
+    words = "Ý kiến viết muộn nhưng rất dài và tâm huyết về ông Cần, xin Ban xem xét."
+    response = post_comment(client, consultation, csrf, content=words)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert re.search(r"<textarea[^>]*readonly[^>]*>" + re.escape(words) + "</textarea>", html)
+    assert app.config["PRESS_EMAIL"] in html and app.config["AGENCY"]["address"] in html
+    assert 'name="content"' not in html  # nothing to send again
+
+
+def test_wording_of_the_announcement_confirmation_errors_and_help(client, make_consultation, csrf, as_role):
+    consultation = make_consultation()
+    text = client.get(f"/lay-y-kien/{consultation.slug}/thong-bao.txt").get_data(as_text=True)
+    assert "Ý kiến xin gửi trực tuyến tại" in text and "Ý kiến góp ý" not in text
+    sent = client.get(post_comment(client, consultation, csrf).headers["Location"]).get_data(as_text=True)
+    assert "không được tính" not in sent
+    html = post_comment(client, consultation, csrf, content="x" * 100_000).get_data(as_text=True)
+    assert "Nội dung ý kiến dài quá: tối đa 3.000 ký tự (bạn đã nhập 100.000)." in html
+    html = post_comment(client, consultation, csrf, name="T" * 1234).get_data(as_text=True)
+    assert "Họ tên dài quá: tối đa 200 ký tự (bạn đã nhập 1.234)." in html
+    form = as_role("editor").get(f"/admin/consultations/edit/?id={consultation.id}").get_data(as_text=True)
+    assert "In trong thông báo ngay sau đoạn mở đầu chuẩn" in form
+
+
+def test_an_audit_row_names_the_comment_and_the_candidate(make_consultation, client, csrf, people, as_role):
+    consultation = make_consultation()
+    post_comment(client, consultation, csrf)
+    comment = db.session.scalar(db.select(ConsultationComment))
+    with transaction():
+        consultations.set_comment_status(comment, "spam", by=people["editor"])
+        consultations.set_comment_note(comment, "Quảng cáo", by=people["editor"])
+    rows = db.session.scalars(
+        db.select(AuditLog).where(AuditLog.object_type == "ConsultationComment").order_by(AuditLog.id)
+    ).all()
+    assert [r.action for r in rows] == [
+        "consultation_comment",
+        "consultation_comment_status",
+        "consultation_comment_note",
+    ]
+    for row in rows:
+        assert row.detail["comment_id"] == comment.id and row.detail["candidate"] == "Ông Trần Văn Cần"
+    log = as_role("admin").get("/admin/audit/").get_data(as_text=True)
+    assert f"Ý kiến mã {comment.id} về Ông Trần Văn Cần" in log
+    assert f"Ý kiến mã: {comment.id} · Về người, tập thể: Ông Trần Văn Cần" in log
+    assert "Lê Thị Góp Ý" not in log  # never the commenter's name

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from showcase.dates import to_local
 from showcase.models import utcnow
+from showcase.search.analysis import DECISION
 from showcase.services.errors import ServiceError
 
 FIRST_YEAR = 1945  # the first commendations of the Democratic Republic of Viet Nam
@@ -33,3 +34,15 @@ def check_year(value: int | None, label: str, earliest: int = 1900) -> None:
     """Refuse a year outside earliest..2100."""
     if value is not None and not earliest <= value <= 2100:
         raise ServiceError(f"{label} phải là một năm từ {earliest} đến 2100 (nhận {value}).")
+
+
+def decision_number(value: str, label: str, example: str = "ví dụ 1245/QĐ-UBND") -> str:
+    """A decision number in the usual form: digits, then parts joined by "/" or "-", at least one
+    with letters (1245/QĐ-UBND, 12/2023/QĐ-UBND, 56-QĐ/BDVTW): the pattern the register's search
+    and /tra-cuu read decision numbers with. Returns it without surrounding spaces."""
+    text = " ".join(str(value or "").split())
+    if not text:
+        raise ServiceError(f"Hãy ghi {label.lower()} ({example}).")
+    if len(text) > 100 or not DECISION.fullmatch(text):
+        raise ServiceError(f"{label} “{text[:100]}” không đúng dạng số quyết định ({example}).")
+    return text

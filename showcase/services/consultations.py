@@ -45,20 +45,28 @@ from showcase.models import (
     User,
     utcnow,
 )
+from showcase.numbers import format_number
 from showcase.services import audit, checks, records
 from showcase.services.contacts import ERASED, check_contact, scrub
 from showcase.services.errors import ServiceError
 from showcase.services.nominations import folded_name
 from showcase.services.stories import make_slug
+from showcase.spreadsheet import phone_cell, safe_cell
 
 Status = ConsultationStatus
 IMPORT = "import"  # the audit rows' source when the content importer wrote (no user)
 LIMITS = {"name": 200, "phone": 30, "email": 254, "content": 3000}
+FIELD_NAMES = {"name": "Họ tên", "phone": "Số điện thoại", "email": "Email", "content": "Nội dung ý kiến"}
 MIN_CONTENT = 10
 CLOSED_MESSAGE = (
     "Đã hết thời gian lấy ý kiến về danh sách này (hết ngày {day}). "
     "Ý kiến gửi sau thời hạn không được tiếp nhận."
 )
+DATES_FIXED = (
+    "Danh sách đã công bố: ngày bắt đầu và số ngày làm việc không đổi được nữa (thông báo và báo, "
+    "đài đã đăng, phát các ngày này). Nếu cần lấy ý kiến lại, hãy mở một đợt mới."
+)
+DECISION_EXAMPLE = "ví dụ 1234/QĐ-CTN"
 
 
 class CommentInvalid(ServiceError):
@@ -99,10 +107,26 @@ def last_day(consultation: Consultation) -> date:
 
 
 def days_left(consultation: Consultation, now: datetime | None = None) -> int:
-    """Working days left (today counted while it lasts); 0 once closed."""
+    """Working days left after today (0 on the last day and once closed)."""
     if phase(consultation, now) != Status.OPEN:
         return 0
     return workdays.working_days_left(now or utcnow(), consultation.closes_at)
+
+
+def countdown(consultation: Consultation, now: datetime | None = None) -> str:
+    """What the public page, the list and the admin say about the time left ("" once closed).
+    Today is never counted: on the opening day of a 10-day term, 10 working days are left; on
+    the last day, the page says so."""
+    now = now or utcnow()
+    if phase(consultation, now) != Status.OPEN:
+        return ""
+    end = format_date(last_day(consultation))
+    if now < from_local(consultation.opens_on):
+        return f"Bắt đầu nhận ý kiến từ ngày {format_date(consultation.opens_on)}; hạn cuối: hết ngày {end}."
+    if to_local(now).date() >= last_day(consultation):
+        return f"Hôm nay là ngày cuối cùng để góp ý (hạn cuối: hết ngày {end})."
+    left = days_left(consultation, now)
+    return f"Còn {left} ngày làm việc nữa để góp ý, không kể hôm nay (hạn cuối: hết ngày {end})."
 
 
 # --- editors: the consultation and its candidates ----------------------------------------------
@@ -124,8 +148,8 @@ def _check(consultation: Consultation, values: dict[str, Any]) -> dict[str, Any]
             clean[name] = text
     if "intro" in values:
         clean["intro"] = _text(values.get("intro"))
-    if "decision" in values:
-        clean["decision"] = _text(values.get("decision"))[:300]
+    if _text(clean.pop("decision", None) or consultation.decision) != _text(consultation.decision):
+        raise ServiceError("Quyết định khen thưởng được ghi (và sửa) bằng nút “Ghi quyết định”.")
     opens_on = values.get("opens_on", consultation.opens_on)
     count = values.get("working_days", consultation.working_days)
     if opens_on is None:
@@ -142,8 +166,9 @@ def _check(consultation: Consultation, values: dict[str, Any]) -> dict[str, Any]
             f"đến {workdays.MAX_DAYS}."
         )
     moved = opens_on != consultation.opens_on or count != consultation.working_days
-    if moved and consultation.status in (Status.CLOSED, Status.DECIDED):
-        raise ServiceError("Đợt lấy ý kiến đã kết thúc: không đổi được ngày bắt đầu và số ngày làm việc.")
+    if moved and consultation.id is not None and consultation.status != Status.DRAFT:
+        # like the candidate list: what was announced is what runs (and a closed one stays closed)
+        raise ServiceError(DATES_FIXED)
     clean["opens_on"], clean["working_days"] = opens_on, count
     clean["closes_at"] = workdays.closing_time(opens_on, count)
     return clean
@@ -217,21 +242,62 @@ def close(consultation: Consultation, by: User, now: datetime | None = None) -> 
     audit.record("consultation_close", consultation, by=by)
 
 
-def decide(consultation: Consultation, decision: str, by: User, now: datetime | None = None) -> None:
-    """Record the award decision (after the consultation closed); candidates then link to their
-    commendation in the register once one is chosen for them."""
+def decision_parts(consultation: Consultation) -> tuple[str, date | None]:
+    """The recorded decision as (number, date): what the correction form starts from."""
+    number, _, day = (consultation.decision or "").partition(" ngày ")
+    try:
+        return number.strip(), datetime.strptime(day.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        return (consultation.decision or "").strip(), None
+
+
+def _check_decision(
+    consultation: Consultation, number: str, decided_on: date | None, now: datetime | None = None
+) -> str:
+    number = checks.decision_number(_text(number), "Số quyết định khen thưởng", DECISION_EXAMPLE)
+    if decided_on is None:
+        raise ServiceError("Hãy chọn ngày ký quyết định khen thưởng.")
+    if not isinstance(decided_on, date) or isinstance(decided_on, datetime):
+        raise ServiceError("Ngày quyết định khen thưởng không hợp lệ.")
+    closed = last_day(consultation)
+    if decided_on <= closed:
+        raise ServiceError(
+            f"Ngày quyết định ({format_date(decided_on)}) phải sau khi hết thời gian lấy ý kiến "
+            f"(hết ngày {format_date(closed)})."
+        )
+    if decided_on > (to_local(now).date() if now is not None else checks.today()):
+        raise ServiceError(f"Ngày quyết định ({format_date(decided_on)}) không được sau hôm nay.")
+    return f"{number} ngày {format_date(decided_on)}"
+
+
+def decide(
+    consultation: Consultation,
+    number: str,
+    decided_on: date | None,
+    by: User,
+    now: datetime | None = None,
+) -> None:
+    """Record the award decision, its number and date (after the consultation closed), or
+    correct it while decided; candidates then link to their commendation in the register once
+    one is chosen for them."""
     _editors_only(by)
     if consultation.status == Status.OPEN:
         close(consultation, by=by, now=now)
-    if consultation.status != Status.CLOSED:
+    if consultation.status not in (Status.CLOSED, Status.DECIDED):
         raise ServiceError("Chỉ ghi quyết định được sau khi đợt lấy ý kiến đã kết thúc.")
-    text = _text(decision)
-    if not text:
-        raise ServiceError("Hãy ghi số và ngày quyết định khen thưởng (ví dụ 1234/QĐ-CTN ngày 15/3/2027).")
-    consultation.decision = text[:300]
+    text = _check_decision(consultation, number, decided_on, now)
+    before = consultation.decision
+    if consultation.status == Status.DECIDED:
+        if text == before:
+            return
+        consultation.decision = text
+        consultation.updated_at = utcnow()
+        audit.record("consultation_decision_fix", consultation, by=by, decision_before=before, decision=text)
+        return
+    consultation.decision = text
     consultation.status = Status.DECIDED
     consultation.updated_at = utcnow()
-    audit.record("consultation_decide", consultation, by=by)
+    audit.record("consultation_decide", consultation, by=by, decision=text)
 
 
 def save_candidate(
@@ -334,7 +400,10 @@ def check_comment(
         text = _text(values.get(name))
         clean[name] = text
         if len(text) > limit:
-            errors[name] = f"Dài quá: tối đa {limit} ký tự (đang có {len(text)})."
+            errors[name] = (
+                f"{FIELD_NAMES[name]} dài quá: tối đa {format_number(limit)} ký tự "
+                f"(bạn đã nhập {format_number(len(text))})."
+            )
     raw = str(values.get("candidate_id") or "")
     candidate = None
     if raw.isdigit() and len(raw) < 10:
@@ -397,6 +466,18 @@ def _contact_key(phone: str, email: str) -> tuple[str, str]:
     return digits, email.lower()
 
 
+DUPLICATE_NOTE = "Có thể trùng với ý kiến mã {id}"  # the "Mã ý kiến" column of the CSV
+
+
+def _about(comment: ConsultationComment) -> dict[str, Any]:
+    """What an audit row says about a comment: its Mã and the candidate (public names only,
+    never the commenter's)."""
+    if comment.id is None:
+        db.session.flush()
+    candidate = comment.candidate or db.session.get(ConsultationCandidate, comment.candidate_id)
+    return {"comment_id": comment.id, "candidate": candidate.name if candidate is not None else None}
+
+
 def add_comment(
     consultation: Consultation, values: dict[str, Any], address: str = "", now: datetime | None = None
 ) -> ConsultationComment:
@@ -423,9 +504,14 @@ def add_comment(
     earlier = duplicate_of(comment)
     if earlier is not None:
         comment.status = CommentStatus.DUPLICATE
-        comment.note = f"Có thể trùng với ý kiến số {earlier.id} (đánh dấu tự động)."
+        comment.note = f"{DUPLICATE_NOTE.format(id=earlier.id)} (đánh dấu tự động)."
     db.session.add(comment)
-    audit.record("consultation_comment", comment, duplicate=earlier.id if earlier is not None else None)
+    audit.record(
+        "consultation_comment",
+        comment,
+        **_about(comment),
+        duplicate=earlier.id if earlier is not None else None,
+    )
     return comment
 
 
@@ -443,7 +529,13 @@ def set_comment_status(comment: ConsultationComment, status: CommentStatus | str
         return False
     before = comment.status
     comment.status = status
-    audit.record("consultation_comment_status", comment, by=by, **{"from": before.value, "to": status.value})
+    audit.record(
+        "consultation_comment_status",
+        comment,
+        by=by,
+        **_about(comment),
+        **{"from": before.value, "to": status.value},
+    )
     return True
 
 
@@ -453,7 +545,7 @@ def set_comment_note(comment: ConsultationComment, text: str, by: User) -> bool:
     if text == (comment.note or "").strip():
         return False
     comment.note = text
-    audit.record("consultation_comment_note", comment, by=by)
+    audit.record("consultation_comment_note", comment, by=by, **_about(comment))
     return True
 
 
@@ -488,17 +580,11 @@ def counts(consultation: Consultation) -> dict[int, dict[CommentStatus, int]]:
     return found
 
 
-def _cell(value: Any) -> str:
-    """A CSV cell a spreadsheet shows as text, never runs as a formula."""
-    text = str(value if value is not None else "")
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 CSV_HEADER = (
     "STT",
     "Người, tập thể được đề nghị",
     "Địa phương",
-    "Số ý kiến",
+    "Mã ý kiến",
     "Gửi lúc",
     "Họ tên người góp ý",
     "Điện thoại",
@@ -509,26 +595,25 @@ CSV_HEADER = (
 )
 
 
+def export_name(consultation: Consultation) -> str:
+    """The CSV's file name: which consultation it is (our own slug, never a client's text)."""
+    return f"y-kien-{consultation.slug or consultation.id}.csv"
+
+
 def export_csv(consultation: Consultation, by: User) -> str:
     """Every comment of a consultation, with the commenters' contacts, for the council's file
-    (editors only; the one place contacts leave the admin). UTF-8 with a BOM for Excel."""
+    (editors only; the one place contacts leave the admin). UTF-8 with a BOM for Excel; the
+    header is the first row (the consultation is named by the file, `export_name`); phones are
+    written in groups ("0912 345 678") so Excel keeps them as text, leading 0 included."""
     _editors_only(by)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([f"Lấy ý kiến nhân dân: {consultation.title}"])
-    writer.writerow(
-        [
-            f"Hình thức khen thưởng: {consultation.award}; cơ quan đề nghị: {consultation.proposing_body}; "
-            f"từ {format_date(consultation.opens_on)} đến hết {format_date(last_day(consultation))} "
-            f"({consultation.working_days} ngày làm việc)"
-        ]
-    )
-    writer.writerow(CSV_HEADER)
+    writer.writerow(CSV_HEADER)  # the first row: filters and imports read it as the header
     for number, comment in enumerate(comments_of(consultation), start=1):
         candidate = comment.candidate
         writer.writerow(
             [
-                _cell(v)
+                safe_cell(v)
                 for v in (
                     number,
                     candidate.name,
@@ -536,7 +621,7 @@ def export_csv(consultation: Consultation, by: User) -> str:
                     comment.id,
                     format_datetime(comment.created_at),
                     comment.name,
-                    comment.phone,
+                    phone_cell(comment.phone),
                     comment.email,
                     comment.content,
                     comment.status.label,

@@ -80,7 +80,7 @@ def _page(
         consultation=consultation,
         phase=consultations.phase(consultation, now),
         accepting=consultations.accepts_comments(consultation, now),
-        days_left=consultations.days_left(consultation, now),
+        countdown=consultations.countdown(consultation, now),
         last_day=consultations.last_day(consultation),
         Status=ConsultationStatus,
         announcement=announce.announcement(consultation),
@@ -100,7 +100,7 @@ def consultations_list():
     return render_template(
         "site/consultations.html",
         items=[
-            (c, consultations.phase(c, now), consultations.days_left(c, now), consultations.last_day(c))
+            (c, consultations.phase(c, now), consultations.countdown(c, now), consultations.last_day(c))
             for c in items
         ],
         Status=ConsultationStatus,

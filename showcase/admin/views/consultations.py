@@ -4,6 +4,7 @@ press ran the list. Every change goes through `services.consultations`."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from flask import Response, has_app_context, redirect, request, url_for
@@ -33,6 +34,7 @@ from showcase.models import (
     Locality,
 )
 from showcase.services import consultations
+from showcase.spreadsheet import phone_cell
 
 CONSULTATION_LABELS = {
     "title": "Tiêu đề",
@@ -103,8 +105,16 @@ class ConsultationView(SecureModelView):
             "description": "Ít nhất 10 ngày làm việc (Nghị định 98/2023/NĐ-CP, Điều 46). Ngày hết hạn "
             "được tính tự động, không kể thứ Bảy, Chủ nhật và ngày lễ, Tết.",
         },
-        "opens_on": {"description": "Ngày danh sách được công bố; ngày này không tính vào số ngày làm việc."},
-        "intro": {"validators": [Optional()]},
+        "opens_on": {
+            "description": "Ngày danh sách được công bố; ngày này không tính vào số ngày làm việc. Sau khi "
+            "công bố, ngày bắt đầu và số ngày làm việc không sửa được nữa."
+        },
+        "intro": {
+            "validators": [Optional()],
+            "description": "In trong thông báo ngay sau đoạn mở đầu chuẩn (“Thực hiện Điều 46 Nghị định số "
+            "98/2023/NĐ-CP…, công khai danh sách… từ ngày… đến hết ngày…”), trước danh sách: đừng viết "
+            "lại đoạn ấy. Để trống nếu không cần.",
+        },
     }
     form_widget_args = {"intro": {"rows": 4}}
     edit_template = "admin/consultation_edit.html"
@@ -112,14 +122,26 @@ class ConsultationView(SecureModelView):
     saver = staticmethod(consultations.save)
     remover = staticmethod(consultations.delete)
 
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        if obj is not None and obj.status != ConsultationStatus.DRAFT:
+            for name in ("opens_on", "working_days"):  # fixed once published (the service refuses)
+                field = getattr(form, name)
+                field.render_kw = {**(field.render_kw or {}), "readonly": True}
+                field.description = "Đã công bố: không sửa được (thông báo và báo, đài đã đăng ngày này)."
+        return form
+
     def render(self, template: str, **kwargs: Any):
         if template == self.edit_template and kwargs.get("model") is not None:
             record = kwargs["model"]
+            number, decided_on = consultations.decision_parts(record)
             kwargs |= {
                 "counts": consultations.counts(record),
                 "phase": consultations.phase(record),
                 "last_day": consultations.last_day(record),
-                "days_left": consultations.days_left(record),
+                "countdown": consultations.countdown(record),
+                "decision_number": number,
+                "decision_date": decided_on.isoformat() if decided_on else "",
                 "Status": ConsultationStatus,
                 "CommentStatus": CommentStatus,
             }
@@ -145,10 +167,11 @@ class ConsultationView(SecureModelView):
 
     @expose("/decide/<int:record_id>", methods=("POST",))
     def decide_view(self, record_id: int):
-        decision = request.form.get("decision", "")[:400]
+        number = request.form.get("decision_number", "")[:400]
+        decided_on = _form_date(request.form.get("decision_date", ""))
         return self._step(
             record_id,
-            lambda r: consultations.decide(r, decision, by=me()),
+            lambda r: consultations.decide(r, number, decided_on, by=me()),
             "Đã ghi quyết định khen thưởng; hãy gắn khen thưởng đã trao cho từng người, tập thể.",
         )
 
@@ -159,9 +182,37 @@ class ConsultationView(SecureModelView):
         if not attempt(lambda: saved.append(consultations.export_csv(record, by=me()))):
             return redirect(url_for(".edit_view", id=record_id))
         response = Response(saved[0].encode("utf-8"), mimetype="text/csv")
-        response.headers["Content-Disposition"] = f'attachment; filename="y-kien-dot-{record.id}.csv"'
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="{consultations.export_name(record)}"'
+        )
         response.headers["Cache-Control"] = "private, no-store"
         return response
+
+
+def _form_date(raw: str) -> date | None:
+    """A date as a browser's date input sends it (2027-03-15) or as typed (15/03/2027); None
+    for anything else (the service then asks for it)."""
+    raw = raw.strip()[:20]
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+class PrefilledConsultation:
+    """A form opened from a consultation's screen (?consultation=<id>) starts with that
+    consultation chosen; `url=` (Flask-Admin's return address) brings the editor back to it."""
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)  # type: ignore[misc]
+        raw = request.args.get("consultation", "")
+        if request.method == "GET" and raw.isdigit() and len(raw) < 10:
+            chosen = db.session.get(Consultation, int(raw))
+            if chosen is not None:
+                form.consultation.data = chosen
+        return form
 
 
 class IdEqual(FilterEqual):
@@ -207,7 +258,7 @@ def _consultations():
     return db.session.scalars(select(Consultation).order_by(Consultation.opens_on.desc())).all()
 
 
-class CandidateView(LiveChoices, SecureModelView):
+class CandidateView(PrefilledConsultation, LiveChoices, SecureModelView):
     roles = EDITORS
     column_list = ("consultation", "position", "name", "kind", "locality", "commendation")
     column_labels = CANDIDATE_LABELS
@@ -279,12 +330,19 @@ class CommentView(LiveChoices, SecureModelView):
     form_overrides = {"note": TextAreaField}
     form_args = {"note": {"validators": [Optional()], "description": "Chỉ Ban xem."}}
     form_widget_args = {"note": {"rows": 4}}
+    edit_template = "admin/consultation_comment_edit.html"
+
+    def render(self, template: str, **kwargs: Any):
+        if template == self.edit_template and kwargs.get("model") is not None:
+            kwargs["duplicate"] = consultations.duplicate_of(kwargs["model"])
+            kwargs["phone"] = phone_cell(kwargs["model"].phone)  # 0987 654 321, as the CSV writes it
+        return super().render(template, **kwargs)
 
     def update(self, record: ConsultationComment, values: dict[str, Any], seen: int | None) -> None:
         consultations.update_comment(record, values, by=me())
 
 
-class ConsultationCoverageView(SecureModelView):
+class ConsultationCoverageView(PrefilledConsultation, SecureModelView):
     roles = EDITORS
     column_list = ("consultation", "outlet", "medium", "published_on", "url")
     column_labels = COVERAGE_LABELS

@@ -88,6 +88,8 @@ def _title(record: Any) -> str:
         return record.name
     if isinstance(record, models.InfoRequest):  # named by its code, as the requester reads it
         return f"mã {show_code(record.code)}"
+    if isinstance(record, models.ConsultationComment):  # never the commenter's name: the Mã and whom
+        return f"Ý kiến mã {record.id} về {record.candidate.name}"
     for name in ("title", "name", "label", "decision_no", "caption", "original_name", "key"):
         value = getattr(record, name, None)
         if value:
