@@ -30,20 +30,23 @@ How it stays correct and cheap:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from math import floor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from limits.errors import ConfigurationError
 from limits.storage import MovingWindowSupport, SlidingWindowCounterSupport, Storage
 from limits.storage.base import TimestampedSlidingWindow
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SCHEME = "sqlite"
 PRUNE_EVERY = 60.0  # seconds between a process's sweeps of expired rows
@@ -122,23 +125,24 @@ class SQLiteStorage(Storage, MovingWindowSupport, SlidingWindowCounterSupport, T
         conn = getattr(self._local, "conn", None)
         self._local.conn = None
         if conn is not None:
-            try:
+            with contextlib.suppress(sqlite3.Error):
                 conn.close()
-            except sqlite3.Error:
-                pass
 
-    def _run(self, work: Any, write: bool = True) -> Any:
-        """Run `work(conn, now)` in one transaction (write: BEGIN IMMEDIATE) and return its result;
-        a failure drops the connection (the next call opens the file again) and is raised."""
+    def _run(self, work: Callable[[sqlite3.Connection, float], T], write: bool = True) -> T:
+        """Run `work(conn, now)` and return its result: a write in one BEGIN IMMEDIATE transaction,
+        a read as it comes (each statement sees one state). A failure drops the connection (the
+        next call opens the file again) and is raised."""
         try:
             conn = self._connection()
             now = time.time()
-            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            if write:
+                conn.execute("BEGIN IMMEDIATE")
             try:
                 result = work(conn, now)
                 if write and now >= self._next_prune:
                     self._prune(conn, now)
-                conn.execute("COMMIT")
+                if write:
+                    conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
@@ -196,7 +200,7 @@ class SQLiteStorage(Storage, MovingWindowSupport, SlidingWindowCounterSupport, T
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         """Add `amount` to the counter; it expires `expiry` seconds after its first hit."""
-        return self._run(lambda conn, now: self._add(conn, self._key(key), expiry, amount, now))  # type: ignore[no-any-return]
+        return self._run(lambda conn, now: self._add(conn, self._key(key), expiry, amount, now))
 
     def decr(self, key: str, amount: int = 1) -> int:
         """Take `amount` off the counter (not below 0); its value after."""
@@ -208,11 +212,11 @@ class SQLiteStorage(Storage, MovingWindowSupport, SlidingWindowCounterSupport, T
             )
             return self._value(conn, self._key(key), now)
 
-        return self._run(work)  # type: ignore[no-any-return]
+        return self._run(work)
 
     def get(self, key: str) -> int:
         """The counter's value (0 once expired)."""
-        return self._run(lambda conn, now: self._value(conn, self._key(key), now), write=False)  # type: ignore[no-any-return]
+        return self._run(lambda conn, now: self._value(conn, self._key(key), now), write=False)
 
     def get_expiry(self, key: str) -> float:
         """When the counter's window ends (now when there is none)."""
@@ -223,7 +227,7 @@ class SQLiteStorage(Storage, MovingWindowSupport, SlidingWindowCounterSupport, T
             ).fetchone()
             return float(row[0]) if row else now
 
-        return self._run(work, write=False)  # type: ignore[no-any-return]
+        return self._run(work, write=False)
 
     def clear(self, key: str) -> None:
         """Forget one limit's counter and entries."""
@@ -250,7 +254,7 @@ class SQLiteStorage(Storage, MovingWindowSupport, SlidingWindowCounterSupport, T
             gone = conn.execute("DELETE FROM counters WHERE key >= ? AND key < ?", (low, high)).rowcount
             return gone + conn.execute("DELETE FROM entries WHERE key >= ? AND key < ?", (low, high)).rowcount
 
-        return self._run(work)  # type: ignore[no-any-return]
+        return self._run(work)
 
     # --- moving window --------------------------------------------------------------------------
 
@@ -270,22 +274,25 @@ class SQLiteStorage(Storage, MovingWindowSupport, SlidingWindowCounterSupport, T
             )
             return True
 
-        return self._run(work)  # type: ignore[no-any-return]
+        return self._run(work)
 
     def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
         """(when the oldest entry in the window was taken, how many are in it); (now, 0) if none."""
 
         def work(conn: sqlite3.Connection, now: float) -> tuple[float, int]:
             oldest, taken = conn.execute(
-                "SELECT min(at), count(*) FROM entries WHERE key = ? AND at > ?", (self._key(key), now - expiry)
+                "SELECT min(at), count(*) FROM entries WHERE key = ? AND at > ?",
+                (self._key(key), now - expiry),
             ).fetchone()
             return (float(oldest), int(taken)) if taken else (now, 0)
 
-        return self._run(work, write=False)  # type: ignore[no-any-return]
+        return self._run(work, write=False)
 
     # --- sliding window counter (two fixed counters, weighted) ---------------------------------
 
-    def _sliding(self, conn: sqlite3.Connection, key: str, expiry: int, now: float) -> tuple[int, float, int, float]:
+    def _sliding(
+        self, conn: sqlite3.Connection, key: str, expiry: int, now: float
+    ) -> tuple[int, float, int, float]:
         previous_key, current_key = self.sliding_window_keys(key, expiry, now)
         previous = self._value(conn, self._key(previous_key), now)
         current = self._value(conn, self._key(current_key), now)
@@ -306,11 +313,11 @@ class SQLiteStorage(Storage, MovingWindowSupport, SlidingWindowCounterSupport, T
             self._add(conn, self._key(current_key), 2 * expiry, amount, now)  # in the same transaction
             return True
 
-        return self._run(work)  # type: ignore[no-any-return]
+        return self._run(work)
 
     def get_sliding_window(self, key: str, expiry: int) -> tuple[int, float, int, float]:
         """(previous count, its time to live, current count, its time to live)."""
-        return self._run(lambda conn, now: self._sliding(conn, key, expiry, now), write=False)  # type: ignore[no-any-return]
+        return self._run(lambda conn, now: self._sliding(conn, key, expiry, now), write=False)
 
     def clear_sliding_window(self, key: str, expiry: int) -> None:
         """Forget both windows' counters."""

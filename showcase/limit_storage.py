@@ -22,5 +22,7 @@ def limit_storage(uri: str, prefix: str, scope: str) -> Storage:
             socket_timeout=1,
         )
     if uri.startswith(f"{limit_sqlite.SCHEME}:"):
-        return limit_sqlite.SQLiteStorage(uri, wrap_exceptions=True, key_prefix=f"{prefix}:{scope}", timeout=1.0)
+        return limit_sqlite.SQLiteStorage(
+            uri, wrap_exceptions=True, key_prefix=f"{prefix}:{scope}", timeout=1.0
+        )
     return storage_from_string(uri, wrap_exceptions=True)  # type: ignore[return-value]

@@ -311,7 +311,9 @@ def test_the_default_is_a_file_beside_the_database(tmp_path, monkeypatch):
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")  # asked for: per process
     assert config.load(tmp_path, {"SECRET_KEY": "x"})["RATELIMIT_STORAGE_URI"] == "memory://"
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "sqlite:////srv/limits.sqlite")
-    assert config.load(tmp_path, {"SECRET_KEY": "x"})["RATELIMIT_STORAGE_URI"] == "sqlite:////srv/limits.sqlite"
+    assert (
+        config.load(tmp_path, {"SECRET_KEY": "x"})["RATELIMIT_STORAGE_URI"] == "sqlite:////srv/limits.sqlite"
+    )
     for bad in ("sqlite://", "mongodb://x", "/srv/limits.sqlite"):
         monkeypatch.setenv("RATELIMIT_STORAGE_URI", bad)
         with pytest.raises(SystemExit, match="RATELIMIT_STORAGE_URI"):
