@@ -24,7 +24,8 @@ How it stays correct and cheap:
 - two tables: `counters` (fixed windows and the sliding-window counters: value and expiry) and
   `entries` (one row per hit of a moving window, with its expiry). A moving-window hit drops
   its own key's old entries; every minute one write per process also deletes up to 500
-  expired rows of each table (indexed on expiry), so the file stays small without a sweeper.
+  expired rows of each table (indexed on expiry), and the next write 500 more while there are
+  that many, so the file stays small without a sweeper.
 - `key_prefix` scopes the keys (as Redis's storage does): `reset()` forgets only its own.
 """
 
@@ -90,6 +91,7 @@ class SQLiteStorage(Storage, MovingWindowSupport, SlidingWindowCounterSupport, T
         self._local = threading.local()
         self._failing = False  # the last attempt to use the file failed (logged once)
         self._next_prune = 0.0
+        self._inherited: list[sqlite3.Connection] = []
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
 
     @property
@@ -101,8 +103,11 @@ class SQLiteStorage(Storage, MovingWindowSupport, SlidingWindowCounterSupport, T
     def _connection(self) -> sqlite3.Connection:
         local = self._local
         conn: sqlite3.Connection | None = getattr(local, "conn", None)
-        if conn is not None and local.pid == os.getpid():
-            return conn
+        if conn is not None:
+            if local.pid == os.getpid():
+                return conn
+            # opened before a fork: never used nor closed here (its locks are the parent's)
+            self._inherited.append(conn)
         conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=True)
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
@@ -165,15 +170,17 @@ class SQLiteStorage(Storage, MovingWindowSupport, SlidingWindowCounterSupport, T
         return result
 
     def _prune(self, conn: sqlite3.Connection, now: float) -> None:
-        self._next_prune = now + PRUNE_EVERY
-        conn.execute(
+        """Delete up to PRUNE_BATCH expired rows of each table; sweep again at the next write
+        while a batch comes back full (a flood of new keys), else in a minute."""
+        counters = conn.execute(
             "DELETE FROM counters WHERE key IN (SELECT key FROM counters WHERE expires <= ? LIMIT ?)",
             (now, PRUNE_BATCH),
-        )
-        conn.execute(
+        ).rowcount
+        entries = conn.execute(
             "DELETE FROM entries WHERE rowid IN (SELECT rowid FROM entries WHERE expires <= ? LIMIT ?)",
             (now, PRUNE_BATCH),
-        )
+        ).rowcount
+        self._next_prune = now if max(counters, entries) >= PRUNE_BATCH else now + PRUNE_EVERY
 
     def _key(self, key: str) -> str:
         return f"{self.key_prefix}:{key}"

@@ -5,6 +5,7 @@ falls back to memory, and gunicorn's workers refuse exactly after the limit."""
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import socket
 import sqlite3
 import subprocess
@@ -18,7 +19,7 @@ from limits.errors import StorageError
 from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter, SlidingWindowCounterRateLimiter
 
-from showcase import config, create_app
+from showcase import config, create_app, limit_sqlite
 from showcase.admin.login_limits import LoginLimits
 from showcase.api.ratelimit import ApiLimits
 from showcase.extensions import limiter
@@ -124,19 +125,48 @@ def test_clear_forgets_one_limit_and_reset_only_its_own_prefix(uri):
     assert api_limits.hit(item, "a")
 
 
-def test_expired_rows_are_pruned(uri, tmp_path, monkeypatch):
+def test_expired_rows_are_pruned_in_batches(uri, tmp_path, monkeypatch):
+    monkeypatch.setattr(limit_sqlite, "PRUNE_BATCH", 8)
     storage = storage_from_string(uri)
     fixed, moving = FixedWindowRateLimiter(storage), MovingWindowRateLimiter(storage)
     short = parse("5 per 1 second")
     for n in range(20):
         fixed.hit(short, str(n))
         moving.hit(short, str(n))
-    monkeypatch.setattr(storage, "_next_prune", 0.0)
     time.sleep(1.05)
-    fixed.hit(parse("5 per minute"), "kept")  # any write sweeps when its minute is up
-    with sqlite3.connect(tmp_path / "limits.sqlite") as conn:
-        assert conn.execute("SELECT count(*) FROM counters").fetchone()[0] == 1
-        assert conn.execute("SELECT count(*) FROM entries").fetchone()[0] == 0
+
+    def rows() -> tuple[int, int]:
+        with sqlite3.connect(tmp_path / "limits.sqlite") as conn:
+            return (
+                conn.execute("SELECT count(*) FROM counters").fetchone()[0],
+                conn.execute("SELECT count(*) FROM entries").fetchone()[0],
+            )
+
+    assert rows() == (20, 20)
+    keep = parse("5 per minute")
+    fixed.hit(keep, "kept")  # no sweep: the last one was less than a minute ago
+    assert rows() == (21, 20)
+    monkeypatch.setattr(storage, "_next_prune", 0.0)  # a minute later
+    fixed.hit(keep, "kept")
+    assert rows() == (13, 12)  # a full batch each: the next write sweeps again
+    fixed.hit(keep, "kept")
+    fixed.hit(keep, "kept")
+    assert rows() == (1, 0)
+    assert storage._next_prune > time.time() + 50  # done: a minute to the next sweep
+
+
+def test_a_storage_used_before_a_fork_counts_with_its_child(uri):
+    storage = storage_from_string(uri)
+    limiter_ = FixedWindowRateLimiter(storage)
+    item = parse("3 per minute")
+    assert limiter_.hit(item, "a")  # the parent's connection is open now
+    context = multiprocessing.get_context("fork")
+    child = context.Process(target=limiter_.hit, args=(item, "a"))
+    child.start()
+    child.join(30)
+    assert child.exitcode == 0
+    assert storage.get(item.key_for("a")) == 2
+    assert limiter_.hit(item, "a") and not limiter_.hit(item, "a")
 
 
 # --- several processes, one count -----------------------------------------------------------------
