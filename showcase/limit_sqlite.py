@@ -139,9 +139,9 @@ class SQLiteStorage(Storage, MovingWindowSupport, SlidingWindowCounterSupport, T
         next call opens the file again) and is raised."""
         try:
             conn = self._connection()
-            now = time.time()
             if write:
                 conn.execute("BEGIN IMMEDIATE")
+            now = time.time()  # once the lock is ours: entries are written in the order of their times
             try:
                 result = work(conn, now)
                 if write and now >= self._next_prune:
