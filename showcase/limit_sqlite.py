@@ -111,20 +111,37 @@ class SQLiteStorage(Storage, MovingWindowSupport, SlidingWindowCounterSupport, T
         conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=True)
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
-            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            existing = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if not {"counters", "entries"} <= existing:
-                conn.execute("BEGIN IMMEDIATE")
-                for statement in SCHEMA:
-                    conn.execute(statement)
-                conn.execute("COMMIT")
+            self._prepare(conn)
         except BaseException:
             conn.close()
             raise
         local.conn, local.pid = conn, os.getpid()
         return conn
+
+    def _prepare(self, conn: sqlite3.Connection) -> None:
+        """WAL mode and the tables. Workers starting together on a new file race for it: SQLite
+        answers "locked" at once (without waiting) to a switch of journal mode while another
+        connection makes one, so that is tried again until `timeout`."""
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+                listed = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                tables = {row[0] for row in listed}
+                if not {"counters", "entries"} <= tables:
+                    conn.execute("BEGIN IMMEDIATE")
+                    for statement in SCHEMA:
+                        conn.execute(statement)
+                    conn.execute("COMMIT")
+                return
+            except sqlite3.OperationalError as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def _drop_connection(self) -> None:
         conn = getattr(self._local, "conn", None)

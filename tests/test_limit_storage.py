@@ -10,6 +10,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import uuid
 
@@ -277,6 +278,22 @@ def test_a_file_locked_too_long_is_a_storage_error(uri, tmp_path):
     holder.execute("ROLLBACK")
     holder.close()
     assert storage.incr("k", 60) == 1 and storage.check()
+
+
+def test_workers_racing_to_set_up_a_new_file_wait_for_each_other(tmp_path):
+    """SQLite answers "locked" at once, without waiting, to a switch to WAL while another
+    connection writes: the set-up tries again (workers starting together on a new file)."""
+    path = tmp_path / "limits.sqlite"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("CREATE TABLE made_first (x)")
+    other.execute("BEGIN IMMEDIATE")  # another process, still on the default journal, writing
+    other.execute("INSERT INTO made_first VALUES (1)")
+    threading.Timer(0.3, lambda: other.execute("COMMIT")).start()
+    storage = storage_from_string(f"sqlite:///{path}", wrap_exceptions=True)
+    started = time.monotonic()
+    assert storage.incr("k", 60) == 1
+    assert 0.25 < time.monotonic() - started < 1
+    other.close()
 
 
 def test_login_and_api_limits_count_in_memory_when_the_file_is_unusable(broken):
