@@ -8,6 +8,10 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from limits.errors import ConfigurationError
+
+from showcase import limit_sqlite
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -41,6 +45,24 @@ def secret_key(instance_path: Path) -> str:
     finally:
         draft.unlink()
     return path.read_text().strip()
+
+
+def limit_storage_uri(raw: str) -> str:
+    """RATELIMIT_STORAGE_URI as given: memory://, redis://…, or sqlite:////path/limits.sqlite;
+    anything else stops start-up with one Vietnamese line."""
+    uri = raw.strip()
+    if not uri:
+        return ""
+    if uri == "memory://" or uri.startswith(("redis://", "rediss://", "redis+unix://")):
+        return uri
+    try:
+        limit_sqlite.path_of(uri)
+    except ConfigurationError:
+        raise SystemExit(
+            "Lỗi: RATELIMIT_STORAGE_URI phải là memory://, redis://máy-chủ:6379 hoặc "
+            f"sqlite:////đường/dẫn/limits.sqlite (đang là «{raw}»)."
+        ) from None
+    return uri
 
 
 def _number(raw: str, name: str, high: float, unit: str) -> float:
@@ -172,10 +194,12 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
     settings.update(
         {
             "REDIS_URL": redis_url,
-            # per process without Redis; shared by every worker and node with it
-            "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+            # Redis: shared by every worker and node; else a SQLite file shared by the machine's
+            # processes (filled in below, beside the database); memory:// only when asked for
+            "RATELIMIT_STORAGE_URI": limit_storage_uri(env.get("RATELIMIT_STORAGE_URI", "")) or redis_url,
             "RATELIMIT_HEADERS_ENABLED": True,
-            # Redis down: limits go on in this process's memory (logged) instead of failing requests
+            # Redis down or the SQLite file unusable: limits go on in this process's memory (logged)
+            # instead of failing requests
             "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
             "RATELIMIT_SWALLOW_ERRORS": True,
             "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "showcase"),
@@ -245,6 +269,9 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         settings["EMBED_ORIGINS"] = embed_origins(settings["EMBED_ORIGINS"])
     if not settings.get("NOMINATION_HOLD_DIR"):
         settings["NOMINATION_HOLD_DIR"] = str(Path(settings["MEDIA_ROOT"]).parent / "nomination_hold")
+    if not settings.get("RATELIMIT_STORAGE_URI"):
+        path = limit_sqlite.default_path(settings["SQLALCHEMY_DATABASE_URI"], instance_path)
+        settings["RATELIMIT_STORAGE_URI"] = f"sqlite:///{path}"
     settings.setdefault("MAX_CONTENT_LENGTH", settings["MAX_UPLOAD_BYTES"] + 1024 * 1024)  # 413 beyond it
     if not settings.get("SECRET_KEY"):
         settings["SECRET_KEY"] = env.get("SECRET_KEY") or secret_key(instance_path)

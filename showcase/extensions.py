@@ -11,6 +11,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from showcase import limit_sqlite  # noqa: F401  (registers sqlite:// for RATELIMIT_STORAGE_URI)
+
 # every constraint and index gets a name we can predict (and a later migration can drop);
 # migrations/versions/0012_constraint_names.py renamed the ones made before this convention
 NAMING_CONVENTION = {

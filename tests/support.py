@@ -79,6 +79,9 @@ def build_app(directory: Path, database: Database):
             "LOGIN_ADDRESS_LIMITS": "1000 per minute",
             "LOGIN_SLOWDOWN": "1000 per minute",
             "API_RATE_LIMITS": "100000 per minute",  # the fuzz alone asks the API hundreds of times
+            # per process: fast, and nothing shared with another test run (test_limit_storage.py
+            # covers the default, a SQLite file shared by the machine's processes)
+            "RATELIMIT_STORAGE_URI": "memory://",
         }
     )
     app.test_client_class = IsolatedClient

@@ -21,8 +21,10 @@ The rules:
   cannot tell a right password by its quicker answer. The wait holds a worker: the
   per-address limits bound how many one address can hold.
 
-With Redis (`RATELIMIT_STORAGE_URI`) unreachable, the counts go on in this process's memory, a
-warning is logged, and Redis is asked again every 30 s: a login never fails because of Redis.
+The counts live where `RATELIMIT_STORAGE_URI` says (showcase/limit_storage.py): Redis, or by
+default a SQLite file shared by every worker on the machine. With Redis unreachable or the file
+unusable, the counts go on in this process's memory, a warning is logged, and the storage is
+asked again every 30 s: a login never fails because of it.
 """
 
 from __future__ import annotations

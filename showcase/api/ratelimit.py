@@ -1,5 +1,6 @@
 """Per-address limits on the API: Redis when REDIS_URL is set (shared by every worker and
-node), this process's memory otherwise, and memory again while Redis cannot be reached.
+node), else a SQLite file shared by every worker on the machine (showcase/limit_sqlite.py), and
+this process's memory while either cannot be used.
 
 Why the `limits` library directly and not Flask-Limiter's decorators: the module-level
 `Limiter` keeps one storage and one "storage is dead" flag for every app a process builds
