@@ -342,7 +342,7 @@ BROKEN = {
         "- slug: dot-1\n  title: Đợt 1\n  award: HC\n  proposing_body: UBND\n  opens_on: 2025-08-04\n"
         "  status: decided\n  decision_no: 1/QĐ-CTN\n  decision_date: 2025-08-10\n  candidates:\n"
         "  - name: Hoa\n    locality: phuong-do-son\n    summary: Tốt.\n",
-        "Ngày quyết định 10/08/2025 phải sau ngày kết thúc lấy ý kiến (18/08/2025)",
+        "Ngày quyết định (10/08/2025) phải sau khi hết thời gian lấy ý kiến (hết ngày 18/08/2025)",
     ),
     "a coverage medium unknown": (
         "consultations.yaml",

@@ -340,9 +340,8 @@ class Importer:
                 }
                 for c in d.get("coverage") or []
             ]
-            decision = d.get("decision") or ""
-            if d.get("decision_no"):
-                decision = f"{d['decision_no']} ngày {format_date(d['decision_date'])}"
+            # a number and a date (checked as an editor's decision), or a stored decision's text
+            decision = str(d.get("decision_no") or d.get("decision") or "")
             try:
                 _record, created, changed, notes = consultations.import_consultation(
                     values,

@@ -721,16 +721,10 @@ def _import_state(
     if status == Status.CLOSED:
         return
     text = _text(decision)
-    if not text:
+    if decided_on is not None:  # a number and a date: checked as an editor's decision is
+        text = _check_decision(consultation, text, decided_on, now)
+    elif not text:  # as an export writes a stored decision: “1234/QĐ-CTN ngày dd/mm/yyyy”
         raise ServiceError("Đợt đã có quyết định khen thưởng phải ghi số và ngày quyết định.")
-    if decided_on is not None:
-        if decided_on <= last_day(consultation):
-            raise ServiceError(
-                f"Ngày quyết định {format_date(decided_on)} phải sau ngày kết thúc lấy ý kiến "
-                f"({format_date(last_day(consultation))})."
-            )
-        if decided_on > to_local(now).date():
-            raise ServiceError(f"Ngày quyết định {format_date(decided_on)} chưa tới.")
     consultation.decision = text[:300]
     consultation.status = Status.DECIDED
     audit.record("consultation_decide", consultation, source=IMPORT)
@@ -791,12 +785,13 @@ def import_consultation(
     else:
         if consultation.status != status:
             left_alone.append(f"trạng thái «{consultation.status.label}» (tệp ghi «{status.label}»)")
+        file_decision = f"{_text(decision)} ngày {format_date(decided_on)}" if decided_on else _text(decision)
         if (
             status == Status.DECIDED
             and consultation.status == status
-            and _text(decision) != consultation.decision
+            and file_decision != consultation.decision
         ):
-            left_alone.append(f"quyết định «{consultation.decision}» (tệp ghi «{_text(decision)}»)")
+            left_alone.append(f"quyết định «{consultation.decision}» (tệp ghi «{file_decision}»)")
     have = {_coverage_key(c.outlet, c.medium, c.published_on, c.url) for c in consultation.coverage}
     for item in coverage:
         key = _coverage_key(
