@@ -23,14 +23,12 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import or_, select
-from sqlalchemy import update as sql_update
 
 from showcase import workdays
 from showcase.dates import format_date, format_datetime, from_local, to_local
 from showcase.extensions import db
 from showcase.markup import nfc
 from showcase.models import (
-    AuditLog,
     Commendation,
     CommentStatus,
     Consultation,
@@ -47,7 +45,7 @@ from showcase.models import (
 )
 from showcase.numbers import format_number
 from showcase.services import audit, checks, records
-from showcase.services.contacts import ERASED, check_contact, scrub
+from showcase.services.contacts import ERASED, check_contact, erase, purge_window
 from showcase.services.errors import ServiceError
 from showcase.services.nominations import folded_name
 from showcase.services.stories import make_slug
@@ -813,9 +811,7 @@ def purge(now: datetime | None = None, days: int | None = None) -> int:
     """Erase the commenters' name, phone, email and address hash PRIVATE_DATA_DAYS after their
     consultation closed; return how many comments. The comment's words and status stay (the
     council's file); running it again erases nothing more."""
-    now = now or utcnow()
-    days = current_app.config["PRIVATE_DATA_DAYS"] if days is None else days
-    cutoff = now - timedelta(days=days)
+    now, days, cutoff = purge_window(now, days)
     due = list(
         db.session.scalars(
             select(ConsultationComment)
@@ -828,20 +824,13 @@ def purge(now: datetime | None = None, days: int | None = None) -> int:
             )
         )
     )
-    for comment in due:
-        comment.note = scrub(comment.note or "", [comment.phone, comment.email, comment.name])
-        comment.name = ERASED
-        comment.phone = ""
-        comment.email = ""
-        comment.ip_hash = ""
-        comment.name_key = ""
-        comment.purged_at = now
+    erase(
+        due,
+        lambda c: [c.phone, c.email, c.name],
+        scrubbed=("note",),
+        blank={"name": ERASED, "phone": "", "email": "", "ip_hash": "", "name_key": ""},
+        now=now,
+    )
     if due:
-        ids = [c.id for c in due]
-        db.session.execute(
-            sql_update(AuditLog)
-            .where(AuditLog.object_type == "ConsultationComment", AuditLog.object_id.in_(ids))
-            .values(ip="")
-        )
         audit.record("privacy_purge", None, comments=len(due), days=days)
     return len(due)
