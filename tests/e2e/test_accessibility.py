@@ -32,6 +32,11 @@ PAGES = [
     "/nhung/moi-nhat?so=8",  # the widget partners frame
     "/nhung/moi-nhat?so=99",  # its error page
     "/api/v1/docs",
+    "/de-xuat",  # the public forms
+    "/yeu-cau-go-bo?dien-hinh=dien-hinh-n-m-k",
+    "/lay-y-kien",
+    "/lay-y-kien/lay-y-kien-huan-chuong-lao-dong-hang-ba-2026",  # open: countdown and comment form
+    "/lay-y-kien/lay-y-kien-huan-chuong-lao-dong-hang-ba-2025",  # decided: links to the register
 ]
 
 

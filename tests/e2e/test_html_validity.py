@@ -38,6 +38,9 @@ PAGES = {
     "widget": "/nhung/moi-nhat?so=8",
     "widget-error": "/nhung/moi-nhat?so=99",
     "api-docs": "/api/v1/docs",
+    "nominate": "/de-xuat",
+    "consultations": "/lay-y-kien",
+    "request-form": "/yeu-cau-go-bo?dien-hinh=dien-hinh-n-m-k",  # about the sample minor: initials
 }
 # one page of each detail type, found by the first link of that shape on its list
 DETAILS = {
@@ -47,6 +50,7 @@ DETAILS = {
     "field": ("/linh-vuc", r'href="(/linh-vuc/[a-z0-9-]+)"'),
     "locality": ("/dia-phuong", r'href="(/dia-phuong/[a-z0-9-]+)"'),
     "commendation": ("/khen-thuong", r'href="(/khen-thuong/[A-Z2-9]{8})"'),
+    "consultation": ("/lay-y-kien", r'href="(/lay-y-kien/[a-z0-9-]+)"'),
     "revoked-commendation": (
         "/khen-thuong?nam=2022",
         r'(?s)class="revoked".*?href="(/khen-thuong/[A-Z2-9]{8})"',
