@@ -1,6 +1,6 @@
 """What the public forms share about the people who send them: a phone or an email (at least
-one, each checked), the reference code shown once after sending, and the scrubbing of a
-contact out of the board's notes when the purge erases it.
+one, each checked), the reference code shown once after sending, the board's internal notes on
+what was sent, and the erasure of the contacts (and their copies in those notes) by the purge.
 
 Used by citizens' nominations (services/nominations.py), requests to remove or correct
 information (services/info_requests.py) and comments on a consultation
@@ -19,6 +19,7 @@ from flask import current_app
 from sqlalchemy import update as sql_update
 
 from showcase.extensions import db
+from showcase.markup import nfc
 from showcase.models import AuditLog, utcnow
 
 # no 0/O, 1/I/L: a code read aloud over the phone or copied by hand comes out right
@@ -107,3 +108,19 @@ def erase(
             .where(AuditLog.object_type == type(due[0]).__name__, AuditLog.object_id.in_([r.id for r in due]))
             .values(ip="")
         )
+
+
+def appended_note(notes: str | None, text: str, author: str, when: str) -> str | None:
+    """The board's internal notes with a dated line signed by its author added, or None when
+    there is nothing to add."""
+    text = nfc((text or "").replace("\r\n", "\n")).strip()
+    if not text:
+        return None
+    line = f"[{when} · {author}] {text}"
+    return f"{notes}\n{line}".strip() if notes else line
+
+
+def replaced_notes(notes: str | None, text: str) -> str | None:
+    """The notes as the admin's form gives them whole, or None when they are unchanged."""
+    text = nfc((text or "").replace("\r\n", "\n")).strip()
+    return None if text == (notes or "").strip() else text

@@ -31,7 +31,14 @@ from showcase.models import (
     utcnow,
 )
 from showcase.services import audit, workflow
-from showcase.services.contacts import check_contact, erase, new_code, purge_window
+from showcase.services.contacts import (
+    appended_note,
+    check_contact,
+    erase,
+    new_code,
+    purge_window,
+    replaced_notes,
+)
 from showcase.services.errors import ServiceError
 from showcase.visibility import has_published_story, is_published, story_is_public
 
@@ -166,11 +173,10 @@ def set_status(request: InfoRequest, status: InfoRequestStatus | str, by: User) 
 def add_note(request: InfoRequest, text: str, by: User) -> bool:
     """Add a dated internal note signed by its author (the board's eyes only)."""
     _editors_only(by)
-    text = nfc((text or "").replace("\r\n", "\n")).strip()
-    if not text:
+    note = appended_note(request.note, text, by.name, format_datetime(utcnow()))
+    if note is None:
         return False
-    line = f"[{format_datetime(utcnow())} · {by.name}] {text}"
-    request.note = f"{request.note}\n{line}".strip() if request.note else line
+    request.note = note
     audit.record("info_request_note", request, by=by)
     return True
 
@@ -178,10 +184,10 @@ def add_note(request: InfoRequest, text: str, by: User) -> bool:
 def set_notes(request: InfoRequest, text: str, by: User) -> bool:
     """Replace the internal notes as a whole (the admin's edit form)."""
     _editors_only(by)
-    text = nfc((text or "").replace("\r\n", "\n")).strip()
-    if text == (request.note or "").strip():
+    note = replaced_notes(request.note, text)
+    if note is None:
         return False
-    request.note = text
+    request.note = note
     audit.record("info_request_note", request, by=by)
     return True
 

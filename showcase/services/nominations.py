@@ -52,7 +52,7 @@ from showcase.models import (
 from showcase.search.analysis import folded_terms, normalise
 from showcase.services import audit, exemplars, records, stories
 from showcase.services.contacts import ERASED as ERASED
-from showcase.services.contacts import check_contact, erase, purge_window
+from showcase.services.contacts import appended_note, check_contact, erase, purge_window, replaced_notes
 from showcase.services.contacts import clean_code as clean_code
 from showcase.services.contacts import new_code as new_code
 from showcase.services.contacts import show_code as show_code
@@ -418,11 +418,10 @@ def reply(nomination: Nomination, text: str, by: User) -> bool:
 def add_note(nomination: Nomination, text: str, by: User) -> bool:
     """Add a dated internal note signed by its author (the board's eyes only)."""
     _editors_only(by)
-    text = nfc((text or "").replace("\r\n", "\n")).strip()
-    if not text:
+    note = appended_note(nomination.note, text, by.name, format_datetime(utcnow()))
+    if note is None:
         return False
-    line = f"[{format_datetime(utcnow())} · {by.name}] {text}"
-    nomination.note = f"{nomination.note}\n{line}".strip() if nomination.note else line
+    nomination.note = note
     audit.record("nomination_note", nomination, by=by)
     return True
 
@@ -430,10 +429,10 @@ def add_note(nomination: Nomination, text: str, by: User) -> bool:
 def set_notes(nomination: Nomination, text: str, by: User) -> bool:
     """Replace the internal notes as a whole (the admin's edit form)."""
     _editors_only(by)
-    text = nfc((text or "").replace("\r\n", "\n")).strip()
-    if text == (nomination.note or "").strip():
+    note = replaced_notes(nomination.note, text)
+    if note is None:
         return False
-    nomination.note = text
+    nomination.note = note
     audit.record("nomination_note", nomination, by=by)
     return True
 

@@ -33,6 +33,7 @@ from showcase.models import Commendation, Exemplar, Story
 from showcase.public_names import public_name
 from showcase.site import listing, memo, queries, register
 from showcase.site.views import bp
+from showcase.spreadsheet import safe_cell
 from showcase.visibility import has_published_story, is_published
 
 
@@ -246,11 +247,6 @@ DATASETS = {
         "bai-viet", "Danh mục bài viết", "Story index", STORY_COLUMNS, story_rows, listing.parse
     ),
 }
-
-
-def safe_cell(value: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula (a leading apostrophe)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def to_csv(columns: Iterable[Column], rows: Iterable[dict[str, str]], english: bool) -> bytes:

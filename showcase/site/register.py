@@ -21,6 +21,7 @@ from showcase.search.analysis import decision_key
 from showcase.site import memo, paging
 from showcase.site.params import ascii_number
 from showcase.site.queries import locality_scope
+from showcase.spreadsheet import safe_cell
 
 
 class BadFilter(ValueError):
@@ -181,11 +182,6 @@ def choices() -> dict[str, Sequence[object]]:
     return dict(memo.remember(("register-choices",), _choices))
 
 
-def _cell(value: str) -> str:
-    """Keep spreadsheet programs from reading a cell as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 CSV_HEADER = [
     "Số quyết định",
     "Ngày quyết định",
@@ -211,7 +207,7 @@ def to_csv(rows: Sequence[Commendation]) -> str:
     writer.writerow(CSV_HEADER)
     for c in rows:
         writer.writerow(
-            _cell(v)
+            safe_cell(v)
             for v in (
                 c.decision_no,
                 format_date(c.decision_date),
